@@ -1,0 +1,41 @@
+"""Unfold's engine: recurrent networks, back-propagation through time, and high-dimensional geometry.
+
+Pure NumPy; never imports Qt. Every model returns complete, immutable traces that the GUI only
+renders.
+
+>>> import sim
+>>> m = sim.LSTM(4, 6, 4, peepholes=True, seed=0)
+>>> tr = m.forward(xs)                       # xs: (T, 4)
+>>> bt = m.backward(tr, targets, truncation=5)
+"""
+
+from importlib import import_module
+
+from .clipping import clip_by_norm
+from .lstm import LSTM
+from .rnn import SimpleRNN
+from .trace import BackwardTrace, ForwardTrace, LSTMForwardTrace, RNNForwardTrace
+
+__all__ = [
+    "LSTM",
+    "BackwardTrace",
+    "ForwardTrace",
+    "LSTMForwardTrace",
+    "RNNForwardTrace",
+    "SimpleRNN",
+    "clip_by_norm",
+    "analysis",
+    "geometry",
+    "landscape",
+    "tasks",
+    "train",
+]
+
+_SUBMODULES = {"analysis", "geometry", "landscape", "tasks", "train", "session"}
+
+
+def __getattr__(name):
+    # Submodules load on first use, so `import sim` stays light.
+    if name in _SUBMODULES:
+        return import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

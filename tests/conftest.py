@@ -1,0 +1,33 @@
+"""Test configuration: headless Qt, and a guard against leaked timers and windows."""
+
+import os
+
+# Before any Qt import: plain `pytest` runs headless on a machine without a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def no_leaks(qapp):
+    """Fail a test that leaves top-level widgets or running timers behind."""
+    from PySide6 import QtCore, QtWidgets
+
+    before = set(map(id, QtWidgets.QApplication.topLevelWidgets()))
+    yield
+    QtWidgets.QApplication.processEvents()
+    leaked = [
+        w
+        for w in QtWidgets.QApplication.topLevelWidgets()
+        if id(w) not in before and w.isVisible()
+    ]
+    timers = [
+        t
+        for w in QtWidgets.QApplication.topLevelWidgets()
+        for t in w.findChildren(QtCore.QTimer)
+        if t.isActive()
+    ]
+    for w in leaked:
+        w.close()
+    assert not leaked, f"top-level widgets left open: {leaked}"
+    assert not timers, f"timers left running: {timers}"
