@@ -1,4 +1,4 @@
-"""Unfold's engine: recurrent networks, back-propagation through time, and high-dimensional geometry.
+"""Unfold's engine: recurrent networks, back-propagation through time, high-dimensional geometry.
 
 Pure NumPy; never imports Qt. Every model returns complete, immutable traces that the GUI only
 renders.

@@ -39,7 +39,9 @@ def array(name: str, value, shape: tuple, *, dtype=np.float64, finite: bool = Tr
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be an array of numbers: {exc}") from None
     want = "(" + ", ".join("T" if s is None else str(s) for s in shape) + ")"
-    if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
+    if arr.ndim != len(shape) or any(
+        s is not None and s != a for s, a in zip(shape, arr.shape, strict=True)
+    ):
         raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
     if finite and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]

@@ -105,7 +105,9 @@ class ForwardTrace:
 
 @dataclass(frozen=True, eq=False)
 class RNNForwardTrace(ForwardTrace):
-    """Forward pass of a simple RNN: a(t) = b + W h(t-1) + U x(t), h = g(a), o = c + V h, y_hat = f(o).
+    """Forward pass of a simple RNN.
+
+    a(t) = b + W h(t-1) + U x(t),  h = g(a),  o = c + V h,  y_hat = f(o).
 
     Attributes
     ----------

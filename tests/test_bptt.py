@@ -76,7 +76,8 @@ def expected(G, mask, k=None):
 def test_gradients_match_finite_differences(fd_case, loss, mask_kind, k):
     m, out = fd_case
     xs, targets, G = out[loss]
-    mask = {"all": np.ones(T), "last": np.eye(T)[-1], "some": np.array([0, 1, 0, 1, 1.0])}[mask_kind]
+    masks = {"all": np.ones(T), "last": np.eye(T)[-1], "some": np.array([0, 1, 0, 1, 1.0])}
+    mask = masks[mask_kind]
     tr = m.forward(xs)
     bt = m.backward(tr, targets, loss=loss, loss_mask=mask, truncation=k)
     assert set(bt.grads) == set(m.params)
