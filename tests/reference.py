@@ -129,3 +129,40 @@ def rel_err(a, b):
     a, b = np.asarray(a, float), np.asarray(b, float)
     den = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if den == 0 else float(np.linalg.norm(a - b) / den)
+
+
+def states_rnn(params, xs, *, activation, inject=None):
+    """(T, H) hidden states of a simple RNN; ``inject`` (T, H) is added to h(t)."""
+    h = np.zeros(params["W"].shape[0])
+    out = []
+    for t in range(xs.shape[0]):
+        h = _g(activation, params["b"] + params["W"] @ h + params["U"] @ xs[t])
+        if inject is not None:
+            h = h + inject[t]
+        out.append(h)
+    return np.array(out)
+
+
+def states_lstm(params, xs, *, peepholes, inject_y=None, inject_c=None):
+    """(T, H) y and (T, H) c of an LSTM, with optional additive injections into y(t) and c(t)."""
+    H = params["R_z"].shape[1]
+    P = per_step_params(params, xs.shape[0])
+    y, c = np.zeros(H), np.zeros(H)
+    ys, cs = [], []
+    for t in range(xs.shape[0]):
+        def bar(g, cell, t=t, y=y):
+            v = P[f"W_{g}"][t] @ xs[t] + P[f"R_{g}"][t] @ y + P[f"b_{g}"][t]
+            if peepholes and g != "z":
+                v = v + P[f"p_{g}"][t] * cell
+            return v
+
+        z, i, f = np.tanh(bar("z", None)), _sig(bar("i", c)), _sig(bar("f", c))
+        c = z * i + c * f
+        if inject_c is not None:
+            c = c + inject_c[t]
+        y = _sig(bar("o", c)) * np.tanh(c)
+        if inject_y is not None:
+            y = y + inject_y[t]
+        ys.append(y)
+        cs.append(c)
+    return np.array(ys), np.array(cs)

@@ -1,0 +1,192 @@
+"""Vanishing and exploding gradients: how errors shrink or grow as they travel back in time.
+
+For a simple RNN, dh(t)/dh(k) = prod_{s=k+1..t} diag(g'(a(s))) W (the articles write the transpose,
+W^T diag(g'(a(s))), for the error flowing back; the norms are the same). For an LSTM the state is
+(y, c) and the full Jacobian of one step is a 2H x 2H matrix; its cell-to-cell block holding y(t-1)
+fixed is diagonal, diag(f(t)) plus the peephole terms: the highway the article credits with
+carrying errors far back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import derivative
+from .trace import ForwardTrace, LSTMForwardTrace, freeze
+
+GATES = ("z", "i", "f", "o")
+
+
+def spectral_radius(M: np.ndarray) -> float:
+    """max |eigenvalue| of a square matrix M (H, H)."""
+    with np.errstate(all="ignore"):
+        return float(np.max(np.abs(np.linalg.eigvals(M)))) if M.size else 0.0
+
+
+def recurrent_matrix(params) -> np.ndarray:
+    """W (H, H) for a simple RNN, or the stacked [R_z; R_i; R_f; R_o] (4H, H) for an LSTM."""
+    if "W" in params:
+        return np.asarray(params["W"])
+    return np.concatenate([params[f"R_{g}"] for g in GATES], axis=0)  # (4H, H)
+
+
+def recurrent_radius(params) -> float:
+    """The number Unfold reports and sets for "the size of the recurrent weights".
+
+    SimpleRNN: the spectral radius of W. LSTM: the stacked R is not square, so its largest
+    singular value (which bounds the spectral radius of every R_*) is used.
+    """
+    M = recurrent_matrix(params)
+    if M.shape[0] == M.shape[1]:
+        return spectral_radius(M)
+    return float(np.linalg.norm(M, 2))
+
+
+def scale_recurrent(params: dict, rho: float) -> float:
+    """Rescale W (or every R_* by one common factor) in place so recurrent_radius becomes ``rho``.
+
+    Returns the factor applied. Raises ValueError for rho <= 0 or a zero matrix.
+    """
+    if not np.isfinite(rho) or rho <= 0:
+        raise ValueError(f"rho must be a finite number > 0, got {rho!r}")
+    now = recurrent_radius(params)
+    if now == 0:
+        raise ValueError("the recurrent weights are all zero; nothing to scale")
+    factor = rho / now
+    for name in ("W",) if "W" in params else tuple(f"R_{g}" for g in GATES):
+        params[name] *= factor
+    return factor
+
+
+def step_jacobians(tr: ForwardTrace) -> np.ndarray:
+    """The one-step state Jacobians for t = 1..T.
+
+    Returns
+    -------
+    (T, n, n) array: SimpleRNN dh(t)/dh(t-1) with n = H; LSTM d(y, c)(t)/d(y, c)(t-1) with
+    n = 2H, y first.
+    """
+    with np.errstate(all="ignore"):
+        if not isinstance(tr, LSTMForwardTrace):
+            gp = derivative(tr.activation, tr.a, tr.h)  # (T, H) g'(a(t))
+            return gp[:, :, None] * tr.params["W"][None]  # (T, H, H) diag(g') W
+        p = tr.params
+        T, H = tr.T, tr.n_hidden
+        c_prev = np.vstack([np.zeros((1, H)), tr.c[:-1]])  # (T, H) c(t-1)
+        z, i, f, o = tr.z, tr.i, tr.f, tr.o
+        tc = np.tanh(tr.c)  # (T, H)
+        dz, di, df = i * (1 - z * z), z * i * (1 - i), c_prev * f * (1 - f)  # (T, H) dc/dbar
+        dc_dy = (dz[:, :, None] * p["R_z"] + di[:, :, None] * p["R_i"]
+                 + df[:, :, None] * p["R_f"])  # (T, H, H) dc(t)/dy(t-1)
+        hw = highway_factors(tr)  # (T, H) diagonal of dc(t)/dc(t-1)
+        dc_dc = np.zeros((T, H, H))
+        dc_dc[:, np.arange(H), np.arange(H)] = hw  # (T, H, H)
+        po = p["p_o"] if tr.peepholes else np.zeros(H)
+        do_dy = p["R_o"][None] + po[None, :, None] * dc_dy  # (T, H, H) d o_bar / d y(t-1)
+        do_dc = po[None, :, None] * dc_dc  # (T, H, H) d o_bar / d c(t-1)
+        a_o = (tc * o * (1 - o))[:, :, None]  # (T, H, 1) dy/do_bar
+        a_c = (o * (1 - tc * tc))[:, :, None]  # (T, H, 1) dy/dc
+        J = np.empty((T, 2 * H, 2 * H))
+        J[:, :H, :H] = a_o * do_dy + a_c * dc_dy  # dy(t)/dy(t-1)
+        J[:, :H, H:] = a_o * do_dc + a_c * dc_dc  # dy(t)/dc(t-1)
+        J[:, H:, :H] = dc_dy  # dc(t)/dy(t-1)
+        J[:, H:, H:] = dc_dc  # dc(t)/dc(t-1)
+        return J
+
+
+def highway_factors(tr: LSTMForwardTrace) -> np.ndarray:
+    """(T, H) the diagonal of dc(t)/dc(t-1) holding y(t-1) fixed: f + peephole terms."""
+    H = tr.n_hidden
+    c_prev = np.vstack([np.zeros((1, H)), tr.c[:-1]])  # (T, H)
+    d = np.array(tr.f, copy=True)  # (T, H) the direct path through diag(f(t))
+    if tr.peepholes:
+        p = tr.params
+        d += tr.z * tr.i * (1 - tr.i) * p["p_i"]  # (T, H) via i_bar's peephole on c(t-1)
+        d += c_prev * tr.f * (1 - tr.f) * p["p_f"]  # (T, H) via f_bar's peephole on c(t-1)
+    return d
+
+
+@dataclass(frozen=True, eq=False)
+class GradientFlow:
+    """Norms of how the state at step t depends on the state at step k <= t.
+
+    Attributes
+    ----------
+    state : (T, T) [t-1, k-1] = ||dh(t)/dh(k)||_2 (SimpleRNN) or ||dy(t)/dy(k)||_2 (LSTM,
+        through both y and c), NaN for k > t; 1 on the diagonal.
+    highway : (T, T) ||dc(t)/dc(k)|| along the cell highway (LSTM), None for a SimpleRNN.
+    radius : recurrent_radius of the parameters the trace used.
+    """
+
+    state: np.ndarray
+    highway: np.ndarray | None
+    radius: float
+
+    def by_distance(self, which: str = "state") -> np.ndarray:
+        """(T,) geometric mean over t of the norm at distance d = t - k, for d = 0..T-1."""
+        return by_distance(getattr(self, which))
+
+
+def gradient_flow(tr: ForwardTrace) -> GradientFlow:
+    """Jacobian-product norms over all (t, k) for one forward trace (cost O(T^2 n^3))."""
+    J = step_jacobians(tr)  # (T, n, n)
+    T, n = J.shape[0], J.shape[1]
+    H = tr.n_hidden
+    state = np.full((T, T), np.nan)
+    with np.errstate(all="ignore"):
+        for t in range(T):
+            # products P_k = J(t) J(t-1) ... J(k+1) for k = t-1 down to 0, then norms in one batch
+            prods = np.empty((t + 1, n, n))
+            prods[t] = np.eye(n)
+            P = np.eye(n)
+            for k in range(t - 1, -1, -1):
+                P = P @ J[k + 1]  # (n, n)
+                prods[k] = P
+            block = prods[:, :H, :H]  # the y(t) <- y(k) block (all of it for a SimpleRNN)
+            finite = np.isfinite(block).all(axis=(1, 2))
+            norms = np.full(t + 1, np.inf)
+            if finite.any():
+                norms[finite] = np.linalg.norm(block[finite], ord=2, axis=(1, 2))
+            state[t, : t + 1] = norms
+        highway = None
+        if isinstance(tr, LSTMForwardTrace):
+            logd = np.log(np.abs(highway_factors(tr)))  # (T, H)
+            C = np.cumsum(logd, axis=0)  # (T, H) sum_{s <= t}
+            diff = C[:, None, :] - C[None, :, :]  # (T, T, H) sum over s in (k, t]
+            highway = np.exp(diff).max(axis=2)  # (T, T) ||diag product||_2 = max |entry|
+            highway[np.triu_indices(T, 1)] = np.nan
+            highway[np.diag_indices(T)] = 1.0
+    return GradientFlow(state=freeze(state), highway=None if highway is None else freeze(highway),
+                        radius=recurrent_radius(tr.params))
+
+
+def error_norms(delta_by_source: np.ndarray) -> np.ndarray:
+    """(T, T) [s-1, k-1] = ||dJ(s)/dh(k)||: the error from loss J(s) arriving at step k."""
+    with np.errstate(all="ignore"):
+        return np.linalg.norm(delta_by_source, axis=2)
+
+
+def by_distance(M: np.ndarray) -> np.ndarray:
+    """(T,) geometric mean over t of M[t, t - d] for d = 0..T-1 (zeros and NaN ignored)."""
+    T = M.shape[0]
+    out = np.full(T, np.nan)
+    with np.errstate(all="ignore"):
+        for d in range(T):
+            v = np.diagonal(M, offset=-d)  # (T - d,) M[t, t - d]
+            v = v[np.isfinite(v) & (v > 0)]
+            if v.size:
+                out[d] = np.exp(np.mean(np.log(v)))
+    return out
+
+
+def slope_per_step(curve: np.ndarray) -> float:
+    """The factor per step of a geometric curve (T,) over d = 0..T-1: exp of the fitted slope of
+    log(curve) against d. < 1 vanishes, > 1 explodes. NaN if fewer than two usable points."""
+    d = np.arange(curve.shape[0])
+    ok = np.isfinite(curve) & (curve > 0)
+    if ok.sum() < 2:
+        return float("nan")
+    slope = np.polyfit(d[ok], np.log(curve[ok]), 1)[0]
+    return float(np.exp(slope))

@@ -1,0 +1,536 @@
+"""Training tasks: small seeded sequence problems of each kind an RNN can solve.
+
+Each task turns ``(settings, T, seed)`` into one :class:`Sample`: inputs ``xs`` (T, n_in), targets
+and a loss mask that says at which steps t the loss J(t) counts. The three kinds of the articles:
+
+- many-to-one: read the whole sequence, answer once at the last step (``adding``,
+  ``sine-forecast`` -- the "temperature" example -- and ``sign-of-sum`` -- the "sentiment"
+  example). The loss mask is 1 only at t = T.
+- one-to-many: one input at t = 1, an answer at every step (``generate``).
+- many-to-many: an input and an answer at every step (``delayed-recall``, ``char-text``).
+
+Row ``t - 1`` of every array holds step ``t`` of the articles (t = 1..T). Samples are
+deterministic for (settings, T, seed) and their arrays are read-only.
+
+>>> from sim import tasks
+>>> t = tasks.make("delayed-recall", delay=2)
+>>> s = t.sample(10, seed=3)
+>>> s.xs.shape, s.targets.shape, t.loss
+((10, 4), (10,), 'cross_entropy')
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from . import _checks
+from ._checks import MAX_LENGTH
+
+__all__ = [
+    "KINDS",
+    "MAX_BATCH",
+    "MAX_LENGTH",
+    "SETTINGS",
+    "CharTextTask",
+    "Sample",
+    "Task",
+    "corpus_path",
+    "describe",
+    "make",
+    "names",
+]
+
+KINDS = ("many-to-one", "one-to-many", "many-to-many")
+MAX_BATCH = 100_000
+#: the largest vocabulary a user text for ``char-text`` may have
+MAX_VOCABULARY = 128
+#: the longest user text ``char-text`` accepts
+MAX_TEXT = 1_000_000
+
+
+def corpus_path() -> Path:
+    """The built-in text of ``char-text``: ``assets/corpus.txt`` next to the ``sim`` package."""
+    return Path(__file__).resolve().parent.parent / "assets" / "corpus.txt"
+
+
+@lru_cache(maxsize=1)
+def _builtin_corpus() -> str:
+    # Line breaks in the file are only wrapping: runs of white space become one space, so the
+    # vocabulary holds no newline and stays at ~30 symbols.
+    path = corpus_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FileNotFoundError(f"char-text: built-in corpus missing at {path}: {exc}") from None
+    return " ".join(raw.split())
+
+
+def _freeze(arr: np.ndarray) -> np.ndarray:
+    arr.flags.writeable = False
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    """One sequence of a task.
+
+    Attributes
+    ----------
+    xs : (T, n_in) float64, inputs x(1..T).
+    targets : (T,) int64 class indices when the task's loss is "cross_entropy";
+        (T, n_out) float64 values when it is "mse". Rows with mask 0 hold 0 and mean nothing.
+    loss_mask : (T,) float64 of 0/1: 1 where the loss J(t) counts.
+
+    All three arrays are read-only.
+    """
+
+    xs: np.ndarray
+    targets: np.ndarray
+    loss_mask: np.ndarray
+
+    @property
+    def T(self) -> int:
+        """Sequence length T."""
+        return int(self.xs.shape[0])
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task with resolved settings; build one with :func:`make`.
+
+    Attributes
+    ----------
+    name : the task's name, one of :func:`names`.
+    kind : "many-to-one", "one-to-many" or "many-to-many".
+    description : one line for the GUI.
+    n_in, n_out : input size I and output size O for these settings.
+    loss : "cross_entropy" (targets (T,) int64) or "mse" (targets (T, n_out) float64).
+    output : the readout the models should use: "softmax" or "linear".
+    default_length : a sensible sequence length T for these settings.
+    min_length, max_length : the range of T that :meth:`sample` accepts for these settings.
+    tolerance : for "mse" tasks, the largest |error| that :meth:`accuracy` counts as correct;
+        None for classification tasks.
+    settings : dict of the resolved settings (a fresh copy on each access).
+    """
+
+    name: str
+    kind: str
+    description: str
+    n_in: int
+    n_out: int
+    loss: str
+    output: str
+    default_length: int
+    min_length: int
+    max_length: int
+    tolerance: float | None
+    _settings: tuple = field(repr=False)
+
+    @property
+    def settings(self) -> dict:
+        """The resolved settings, defaults filled in (a copy: changing it changes nothing)."""
+        return dict(self._settings)
+
+    def __repr__(self) -> str:
+        # A user text can be long: show its length, not the text.
+        args = [
+            f"{k}=<{len(v)} characters>" if isinstance(v, str) and v else f"{k}={v!r}"
+            for k, v in self._settings
+        ]
+        return f"Task({', '.join([repr(self.name), *args])})"
+
+    # -- sampling -----------------------------------------------------------------------------
+
+    def check_length(self, T) -> int:
+        """Return ``T`` as an int, or raise a ValueError naming T if this task cannot use it."""
+        T = _checks.length("T", T)
+        if T < self.min_length:
+            raise ValueError(f"T must be >= {self.min_length} for {self._what()}, got {T}")
+        if T > self.max_length:
+            raise ValueError(f"T must be <= {self.max_length} for {self._what()}, got {T}")
+        return T
+
+    def sample(self, T, *, seed=0) -> Sample:
+        """One sequence of length ``T``, the same for the same (settings, T, seed).
+
+        Parameters
+        ----------
+        T : int, sequence length, ``min_length..max_length`` (at most 1000).
+        seed : int >= 0, seeds ``np.random.default_rng``.
+
+        Returns
+        -------
+        Sample with xs (T, n_in), targets (T,) or (T, n_out), loss_mask (T,).
+        """
+        T = self.check_length(T)
+        seed = _check_seed(seed)
+        return self._sample(T, np.random.default_rng(seed))
+
+    def batch(self, T, n, *, seed=0) -> list[Sample]:
+        """``n`` independent sequences of length ``T``.
+
+        Sample i is drawn from the i-th child of ``np.random.SeedSequence(seed)``, so a batch is
+        reproducible and ``batch(T, k, seed=s)`` is the first k samples of
+        ``batch(T, n, seed=s)``. (Sample i is not ``sample(T, seed=i)``.)
+        """
+        T = self.check_length(T)
+        n = _checks.size("n", n, cap=MAX_BATCH)
+        seed = _check_seed(seed)
+        children = np.random.SeedSequence(seed).spawn(n)
+        return [self._sample(T, np.random.default_rng(c)) for c in children]
+
+    def _sample(self, T: int, rng: np.random.Generator) -> Sample:
+        xs, targets, mask = self._draw(T, rng)
+        return Sample(xs=_freeze(xs), targets=_freeze(targets), loss_mask=_freeze(mask))
+
+    def _draw(self, T: int, rng: np.random.Generator):
+        raise NotImplementedError
+
+    def _what(self) -> str:
+        extra = ", ".join(f"{k}={v}" for k, v in self._settings if not isinstance(v, str))
+        return f"task {self.name!r}" + (f" with {extra}" if extra else "")
+
+    # -- scoring ------------------------------------------------------------------------------
+
+    def accuracy(self, y_hat, sample: Sample) -> float:
+        """Fraction of the masked steps that ``y_hat`` gets right.
+
+        Classification: the argmax of y_hat(t) equals the target class. Regression: every
+        component of |y_hat(t) - target(t)| is below :attr:`tolerance`.
+
+        Parameters
+        ----------
+        y_hat : (T, n_out) predictions (probabilities or raw scores; only the argmax matters for
+            classification).
+        sample : the Sample the predictions are for.
+
+        Returns
+        -------
+        float in [0, 1].
+        """
+        if not isinstance(sample, Sample):
+            raise ValueError(f"sample must be a Sample, got {type(sample).__name__}")
+        T = sample.T
+        if sample.xs.shape[1] != self.n_in:
+            raise ValueError(
+                f"sample has {sample.xs.shape[1]} inputs per step; {self._what()} has {self.n_in}"
+            )
+        # An exploding model's predictions may be inf or NaN: they count as wrong, never raise.
+        y_hat = _checks.array("y_hat", y_hat, (T, self.n_out), finite=False)  # (T, O)
+        on = sample.loss_mask > 0  # (T,) steps that count
+        ok = np.isfinite(y_hat).all(axis=1)  # (T,)
+        if self.loss == "cross_entropy":
+            correct = ok & (np.argmax(np.where(ok[:, None], y_hat, 0.0), axis=1)
+                            == sample.targets)  # (T,)
+        else:
+            with np.errstate(invalid="ignore"):
+                err = np.abs(y_hat - sample.targets)  # (T, O)
+            correct = ok & np.all(err < self.tolerance, axis=1)  # (T,)
+        if not on.any():
+            raise ValueError("sample has no step with loss_mask 1")
+        return float(np.mean(correct[on]))
+
+
+# -- the tasks -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)
+class _Adding(Task):
+    def _draw(self, T, rng):
+        xs = np.zeros((T, 2))  # (T, 2) column 0 value, column 1 marker
+        xs[:, 0] = rng.uniform(0.0, 1.0, size=T)  # (T,)
+        first = int(rng.integers(0, T // 2))  # in the first half, 0-based
+        second = int(rng.integers(first + 1, T))  # anywhere after the first
+        xs[[first, second], 1] = 1.0
+        targets = np.zeros((T, 1))  # (T, 1)
+        targets[-1, 0] = xs[first, 0] + xs[second, 0]  # () the sum, asked for at t = T
+        mask = np.zeros(T)  # (T,)
+        mask[-1] = 1.0
+        return xs, targets, mask
+
+
+@dataclass(frozen=True, repr=False)
+class _DelayedRecall(Task):
+    def _draw(self, T, rng):
+        s = dict(self._settings)
+        d, k = s["delay"], s["n_symbols"]
+        symbols = rng.integers(0, k, size=T)  # (T,)
+        xs = np.eye(k)[symbols]  # (T, k) one-hot
+        targets = np.zeros(T, dtype=np.int64)  # (T,)
+        targets[d:] = symbols[: T - d]  # (T - d,) target(t) = symbol(t - d)
+        mask = np.zeros(T)  # (T,)
+        mask[d:] = 1.0  # nothing to recall before t = d + 1
+        return xs, targets, mask
+
+
+@dataclass(frozen=True, repr=False)
+class _SineForecast(Task):
+    def _draw(self, T, rng):
+        s = dict(self._settings)
+        period = rng.uniform(s["period_min"], s["period_max"])  # () in steps
+        phase = rng.uniform(0.0, 2.0 * np.pi)  # ()
+        steps = np.arange(T + 1)  # (T + 1,) 0..T, the last one is the step to forecast
+        clean = np.sin(2.0 * np.pi * steps / period + phase)  # (T + 1,)
+        noise = s["noise"] * rng.standard_normal(T)  # (T,)
+        xs = (clean[:T] + noise)[:, None]  # (T, 1) what the network reads
+        targets = np.zeros((T, 1))  # (T, 1)
+        targets[-1, 0] = clean[T]  # () the next value, noise-free
+        mask = np.zeros(T)  # (T,)
+        mask[-1] = 1.0
+        return xs, targets, mask
+
+
+@dataclass(frozen=True, repr=False)
+class _SignOfSum(Task):
+    def _draw(self, T, rng):
+        xs = rng.standard_normal((T, 1))  # (T, 1) one "word sentiment" per step
+        targets = np.zeros(T, dtype=np.int64)  # (T,)
+        targets[-1] = 1 if xs.sum() > 0 else 0  # () 1 = positive, 0 = negative
+        mask = np.zeros(T)  # (T,)
+        mask[-1] = 1.0
+        return xs, targets, mask
+
+
+@dataclass(frozen=True, repr=False)
+class _Generate(Task):
+    def _draw(self, T, rng):
+        s = dict(self._settings)
+        k, step = s["n_symbols"], s["step"]
+        start = int(rng.integers(0, k))  # () the start symbol s
+        xs = np.zeros((T, k))  # (T, k) silent after t = 1
+        xs[0, start] = 1.0
+        targets = (start + step * np.arange(T, dtype=np.int64)) % k  # (T,) s, s+step, ...
+        mask = np.ones(T)  # (T,)
+        return xs, targets, mask
+
+
+@dataclass(frozen=True, repr=False)
+class CharTextTask(Task):
+    """``char-text``: predict the next character. Adds the vocabulary and text coding.
+
+    Attributes
+    ----------
+    vocabulary : str, the sorted distinct characters of the text; symbol i is vocabulary[i].
+    text : str, the text the windows are cut from.
+    """
+
+    vocabulary: str = ""
+    text: str = field(default="", repr=False, compare=False)
+    _codes: np.ndarray = field(default=None, repr=False, compare=False)
+
+    def encode(self, text: str) -> np.ndarray:
+        """Symbol indices of ``text``: (n,) int64, a fresh writable array.
+
+        Raises a ValueError naming the characters of ``text`` not in the vocabulary.
+        """
+        if not isinstance(text, str):
+            raise ValueError(f"text must be a str, got {type(text).__name__}")
+        index = {c: i for i, c in enumerate(self.vocabulary)}
+        unknown = sorted(set(text) - index.keys())
+        if unknown:
+            raise ValueError(f"text holds characters not in the vocabulary: {''.join(unknown)!r}")
+        return np.array([index[c] for c in text], dtype=np.int64)  # (n,)
+
+    def decode(self, indices) -> str:
+        """The text spelled by symbol ``indices`` (a sequence of ints in 0..V-1)."""
+        arr = np.asarray(indices)
+        if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+            raise ValueError(
+                f"indices must be a 1-D sequence of integers, got {arr.dtype}{arr.shape}"
+            )
+        V = len(self.vocabulary)
+        if arr.size and (arr.min() < 0 or arr.max() >= V):
+            raise ValueError(f"indices must lie in 0..{V - 1}, got {arr.min()}..{arr.max()}")
+        return "".join(self.vocabulary[int(i)] for i in arr)
+
+    def _draw(self, T, rng):
+        V = len(self.vocabulary)
+        start = int(rng.integers(0, self._codes.size - T))  # () window start, needs T + 1 chars
+        window = self._codes[start : start + T + 1]  # (T + 1,)
+        xs = np.eye(V)[window[:T]]  # (T, V) one-hot of characters 1..T
+        targets = window[1:].copy()  # (T,) the character after each one
+        mask = np.ones(T)  # (T,)
+        return xs, targets, mask
+
+
+# -- registry --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spec:
+    kind: str
+    description: str
+    settings: dict  # setting name -> (default, min, max, help)
+
+
+_SPECS: dict[str, _Spec] = {
+    "adding": _Spec(
+        "many-to-one",
+        "Adding problem: two of the numbers are marked; at the last step output their sum.",
+        {},
+    ),
+    "delayed-recall": _Spec(
+        "many-to-many",
+        "Delayed recall: at every step output the symbol that came in `delay` steps earlier.",
+        {
+            "delay": (3, 1, 50, "how many steps back the symbol to recall came in"),
+            "n_symbols": (4, 2, 16, "how many different symbols there are"),
+        },
+    ),
+    "sine-forecast": _Spec(
+        "many-to-one",
+        "Forecast (like tomorrow's temperature): read a noisy sine wave, predict its next value.",
+        {
+            "noise": (0.05, 0.0, 1.0, "standard deviation of the noise added to the inputs"),
+            "period_min": (8.0, 2.0, 200.0, "shortest period of the wave, in steps"),
+            "period_max": (24.0, 2.0, 200.0, "longest period of the wave, in steps"),
+        },
+    ),
+    "sign-of-sum": _Spec(
+        "many-to-one",
+        "Sentiment in miniature: read one score per word, then say if the total is positive.",
+        {},
+    ),
+    "generate": _Spec(
+        "one-to-many",
+        "Generation: given only a start symbol, count up from it, one symbol per step.",
+        {
+            "n_symbols": (4, 2, 26, "how many different symbols there are"),
+            "step": (1, 1, 25, "how far each symbol is from the one before (mod n_symbols)"),
+        },
+    ),
+    "char-text": _Spec(
+        "many-to-many",
+        "Character-level text: at every step predict the next character of a small text.",
+        {
+            "text": ("", None, None, "text to learn instead of the built-in one (empty: built-in)"),
+        },
+    ),
+}
+
+#: task name -> {setting name -> (default, min, max, help)}; min and max are None for text.
+SETTINGS: dict[str, dict[str, tuple]] = {n: dict(s.settings) for n, s in _SPECS.items()}
+
+
+def names() -> list[str]:
+    """The task names, in the order a menu should list them."""
+    return list(_SPECS)
+
+
+def describe(name: str) -> tuple[str, str]:
+    """``(kind, description)`` of task ``name`` without building it."""
+    spec = _spec(name)
+    return spec.kind, spec.description
+
+
+def make(name: str, **settings) -> Task:
+    """Build task ``name`` with ``settings`` (see :data:`SETTINGS`); missing ones take defaults.
+
+    Raises
+    ------
+    ValueError naming the argument: unknown task name, unknown setting, or a setting of the
+    wrong type or out of range.
+    """
+    spec = _spec(name)
+    s = _resolve(name, spec, settings)
+    common = dict(name=name, kind=spec.kind, description=spec.description)
+    frozen = tuple(s.items())
+    if name == "adding":
+        return _Adding(
+            **common, n_in=2, n_out=1, loss="mse", output="linear", default_length=10,
+            min_length=2, max_length=MAX_LENGTH, tolerance=0.04, _settings=frozen,
+        )  # fmt: skip
+    if name == "delayed-recall":
+        k, d = s["n_symbols"], s["delay"]
+        return _DelayedRecall(
+            **common, n_in=k, n_out=k, loss="cross_entropy", output="softmax",
+            default_length=max(12, d + 9), min_length=d + 1, max_length=MAX_LENGTH,
+            tolerance=None, _settings=frozen,
+        )  # fmt: skip
+    if name == "sine-forecast":
+        if s["period_min"] > s["period_max"]:
+            raise ValueError(
+                f"period_max must be >= period_min ({s['period_min']}), got {s['period_max']}"
+            )
+        return _SineForecast(
+            **common, n_in=1, n_out=1, loss="mse", output="linear", default_length=24,
+            min_length=1, max_length=MAX_LENGTH, tolerance=0.1, _settings=frozen,
+        )  # fmt: skip
+    if name == "sign-of-sum":
+        return _SignOfSum(
+            **common, n_in=1, n_out=2, loss="cross_entropy", output="softmax", default_length=10,
+            min_length=1, max_length=MAX_LENGTH, tolerance=None, _settings=frozen,
+        )  # fmt: skip
+    if name == "generate":
+        k = s["n_symbols"]
+        if s["step"] >= k:
+            raise ValueError(f"step must be < n_symbols ({k}), got {s['step']}")
+        return _Generate(
+            **common, n_in=k, n_out=k, loss="cross_entropy", output="softmax", default_length=8,
+            min_length=1, max_length=MAX_LENGTH, tolerance=None, _settings=frozen,
+        )  # fmt: skip
+    # char-text
+    text = s["text"] or _builtin_corpus()
+    if len(text) < 2:
+        raise ValueError(f"text must hold at least 2 characters, got {len(text)}")
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"text must hold at most {MAX_TEXT} characters, got {len(text)}")
+    vocabulary = "".join(sorted(set(text)))
+    if len(vocabulary) > MAX_VOCABULARY:
+        raise ValueError(
+            f"text must use at most {MAX_VOCABULARY} distinct characters, got {len(vocabulary)}"
+        )
+    index = {c: i for i, c in enumerate(vocabulary)}
+    codes = _freeze(np.array([index[c] for c in text], dtype=np.int64))  # (N,)
+    V = len(vocabulary)
+    longest = min(MAX_LENGTH, len(text) - 1)
+    return CharTextTask(
+        **common, n_in=V, n_out=V, loss="cross_entropy", output="softmax",
+        default_length=min(25, longest), min_length=1, max_length=longest, tolerance=None,
+        _settings=frozen, vocabulary=vocabulary, text=text, _codes=codes,
+    )  # fmt: skip
+
+
+def _spec(name) -> _Spec:
+    if not isinstance(name, str) or name not in _SPECS:
+        raise ValueError(f"name must be one of {', '.join(_SPECS)}; got {name!r}")
+    return _SPECS[name]
+
+
+def _resolve(name: str, spec: _Spec, given: dict) -> dict:
+    """Defaults filled in and every value checked against its (default, min, max)."""
+    unknown = sorted(set(given) - spec.settings.keys())
+    if unknown:
+        known = ", ".join(spec.settings) or "none"
+        raise ValueError(f"unknown setting {unknown[0]!r} for task {name!r} (settings: {known})")
+    out = {}
+    for key, (default, lo, hi, _help) in spec.settings.items():
+        value = given.get(key, default)
+        if isinstance(default, str):
+            if not isinstance(value, str):
+                raise ValueError(f"{key} must be a str, got {type(value).__name__}")
+        elif isinstance(default, int):
+            value = _checks.size(key, value, minimum=lo, cap=hi)
+        else:
+            value = _real(key, value, lo, hi)
+        out[key] = value
+    return out
+
+
+def _real(key: str, value, lo: float, hi: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{key} must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or not lo <= value <= hi:
+        raise ValueError(f"{key} must lie in [{lo}, {hi}], got {value}")
+    return value
+
+
+def _check_seed(seed) -> int:
+    return _checks.size("seed", seed, minimum=0)
