@@ -1,0 +1,182 @@
+"""The Unfold window: session panel, tabs of views, playback bar, banner, menus and shortcuts.
+
+It wires things together and nothing more: the state holds the truth, the views draw it.
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from . import theme as themes
+from . import views
+from .playback import Playback
+from .playback_bar import PlaybackBar
+from .session_panel import SessionPanel
+
+SHORTCUTS = (
+    ("Space", "play / pause"),
+    ("Right / Left", "step forward / back"),
+    ("Home / End", "jump to the start / to the update"),
+    ("M", "colour errors by source / by magnitude"),
+    ("Ctrl+T", "light / dark theme"),
+    ("Ctrl+Q", "quit"),
+)
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(self, state, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.playback = Playback(state, self)
+        self.resize(1400, 900)
+        self.setMinimumSize(1000, 700)
+
+        self.banner = QtWidgets.QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setVisible(False)
+        self.banner.setMargin(6)
+        self.tabs = QtWidgets.QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.views: dict[str, views.base.View] = {}
+        self._tab_views: list[list[views.base.View]] = []
+        for title, names in views.TABS:
+            self._add_tab(title, names)
+        self.playback_bar = PlaybackBar(state)
+        central = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.playback_bar)
+        self.setCentralWidget(central)
+
+        self.panel = SessionPanel(state)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(self.panel)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(280)
+        self.dock = QtWidgets.QDockWidget("Session", self)
+        self.dock.setObjectName("sessionDock")
+        self.dock.setWidget(scroll)
+        self.dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+
+        self.cursor_label = QtWidgets.QLabel()
+        self.busy_label = QtWidgets.QLabel()
+        self.statusBar().addWidget(self.cursor_label)
+        self.statusBar().addPermanentWidget(self.busy_label)
+
+        self._build_menus()
+        self._build_shortcuts()
+        state.cursor_changed.connect(self._on_cursor_changed)
+        state.result_changed.connect(self._on_result_changed)
+        state.selection_changed.connect(lambda _: self.render_current())
+        state.busy_changed.connect(self._on_busy_changed)
+        state.error.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        state.theme_changed.connect(self._on_theme_changed)
+        self.tabs.currentChanged.connect(lambda _: self.render_current())
+        self._on_theme_changed(state.theme)
+        if state.result is not None:
+            self._on_result_changed(state.result)
+
+    # -- construction ---------------------------------------------------------------------------
+    def _add_tab(self, title: str, names: list[str]) -> None:
+        views.load()
+        present = [n for n in names if n in views.REGISTRY]
+        if not present:
+            return
+        split = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        made = []
+        for n in present:
+            v = views.REGISTRY[n](self.state)
+            self.views[n] = v
+            split.addWidget(v)
+            made.append(v)
+        if len(made) == 2:
+            split.setSizes([620, 200])
+        self.tabs.addTab(split, title)
+        self.tabs.setTabToolTip(self.tabs.count() - 1, made[0].description)
+        self._tab_views.append(made)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        quit_ = QtGui.QAction("&Quit", self)
+        quit_.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
+        quit_.setShortcutContext(QtCore.Qt.ShortcutContext.ApplicationShortcut)
+        quit_.triggered.connect(self.close)
+        self.file_menu.addAction(quit_)
+        self.view_menu = bar.addMenu("&View")
+        self.dark_action = QtGui.QAction("&Dark theme", self, checkable=True)
+        self.dark_action.setShortcut(QtGui.QKeySequence("Ctrl+T"))
+        self.dark_action.toggled.connect(
+            lambda on: self.state.set_theme("dark" if on else "light"))
+        self.view_menu.addAction(self.dark_action)
+        self.magnitude_action = QtGui.QAction("Colour errors by &magnitude", self, checkable=True)
+        self.magnitude_action.setShortcut(QtGui.QKeySequence("M"))
+        self.magnitude_action.setToolTip("Error arrows coloured by |δ| instead of by source J(s)")
+        self.magnitude_action.toggled.connect(
+            lambda on: self.state.set_selection(color_by="magnitude" if on else "source"))
+        self.view_menu.addAction(self.magnitude_action)
+        self.view_menu.addAction(self.dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        keys = QtGui.QAction("&Keyboard shortcuts", self)
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
+
+    def _build_shortcuts(self) -> None:
+        s = self.state
+        for key, slot in (("Space", s.toggle_play), ("Right", lambda: s.step(1)),
+                          ("Left", lambda: s.step(-1)), ("Home", s.home), ("End", s.end)):
+            sc = QtGui.QShortcut(QtGui.QKeySequence(key), self)
+            sc.activated.connect(slot)
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+        QtWidgets.QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+    # -- following the state ------------------------------------------------------------------
+    def current_views(self) -> list:
+        i = self.tabs.currentIndex()
+        return self._tab_views[i] if 0 <= i < len(self._tab_views) else []
+
+    def render_current(self) -> None:
+        """Draw the visible views at the state's cursor (hidden tabs draw when shown)."""
+        for v in self.current_views():
+            v.refresh()
+
+    def _on_cursor_changed(self, cursor) -> None:
+        self.cursor_label.setText(cursor.label(self.state.T))
+        self.render_current()
+
+    def _on_result_changed(self, result) -> None:
+        c = result.config
+        self.setWindowTitle(f"Unfold — {c.model} on {c.task}, H = {c.hidden}, T = {c.length}")
+        bad = result.first_nonfinite_step
+        if bad is not None:
+            self.banner.setText(f"⚠ values became non-finite at step t = {bad}: they are drawn "
+                                "grey. Lower the recurrent radius, the input scale or use "
+                                "clipping.")
+        self.banner.setVisible(bad is not None)
+        self.cursor_label.setText(self.state.cursor.label(self.state.T))
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.busy_label.setText("computing…" if busy else "")
+
+    def _on_theme_changed(self, name: str) -> None:
+        theme = themes.get(name)
+        self.banner.setStyleSheet(f"background: {theme.banner_bg}; color: {theme.banner_fg};"
+                                  "font-weight: bold;")
+        for v in self.views.values():
+            v.apply_theme(theme)
+        self.dark_action.blockSignals(True)
+        self.dark_action.setChecked(name == "dark")
+        self.dark_action.blockSignals(False)
+        self.render_current()
+
+    def closeEvent(self, ev):  # noqa: N802 - Qt's name
+        self.state.set_playing(False)
+        self.playback.stop()
+        super().closeEvent(ev)

@@ -1,0 +1,88 @@
+"""Play/pause, step, jump, a scrubber over forward -> backward -> update, speed and loop."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from .state import SPEEDS
+
+
+class PlaybackBar(QtWidgets.QWidget):
+    def __init__(self, state, parent=None):
+        super().__init__(parent)
+        self.state = state
+        style = self.style()
+        sp = QtWidgets.QStyle.StandardPixmap
+
+        def button(icon, tip, slot):
+            b = QtWidgets.QToolButton()
+            b.setIcon(style.standardIcon(icon))
+            b.setToolTip(tip)
+            b.setAutoRaise(True)
+            b.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(slot)
+            return b
+
+        self.home = button(sp.SP_MediaSkipBackward, "Jump to the start (Home)", state.home)
+        self.back = button(sp.SP_MediaSeekBackward, "Step back (Left)", lambda: state.step(-1))
+        self.play = button(sp.SP_MediaPlay, "Play / pause (Space)", state.toggle_play)
+        self.fwd = button(sp.SP_MediaSeekForward, "Step forward (Right)", lambda: state.step(1))
+        self.end = button(sp.SP_MediaSkipForward, "Jump to the update (End)", state.end)
+        self.scrubber = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
+        self.scrubber.setToolTip("The whole sequence: forward t = 1..T, backward t = T..1, "
+                                 "then the one parameter update")
+        self.scrubber.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.scrubber.valueChanged.connect(self._on_scrubbed)
+        self.speed = QtWidgets.QComboBox()
+        for s in SPEEDS:
+            self.speed.addItem(f"{s:g} steps/s", s)
+        self.speed.setToolTip("Playback speed")
+        self.speed.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.speed.currentIndexChanged.connect(
+            lambda i: state.set_rate(self.speed.itemData(i)))
+        self.loop = QtWidgets.QCheckBox("loop")
+        self.loop.setToolTip("Start again after the update")
+        self.loop.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.loop.toggled.connect(state.set_loop)
+        self.label = QtWidgets.QLabel()
+        self.label.setMinimumWidth(170)
+        self.label.setObjectName("cursorLabel")
+        lay = QtWidgets.QHBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 2)
+        for w in (self.home, self.back, self.play, self.fwd, self.end):
+            lay.addWidget(w)
+        lay.addWidget(self.label)
+        lay.addWidget(self.scrubber, 1)
+        lay.addWidget(self.speed)
+        lay.addWidget(self.loop)
+        state.cursor_changed.connect(self._on_cursor_changed)
+        state.result_changed.connect(lambda _: self._on_cursor_changed(state.cursor))
+        state.playing_changed.connect(self._on_playing_changed)
+        state.rate_changed.connect(self._on_rate_changed)
+        state.loop_changed.connect(self.loop.setChecked)
+        self._on_rate_changed(state.rate)
+        self._on_cursor_changed(state.cursor)
+
+    def _on_scrubbed(self, value: int) -> None:
+        if value != self.state.frame:
+            self.state.set_frame(value)
+
+    def _on_cursor_changed(self, cursor) -> None:
+        s = self.state
+        self.scrubber.blockSignals(True)
+        self.scrubber.setRange(0, s.n_frames - 1)
+        self.scrubber.setValue(s.frame)
+        self.scrubber.blockSignals(False)
+        self.label.setText(cursor.label(s.T))
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        sp = QtWidgets.QStyle.StandardPixmap
+        self.play.setIcon(self.style().standardIcon(sp.SP_MediaPause if playing
+                                                    else sp.SP_MediaPlay))
+
+    def _on_rate_changed(self, rate: float) -> None:
+        i = self.speed.findData(rate)
+        if i >= 0 and i != self.speed.currentIndex():
+            self.speed.blockSignals(True)
+            self.speed.setCurrentIndex(i)
+            self.speed.blockSignals(False)

@@ -1,0 +1,36 @@
+"""Light (projectors, print) and dark (screens) themes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    foreground: str
+    muted: str  # weights, frames: present but quiet
+    faint: str  # what is not yet computed
+    recurrent: str  # the articles' yellow for recurrent connections
+    highlight: str  # the stage being computed
+    banner_bg: str
+    banner_fg: str
+    peephole: str = "#0072B2"  # the articles' blue peepholes
+    font_scale: float = 1.0
+    line_scale: float = 1.0
+
+
+LIGHT = Theme("light", background="#ffffff", foreground="#1a1a1a", muted="#8c8c8c",
+              faint="#dedede", recurrent="#c8a200", highlight="#000000",
+              banner_bg="#fff3cd", banner_fg="#7a4b00")
+DARK = Theme("dark", background="#17191c", foreground="#e8e8e8", muted="#8a8f96",
+             faint="#3a3d42", recurrent="#F0E442", highlight="#ffffff",
+             banner_bg="#5a3b00", banner_fg="#ffe8a8", peephole="#56B4E9")
+THEMES = {"light": LIGHT, "dark": DARK}
+
+
+def get(name: str) -> Theme:
+    if name not in THEMES:
+        raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {name!r}")
+    return THEMES[name]

@@ -1,0 +1,135 @@
+"""The folded network: the whole RNN as one block with a self-loop, the black box the articles
+warn about, showing the same values as the unfolded view at the cursor."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from .. import colors
+from . import register
+from .base import View, make_canvas
+from .legend import ColorBar, fmt
+
+Y_X, Y_H, Y_OUT, Y_J = 0.0, 2.0, 4.0, 5.2
+BLOCK = QtCore.QRectF(-1.6, 1.3, 3.2, 1.4)
+
+
+@register
+class FoldedView(View):
+    name = "network-folded"
+    title = "Folded network"
+    description = ("The same RNN folded: one block whose output loops back into itself, with the "
+                   "values at the cursor.")
+
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
+        self.canvas = make_canvas(self.theme)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.canvas)
+        ci = self.canvas.ci
+        self.caption = ci.addLabel("", row=0, col=0, justify="left")
+        self.vb = ci.addViewBox(row=1, col=0)
+        self.vb.setMouseEnabled(False, False)
+        self.vb.setMenuEnabled(False)
+        self.vb.setAspectLocked(True)
+        self.bar = ColorBar(ci.addLayout(row=2, col=0), row=0, col=0)
+        ci.layout.setRowStretchFactor(1, 10)
+        self.block = QtWidgets.QGraphicsRectItem(BLOCK)
+        self.vb.addItem(self.block)
+        self.loop = QtWidgets.QGraphicsPathItem()
+        self.vb.addItem(self.loop)
+        self.links = pg.PlotCurveItem(connect="pairs")
+        self.vb.addItem(self.links)
+        self.nodes = pg.ScatterPlotItem(pxMode=True, size=16)
+        self.nodes.setZValue(3)
+        self.vb.addItem(self.nodes)
+        self.texts = {k: pg.TextItem(anchor=a) for k, a in
+                      (("x", (1, 0.5)), ("h", (0, 0.5)), ("out", (1, 0.5)), ("J", (0, 0.5)),
+                       ("loop", (0.5, 1)), ("block", (0.5, 0)))}
+        for t in self.texts.values():
+            self.vb.addItem(t)
+        self.vb.setRange(xRange=(-3.2, 3.6), yRange=(-0.7, 6.0), padding=0)
+        self._positions = {}
+
+    @staticmethod
+    def _row(n: int, y: float, half: float = 1.3) -> np.ndarray:
+        xs = np.zeros(n) if n == 1 else np.linspace(-half, half, n)
+        return np.stack([xs, np.full(n, y)], axis=1)
+
+    def render(self, result, cursor) -> None:
+        if result is None:
+            return
+        tr, bt = result.forward, result.backward
+        theme = self.theme
+        fg = theme.foreground
+        t = cursor.t
+        k = t - 1
+        st = tr.state_name
+        px = {"x": self._row(tr.n_in, Y_X), "h": self._row(tr.n_hidden, Y_H),
+              "out": self._row(tr.n_out, Y_OUT), "J": np.array([[0.0, Y_J]])}
+        self._positions = px
+        backward = cursor.phase == "backward"
+        if backward:
+            vmax = colors.finite_max(bt.deltas[st])
+            h_vals = bt.deltas[st][k]
+            ro = "o" if tr.kind == "SimpleRNN" else "out"
+            out_vals = bt.deltas[ro][k]
+            self.bar.set("diverging", f"error δ{st}, δ{ro} at t = {t}", fmt(-vmax), "0",
+                         fmt(vmax), fg)
+        else:
+            vmax = 1.0
+            h_vals = tr.state[k]
+            out_vals = tr.y_hat[k]
+            self.bar.set("diverging", f"value at t = {t}", "-1", "0", "1", fg)
+        table = colors.brushes("diverging")
+        brushes = [table[i] for i in colors.signed_index(tr.x[k], colors.finite_max(tr.x))]
+        brushes += [table[i] for i in colors.signed_index(h_vals, vmax)]
+        brushes += [table[i] for i in colors.signed_index(
+            out_vals, vmax if backward else colors.finite_max(tr.y_hat))]
+        on = bt.loss_mask[k] == 1
+        brushes.append(colors.brush(colors.source_hex(t)) if on else colors.brush(theme.background))
+        pos = np.concatenate([px["x"], px["h"], px["out"], px["J"]])
+        self.nodes.setData(pos=pos, brush=brushes, pen=colors.pen(theme.muted),
+                           size=[22] * (len(pos) - 1) + [30])
+        # U into the block, V out of it, the loss on top
+        segs = [(px["x"][:, 0].mean(), Y_X + 0.25, 0, BLOCK.top()),
+                (0, BLOCK.bottom(), 0, Y_OUT - 0.25), (0, Y_OUT + 0.25, 0, Y_J - 0.25)]
+        xy = np.array([[a, b] for x0, y0, x1, y1 in segs for a, b in ((x0, y0), (x1, y1))])
+        self.links.setData(xy[:, 0], xy[:, 1], pen=colors.pen(theme.muted, 2.0))
+        self.block.setPen(colors.pen(fg, 2.0))
+        self.block.setBrush(colors.brush(theme.faint, 90))
+        path = QtGui.QPainterPath(QtCore.QPointF(BLOCK.right(), Y_H + 0.3))
+        path.cubicTo(QtCore.QPointF(BLOCK.right() + 1.6, Y_H + 1.3),
+                     QtCore.QPointF(BLOCK.right() + 1.6, Y_H - 1.3),
+                     QtCore.QPointF(BLOCK.right(), Y_H - 0.3))
+        # arrowhead pointing back into the block
+        tip = QtCore.QPointF(BLOCK.right(), Y_H - 0.3)
+        path.moveTo(tip + QtCore.QPointF(0.25, -0.12))
+        path.lineTo(tip)
+        path.lineTo(tip + QtCore.QPointF(0.22, 0.18))
+        self.loop.setPath(path)
+        self.loop.setPen(colors.pen(theme.recurrent, 3.0))
+        rec = "W" if tr.kind == "SimpleRNN" else "R"
+        tx = self.texts
+        tx["x"].setText(f"x({t})", color=fg)
+        tx["x"].setPos(-1.6, Y_X)
+        tx["h"].setText(f"{st}({t})", color=fg)
+        tx["h"].setPos(BLOCK.left() + 0.05, BLOCK.bottom() - 0.2)
+        tx["out"].setText(f"ŷ({t})", color=fg)
+        tx["out"].setPos(-1.6, Y_OUT)
+        tx["J"].setText(f"J({t}) = {fmt(bt.losses[k])}" if on else f"J({t}): no loss", color=fg)
+        tx["J"].setPos(0.3, Y_J)
+        tx["loop"].setText(f"{rec}: {st}({t - 1}) → {st}({t})" if not backward else
+                           f"{rec}ᵀ: δ from t + 1 = {t + 1}", color=theme.recurrent)
+        tx["loop"].setPos(BLOCK.right() + 0.9, Y_H + 1.35)
+        tx["block"].setText(f"{tr.kind}, H = {tr.n_hidden}", color=fg)
+        tx["block"].setPos(BLOCK.right() - 0.7, BLOCK.bottom() - 0.05)
+        what = {"forward": "values", "backward": "errors", "update": "values"}[cursor.phase]
+        self.caption.setText(f"<b>{cursor.label(tr.T)}</b> · the folded view hides time: "
+                             f"one block, its {what} at this moment only", color=fg, size="11pt")
+
+    def graphics_item(self):
+        return self.canvas.ci
