@@ -37,9 +37,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.banner.setMargin(6)
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.views: dict[str, views.base.View] = {}
-        self._tab_views: list[list[views.base.View]] = []
-        for title, names in views.TABS:
+        self.views: list = []  # every view instance (a view may sit in several tabs)
+        self._tab_views: list[list] = []
+        self._tab_titles: list[str] = []
+        for title, names in views.tabs():
             self._add_tab(title, names)
         self.playback_bar = PlaybackBar(state)
         central = QtWidgets.QWidget()
@@ -83,22 +84,31 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- construction ---------------------------------------------------------------------------
     def _add_tab(self, title: str, names: list[str]) -> None:
-        views.load()
-        present = [n for n in names if n in views.REGISTRY]
-        if not present:
-            return
-        split = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
-        made = []
-        for n in present:
-            v = views.REGISTRY[n](self.state)
-            self.views[n] = v
-            split.addWidget(v)
-            made.append(v)
-        if len(made) == 2:
-            split.setSizes([620, 200])
-        self.tabs.addTab(split, title)
+        made = [views.REGISTRY[n](self.state) for n in names]
+        builder = views.tab_builder(title)
+        if builder is not None:
+            page = builder(self.state, made)
+        else:
+            page = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+            for v in made:
+                page.addWidget(v)
+            page.setSizes([200 * v.stretch for v in made])
+        self.views += made
+        self.tabs.addTab(page, title)
         self.tabs.setTabToolTip(self.tabs.count() - 1, made[0].description)
         self._tab_views.append(made)
+        self._tab_titles.append(title)
+
+    def show_tab(self, title: str) -> bool:
+        """Bring tab ``title`` to the front; False if there is none."""
+        if title in self._tab_titles:
+            self.tabs.setCurrentIndex(self._tab_titles.index(title))
+            return True
+        return False
+
+    def view(self, name: str):
+        """The first instance of view ``name`` in the window, or None."""
+        return next((v for v in self.views if v.name == name), None)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -169,7 +179,7 @@ class MainWindow(QtWidgets.QMainWindow):
         theme = themes.get(name)
         self.banner.setStyleSheet(f"background: {theme.banner_bg}; color: {theme.banner_fg};"
                                   "font-weight: bold;")
-        for v in self.views.values():
+        for v in self.views:
             v.apply_theme(theme)
         self.dark_action.blockSignals(True)
         self.dark_action.setChecked(name == "dark")

@@ -183,6 +183,14 @@ class AppState(QtCore.QObject):
             self.selection = new
             self.selection_changed.emit(new)
 
+    def ext(self, name: str, factory):
+        """A sub-state owned by a group of views (e.g. the geometry panel's D), created on first
+        use with ``factory(self)`` and shared by everyone who asks for ``name``."""
+        exts = self.__dict__.setdefault("_exts", {})
+        if name not in exts:
+            exts[name] = factory(self)
+        return exts[name]
+
     def set_theme(self, name: str) -> None:
         if name != self.theme:
             self.theme = name

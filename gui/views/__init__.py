@@ -1,23 +1,28 @@
 """The view registry: every view registers under a stable name, so the window can place it, the
 command line can list it and the exporter can render it.
 
-Built-in views are imported on first use (``load()``), which keeps start-up light.
+A view module is any module in this package that registers a class with :func:`register`; they
+are discovered and imported on first use (:func:`load`), which keeps start-up light and lets a new
+view appear in the window, the CLI and the export without touching anything else.
+
+A view class says which tab(s) it lives in (``tabs``) and where (``order``). A tab that needs more
+than a vertical stack of its views (shared controls, a grid) registers a builder with
+:func:`register_tab`.
 """
 
 from __future__ import annotations
 
+import pkgutil
 from importlib import import_module
 
 REGISTRY: dict[str, type] = {}
-
-#: the modules that hold the built-in views, in the order of the window's tabs
-MODULES = ["network", "gradient_strip", "folded"]
-
-#: the window's tabs: (title, [view names, top to bottom])
-TABS: list[tuple[str, list[str]]] = [
-    ("Unfolded", ["network", "gradient-strip"]),
-    ("Folded", ["network-folded"]),
-]
+_TAB_BUILDERS: dict[str, object] = {}
+#: tab titles in the window's order; tabs not listed come after, alphabetically
+TAB_ORDER = ["Unfolded", "Folded", "LSTM circuit", "LSTM odyssey", "Gradient flow",
+             "Equations", "Training", "Landscape", "Geometry"]
+#: modules of this package that hold no views
+_NOT_VIEWS = {"base", "edges", "legend"}
+_loaded = False
 
 
 def register(cls):
@@ -30,18 +35,46 @@ def register(cls):
     return cls
 
 
+def register_tab(title: str, builder) -> None:
+    """Use ``builder(state, views) -> QWidget`` to lay out tab ``title``; ``views`` are the view
+    instances of that tab, in order."""
+    _TAB_BUILDERS[title] = builder
+
+
+def tab_builder(title: str):
+    return _TAB_BUILDERS.get(title)
+
+
 def load() -> dict[str, type]:
-    """Import every built-in view module and return the registry."""
-    for m in MODULES:
-        import_module(f"{__name__}.{m}")
+    """Import every view module of this package and return the registry."""
+    global _loaded
+    if not _loaded:
+        for info in pkgutil.iter_modules(__path__):
+            if not info.name.startswith("_") and info.name not in _NOT_VIEWS:
+                import_module(f"{__name__}.{info.name}")
+        _loaded = True
     return REGISTRY
+
+
+def tabs() -> list[tuple[str, list[str]]]:
+    """(title, [view names in order]) for every tab, in the window's order."""
+    load()
+    by_tab: dict[str, list] = {}
+    for cls in REGISTRY.values():
+        for title in cls.tabs:
+            by_tab.setdefault(title, []).append(cls)
+    order = {t: i for i, t in enumerate(TAB_ORDER)}
+    titles = sorted(by_tab, key=lambda t: (order.get(t, len(order)), t))
+    return [(t, [c.name for c in sorted(by_tab[t], key=lambda c: (c.order, c.name))])
+            for t in titles]
 
 
 def names() -> list[str]:
     """Every registered view name, in tab order."""
-    load()
-    ordered = [n for _, views in TABS for n in views if n in REGISTRY]
-    return ordered + sorted(set(REGISTRY) - set(ordered))
+    seen: list[str] = []
+    for _, views in tabs():
+        seen += [n for n in views if n not in seen]
+    return seen + sorted(set(REGISTRY) - set(seen))
 
 
 def get(name: str) -> type:

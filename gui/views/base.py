@@ -24,6 +24,11 @@ class View(QtWidgets.QWidget):
     title: ClassVar[str] = ""
     description: ClassVar[str] = ""
     uses_session: ClassVar[bool] = True
+    #: the window tab(s) the view appears in (one instance per tab) and its place there
+    tabs: ClassVar[tuple[str, ...]] = ()
+    order: ClassVar[int] = 0
+    #: relative height in a tab's vertical stack
+    stretch: ClassVar[int] = 1
 
     def __init__(self, state, parent=None):
         super().__init__(parent)
@@ -52,6 +57,11 @@ class View(QtWidgets.QWidget):
 
     def set_export_style(self, on: bool) -> None:
         """Antialiasing and thicker pens for figures (on) or speed while animating (off)."""
+
+    def wait_ready(self, msecs: int = 60_000) -> bool:
+        """Block until any background work the view started has landed (headless export);
+        views that compute nothing in the background are always ready."""
+        return True
 
     # -- helpers ----------------------------------------------------------------------------
     def refresh(self) -> None:

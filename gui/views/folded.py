@@ -20,6 +20,7 @@ BLOCK = QtCore.QRectF(-1.6, 1.3, 3.2, 1.4)
 class FoldedView(View):
     name = "network-folded"
     title = "Folded network"
+    tabs = ("Folded",)
     description = ("The same RNN folded: one block whose output loops back into itself, with the "
                    "values at the cursor.")
 

@@ -32,6 +32,8 @@ def strip_layout(shape, T):
 class GradientStripView(View):
     name = "gradient-strip"
     title = "Per-step gradients"
+    tabs = ("Unfolded",)
+    order = 10
     description = ("(dJ/dθ)^(t) for each step t as it is computed, their running sum, and the "
                    "update θ − η Σ_t (dJ/dθ)^(t).")
 

@@ -53,6 +53,9 @@ def _combined(params, prefix: str) -> np.ndarray:
 class NetworkView(View):
     name = "network"
     title = "Unfolded network"
+    tabs = ("Unfolded",)
+    order = 0
+    stretch = 3
     description = ("The RNN unfolded through time: values flow up and right; errors from each "
                    "loss J(s) flow back in J(s)'s colour.")
 
