@@ -54,8 +54,7 @@ def signed_index(values, vmax: float) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         x = (np.clip(v / vmax, -1, 1) + 1) / 2  # [0, 1]
     idx = np.round(np.nan_to_num(x, nan=0.5) * (LEVELS - 1)).astype(np.int64)
-    idx[~np.isfinite(v)] = NONFINITE
-    return idx
+    return np.where(np.isfinite(v), idx, NONFINITE)
 
 
 def magnitude_index(values, vmax: float, *, log_decades: float | None = None) -> np.ndarray:
@@ -70,8 +69,7 @@ def magnitude_index(values, vmax: float, *, log_decades: float | None = None) ->
             x = v / vmax
         x = np.clip(np.nan_to_num(x, nan=0.0, neginf=0.0), 0, 1)
     idx = np.round(x * (LEVELS - 1)).astype(np.int64)
-    idx[~np.isfinite(v)] = NONFINITE
-    return idx
+    return np.where(np.isfinite(v), idx, NONFINITE)
 
 
 def rgb(table: str, idx) -> np.ndarray:

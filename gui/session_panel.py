@@ -133,7 +133,12 @@ class SessionPanel(QtWidgets.QWidget):
             return
         settings = self.state.config.settings
         settings[key] = value
-        task = tasks.make(self.state.config.task, **settings)
+        try:
+            task = tasks.make(self.state.config.task, **settings)
+        except ValueError as exc:  # e.g. generate's step must stay below n_symbols
+            self.status.setText(str(exc))
+            self.sync(self.state.config)
+            return
         length = max(self.state.config.length, getattr(task, "min_length", 1))
         self._set(task_settings=settings, length=length)
 

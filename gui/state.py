@@ -117,16 +117,19 @@ class AppState(QtCore.QObject):
             self.busy_changed.emit(busy)
 
     def _set_result(self, result: SessionResult) -> None:
+        # Everything consistent first, then tell the world: no listener sees a cursor or a
+        # selection that does not fit the new traces.
         self.result = result
         self.config = result.config
+        self.cursor = self.cursor.clamp(result.T)
         sel = self.selection
-        if sel.unit >= result.forward.n_hidden or (sel.parameter not in result.update):
-            self.selection = replace(
-                sel, unit=min(sel.unit, result.forward.n_hidden - 1),
-                parameter=sel.parameter if sel.parameter in result.update else None)
-            self.selection_changed.emit(self.selection)
+        fixed = replace(sel, unit=min(sel.unit, result.forward.n_hidden - 1),
+                        parameter=sel.parameter if sel.parameter in result.update else None)
+        self.selection = fixed
         self.result_changed.emit(result)
-        self.set_cursor(self.cursor.clamp(result.T), force=True)
+        if fixed != sel:
+            self.selection_changed.emit(fixed)
+        self.cursor_changed.emit(self.cursor)
 
     # -- cursor -----------------------------------------------------------------------------
     @property

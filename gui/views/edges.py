@@ -26,9 +26,10 @@ class EdgeLayer:
         self.viewbox = viewbox
         self.z = z
         self.head_px = head_px
-        self._items: dict[object, pg.PlotCurveItem] = {}
+        self._items: dict[int, pg.PlotCurveItem] = {}
         self.segments = np.zeros((0, 2, 2))
-        self.keys: list = []
+        self.style = np.zeros(0, dtype=int)
+        self._last = None
 
     def _item(self, key, pen) -> pg.PlotCurveItem:
         item = self._items.get(key)
@@ -43,26 +44,33 @@ class EdgeLayer:
     def set(self, segments: np.ndarray, style: np.ndarray, pens: dict) -> None:
         """Draw ``segments`` (N, 2, 2) as [[x0, y0], [x1, y1]] with pen ``pens[style[n]]``.
 
-        Styles that are absent this time are emptied, not removed.
+        ``style`` is an (N,) integer array. Styles absent this time are hidden, not removed;
+        an unchanged call (same segments, styles, pens and pixel size) does nothing.
         """
+        style = np.asarray(style, dtype=np.int64)
+        key = (segments.shape, segments.tobytes(), style.tobytes(),
+               tuple((k, id(p)) for k, p in sorted(pens.items())), self.viewbox.viewPixelSize())
+        if key == self._last:
+            return
+        self._last = key
         self.segments = segments
-        keys = list(style)
-        self.style = keys
-        lookup: dict = {}
-        codes = np.array([lookup.setdefault(k, len(lookup)) for k in keys], dtype=int)
+        self.style = style
         used = set()
         head = self._heads(segments) if self.head_px and len(segments) else None
-        for key, code in lookup.items():
-            sel = codes == code
+        for code in np.unique(style):
+            code = int(code)
+            sel = style == code
             segs = segments[sel]  # (n, 2, 2)
             if head is not None:
                 segs = np.concatenate([segs, head[0][sel], head[1][sel]], axis=0)  # (3n, 2, 2)
             pts = segs.reshape(-1, 2)  # (2m, 2) pairs
-            self._item(key, pens[key]).setData(pts[:, 0], pts[:, 1])
-            used.add(key)
-        for key, item in self._items.items():
-            if key not in used:
-                item.setData([], [])
+            item = self._item(code, pens[code])
+            item.setData(pts[:, 0], pts[:, 1])
+            item.setVisible(True)
+            used.add(code)
+        for code, item in self._items.items():
+            if code not in used and item.isVisible():
+                item.setVisible(False)
 
     def _heads(self, segments: np.ndarray):
         """Two chevron segments at the end of every segment, ``head_px`` long on screen."""
@@ -82,16 +90,18 @@ class EdgeLayer:
         return out
 
     def drawn(self) -> dict:
-        """key -> (m, 2, 2) segments currently drawn with that style, arrowheads excluded."""
-        out: dict = {}
-        for n, k in enumerate(self.style):
-            out.setdefault(k, []).append(self.segments[n])
-        return {k: np.array(v) for k, v in out.items()}
+        """style -> (m, 2, 2) segments currently drawn with that style, arrowheads excluded."""
+        return {int(k): self.segments[self.style == k] for k in np.unique(self.style)}
+
+    def pen_of(self, code: int):
+        """The pen style ``code`` is drawn with."""
+        return self._items[int(code)].opts["pen"]
 
     def items(self):
         return list(self._items.values())
 
     def set_antialias(self, on: bool) -> None:
+        self._last = None
         for item in self._items.values():
             item.opts["antialias"] = on
             item.update()

@@ -54,3 +54,11 @@ def fmt(v: float) -> str:
     if a != 0 and (a < 1e-3 or a >= 1e4):
         return f"{v:.2e}"
     return f"{v:.3g}"
+
+
+def set_label(item, text: str, **style) -> None:
+    """``item.setText`` only when the text or style changed: re-layouting HTML costs a frame."""
+    key = (text, tuple(sorted(style.items())))
+    if getattr(item, "_unfold_key", None) != key:
+        item._unfold_key = key
+        item.setText(text, **style)

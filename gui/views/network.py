@@ -23,7 +23,7 @@ from .. import colors
 from . import register
 from .base import View, make_canvas
 from .edges import EdgeLayer
-from .legend import ColorBar, fmt
+from .legend import ColorBar, fmt, set_label
 
 # vertical layout (data units)
 Y_X, Y_H0, Y_H1, Y_OUT, Y_J = 0.4, 1.8, 6.2, 7.6, 9.0
@@ -32,7 +32,7 @@ LOD_HIDDEN, LOD_LENGTH = 16, 40
 ALPHAS = (50, 100, 160, 230)  # weight edges, by |w| quartile of the strongest
 WIDTHS = (1.0, 2.0, 3.5, 5.5)  # error arrows, by log |delta|
 DECADES = 3.0  # error magnitudes spanning this many decades below the largest get widths
-FAINT_ALPHA = 35
+FAINT = 99  # style code of weight edges not yet reached
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,8 @@ class NetworkView(View):
         self._arrow_table = np.zeros((0, 3))  # (n, 3): s, t, ||delta|| of drawn error arrows
         self._brush_idx = np.zeros(0, dtype=int)
         self._export = False
+        self._node_geometry = None
+        self._brush_ids = None
 
     # -- geometry (rebuilt only when sizes change) ----------------------------------------------
     def _build(self, tr) -> None:
@@ -249,9 +251,16 @@ class NetworkView(View):
         self._brush_idx = np.where(lit, idx, -1)
         self._brush_idx[sel] = -1
         size = self._node_size(tr)
-        sizes = np.where(layer == 3, size * 1.4, size)
-        pens = [colors.pen(self.theme.muted, 1.0)] * len(table)
-        self.nodes.setData(x=table[:, 3], y=table[:, 4], brush=out, size=sizes, pen=pens)
+        if self._node_geometry != (len(table), size, self.theme.muted):
+            self._node_geometry = (len(table), size, self.theme.muted)
+            self.nodes.setData(x=table[:, 3], y=table[:, 4],
+                               size=np.where(layer == 3, size * 1.4, size),
+                               pen=colors.pen(self.theme.muted, 1.0), brush=out)
+            self._brush_ids = None
+        ids = tuple(map(id, out))
+        if ids != self._brush_ids:  # only the colours change from frame to frame
+            self._brush_ids = ids
+            self.nodes.setBrush(out)
 
     def _node_size(self, tr) -> float:
         px = self.vb.viewPixelSize()
@@ -296,17 +305,16 @@ class NetworkView(View):
         lit = active[t - 1]
         if cursor.phase == "backward":
             lit[:] = False  # errors take the stage; weights step back
-        pens, style = {}, np.empty(len(meta), dtype=object)
+        pens = {}
         lw = 1.6 if self._export else 1.0
         if cursor.phase == "update":
             vmax = max(colors.finite_max(np.asarray(M)) for M in mats)
-            ci = colors.signed_index(w, vmax) // 32  # 8 colour bins
-            ci = np.where(np.isfinite(w), ci, 8)
+            ci = colors.signed_index(w, vmax) // 32  # 8 colour bins; 8 = non-finite
             for b in range(9):
                 rgb = colors.TABLES["diverging"][min(b * 32 + 16, 255) if b < 8 else
                                                  colors.NONFINITE]
-                pens[("g", b)] = colors.pen(tuple(int(v) for v in rgb), lw * 1.5, 230)
-            style[:] = [("g", int(b)) for b in ci]
+                pens[100 + b] = colors.pen(tuple(int(v) for v in rgb), lw * 1.5, 230)
+            style = 100 + np.minimum(ci, 8)
         else:
             mags = np.abs(w)
             alpha_bin = np.zeros(len(w), dtype=int)
@@ -319,11 +327,14 @@ class NetworkView(View):
                     alpha_bin[sel] = np.clip((q * 4).astype(int), 0, 3)
             for kd, col in base.items():
                 for a, alpha in enumerate(ALPHAS):
-                    pens[(kd, a)] = colors.pen(col, lw, alpha)
-            pens["faint"] = colors.pen(theme.faint, lw, 255 if self._export else 180)
-            style[:] = [(int(kd), int(a)) if on else "faint"
-                        for kd, a, on in zip(kind, alpha_bin, lit, strict=True)]
-        self.weights.set(segs, style, pens)
+                    pens[4 * kd + a] = colors.pen(col, lw, alpha)
+            pens[FAINT] = colors.pen(theme.faint, lw, 255 if self._export else 180)
+            style = np.where(lit, 4 * kind + alpha_bin, FAINT)
+        if cursor.phase == "backward" and self.lod:
+            # the errors are the picture; thousands of faint lines would only cost paint time
+            self.weights.set(segs[:0], style[:0], pens)
+        else:
+            self.weights.set(segs, style, pens)
         # the current step's incoming connections, highlighted
         cur = current[t - 1] & (cursor.phase == "forward")
         hp = {kd: colors.pen(col, 2.2 if not self._export else 3.0, 255)
@@ -359,24 +370,24 @@ class NetworkView(View):
         level = np.clip(np.nan_to_num(level, nan=1.0, posinf=1.0, neginf=0.0), 0, 1)
         wbin = np.minimum((level * 4).astype(int), 3)
         scale = 1.5 if self._export else 1.0
-        pens, style = {}, []
-        by_mag = self.state.selection.color_by == "magnitude"
-        for s, b, lv, m in zip(s_idx, wbin, level, mags, strict=True):
-            if not np.isfinite(m):
-                key = ("nan", int(b))
-                pens[key] = colors.pen(colors.NONFINITE_RGB, WIDTHS[3] * scale)
-            elif by_mag:
-                c = int(min(lv * 7.999, 7))
-                key = ("mag", c, int(b))
-                rgb = colors.TABLES["viridis"][c * 36 + 8]
-                pens[key] = colors.pen(tuple(int(v) for v in rgb), WIDTHS[b] * scale)
+        n_hues = len(colors.SOURCE_HEX)
+        if self.state.selection.color_by == "magnitude":
+            hue = 100 + np.minimum((level * 8).astype(int), 7)  # 8 viridis bins
+        else:
+            hue = s_idx % n_hues  # the colour of J(s): sources sharing a hue share an item
+        hue = np.where(np.isfinite(mags), hue, 200)
+        style = hue * 4 + wbin
+        pens = {}
+        for code in np.unique(style):
+            h, b = divmod(int(code), 4)
+            if h == 200:
+                rgb = colors.NONFINITE_RGB
+            elif h >= 100:
+                rgb = tuple(int(v) for v in colors.TABLES["viridis"][(h - 100) * 36 + 3])
             else:
-                key = ("src", int(s) + 1, int(b))
-                pens[key] = colors.pen(colors.source_hex(int(s) + 1), WIDTHS[b] * scale)
-            style.append(key)
-        st = np.empty(len(style), dtype=object)
-        st[:] = style
-        self.errors.set(segs, st, pens)
+                rgb = colors.hex_to_rgb(colors.SOURCE_HEX[h])
+            pens[int(code)] = colors.pen(rgb, WIDTHS[b] * scale)
+        self.errors.set(segs, style, pens)
 
     def _draw_legend(self, result, cursor) -> None:
         tr, bt = result.forward, result.backward
@@ -405,8 +416,8 @@ class NetworkView(View):
             src_html = f"error colours by source loss: {chips}{more}"
         if bt.truncation is not None:
             src_html += f" · truncated BPTT, k = {bt.truncation}"
-        self.sources.setText(src_html, color=fg, size="9pt")
-        self.caption.setText(self._caption(result, cursor), color=fg, size="11pt")
+        set_label(self.sources, src_html, color=fg, size="9pt")
+        set_label(self.caption, self._caption(result, cursor), color=fg, size="11pt")
 
     def _caption(self, result, cursor) -> str:
         tr = result.forward
@@ -437,7 +448,7 @@ class NetworkView(View):
         if self._result is None or not self.vb.sceneBoundingRect().contains(pos):
             return
         text = self.describe_at(self.vb.mapSceneToView(pos))
-        self.info.setText(text or "", color=self.theme.foreground, size="10pt")
+        set_label(self.info, text or "", color=self.theme.foreground, size="10pt")
         if text:
             QtWidgets.QToolTip.showText(QtCore.QPoint(*_global(self, pos)),
                                         text.replace("<br>", "\n"), self)
@@ -525,11 +536,9 @@ class NetworkView(View):
 
     def error_arrow_colors(self) -> list:
         """Pen colour (r, g, b) of each drawn error arrow, in the order of :meth:`error_arrows`."""
-        st = self.errors.style
         out = []
-        for key in st:
-            item = self.errors._items[key]
-            c = item.opts["pen"].color()
+        for code in self.errors.style:
+            c = self.errors.pen_of(code).color()
             out.append((c.red(), c.green(), c.blue()))
         return out
 
@@ -542,6 +551,7 @@ class NetworkView(View):
 
     def set_export_style(self, on: bool) -> None:
         self._export = on
+        self._node_geometry = None
         for layer in (self.weights, self.current, self.errors):
             layer.set_antialias(on)
         self.nodes.opts["antialias"] = on
