@@ -17,8 +17,38 @@ def make_app():
     return app
 
 
+XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 "
+                "libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1")
+
+
+def display_problem() -> str | None:
+    """Why a window cannot open here, in one line, or None when it can (as far as we can tell).
+
+    Qt aborts the interpreter when its platform plugin cannot load; saying why first is kinder.
+    """
+    import ctypes.util
+    import os
+
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return None
+    if not platform and os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    if not os.environ.get("DISPLAY"):
+        return ("no display to open a window on: run Unfold on a desktop, under "
+                "xvfb-run, or export figures headless with --export")
+    if ctypes.util.find_library("xcb-cursor") is None:
+        return ("Qt's X11 plugin needs system libraries that are missing; on Debian/Ubuntu: "
+                f"sudo apt-get install {XCB_PACKAGES}")
+    return None
+
+
 def run_window(config=None, *, theme: str = "light") -> int:
     """Open the window on ``config`` (the default session if None) and run until it closes."""
+    problem = display_problem()
+    if problem:
+        print(f"unfold: {problem}", file=sys.stderr)
+        return 2
     app = make_app()
     from .main_window import MainWindow
     from .state import AppState

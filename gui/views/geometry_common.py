@@ -24,6 +24,7 @@ ORANGE = "#E69F00"  # the small inscribed balls
 VERMILLION = "#D55E00"  # the slider's D, everywhere
 GREEN = "#009E73"  # sampled values
 PURPLE = "#CC79A7"
+ARTICLE = PURPLE  # what the article claims, where it is only approximate
 SKY = "#56B4E9"
 CHOCOLATE_LIGHT = "#7B3F00"
 CHOCOLATE_DARK = "#C8894A"
@@ -134,6 +135,7 @@ def make_plot(layout: pg.GraphicsLayout, row: int, col: int, *, log_x: bool = Fa
     plot.hideButtons()
     plot.setLogMode(x=log_x, y=log_y)
     plot.getViewBox().setDefaultPadding(0.02)
+    plot.getAxis("bottom").setStyle(hideOverlappingLabels=False)
     return plot
 
 

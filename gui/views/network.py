@@ -400,12 +400,22 @@ class NetworkView(View):
         else:
             self.value_bar.set("diverging", f"value of {state}(t) (ŷ, x: own scale)", "-1", "0",
                                "1", fg)
+        self.error_bar.vb.setVisible(cursor.phase != "forward")
         if cursor.phase == "update":
             self.error_bar.set("diverging", "edges: ∂J/∂θ summed over t", "−", "0", "+", fg)
         else:
-            self.error_bar.set("viridis", f"arrow width/colour: ‖∂J(s)/∂{state}(t)‖",
-                               f"10^-{DECADES:g} max", "", "max", fg)
+            self.error_bar.set("viridis", f"arrow width (colour if by magnitude): "
+                               f"‖∂J(s)/∂{state}(t)‖", f"10^-{DECADES:g} max", "", "max", fg)
+        set_label(self.caption, self._caption(result, cursor), color=fg, size="11pt")
         sources = bt.sources
+        rec = "W" if tr.kind == "SimpleRNN" else "R (Σ of R_z, R_i, R_f, R_o)"
+        if cursor.phase == "forward":
+            html = (f"<span style='color:{self.theme.recurrent}'>━</span> recurrent {rec}, "
+                    f"<span style='color:{self.theme.muted}'>━</span> "
+                    f"{'U' if tr.kind == 'SimpleRNN' else 'W'} and V; opacity ∝ |weight|; "
+                    "bold: this step's inputs")
+            set_label(self.sources, html, color=fg, size="9pt")
+            return
         if len(sources) == 0:
             src_html = "no loss carries an error"
         else:
@@ -417,7 +427,6 @@ class NetworkView(View):
         if bt.truncation is not None:
             src_html += f" · truncated BPTT, k = {bt.truncation}"
         set_label(self.sources, src_html, color=fg, size="9pt")
-        set_label(self.caption, self._caption(result, cursor), color=fg, size="11pt")
 
     def _caption(self, result, cursor) -> str:
         tr = result.forward
