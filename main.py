@@ -1,7 +1,7 @@
 """Unfold: see recurrent neural networks work.
 
-    python main.py                 open the window on the default session
-    python main.py --summary       print what the engine computes for it, no window
+main.py stays thin: it parses the command line, then opens the window or runs a headless export
+(gui/cli.py). Run ``python main.py --help`` for every option with examples.
 """
 
 from __future__ import annotations
@@ -9,45 +9,91 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gui.cli import UsageError
+
+EXAMPLES = """\
+examples:
+  python main.py                                    open the window on the default session
+  python main.py --preset bptt-colours              open the window on a preset
+  python main.py --present --preset lstm-highway    full screen, for a lecture
+  python main.py --list-views                       one view name per line
+  python main.py --list-presets                     one preset per line, with its title
+  python main.py --view network --export out.png --phase backward --step 7
+  python main.py --view network --export out.svg --width 1920 --theme dark
+  python main.py --view lstm-circuit --export-animation out.gif --fps 8 \\
+                 --from forward:1 --to update
+  python main.py --session my.json --view gradient-strip --export strip.png
+  python main.py --summary                          the default session's numbers as text
+
+Exit status: 0 when done, 2 for bad input (one line on stderr, nothing written).
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clear line, no usage dump, status 2
+        raise UsageError(message)
+
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="unfold",
-        description="Unfold: an RNN and an LSTM unfolded through time, back-propagation "
+        description="Unfold: a simple RNN and an LSTM unfolded through time, back-propagation "
                     "through time as it happens, and the geometry of high dimensions.",
-        epilog="example: python main.py --theme dark",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--theme", choices=("light", "dark"), default="light",
-                   help="colour theme (default light, for projectors)")
-    p.add_argument("--summary", action="store_true",
-                   help="print the default session's loss and gradient norms and exit "
-                        "(example: python main.py --summary)")
+    src = p.add_argument_group("what to show")
+    which = src.add_mutually_exclusive_group()
+    which.add_argument("--preset", metavar="NAME",
+                       help="start from a preset (see --list-presets), e.g. --preset peepholes")
+    which.add_argument("--session", metavar="FILE",
+                       help="start from a saved session file, e.g. --session my.json")
+    src.add_argument("--view", metavar="NAME",
+                     help="the view to show or export (see --list-views), e.g. --view network")
+    src.add_argument("--phase", choices=("forward", "backward", "update"),
+                     help="the cursor's phase, e.g. --phase backward")
+    src.add_argument("--step", type=int, metavar="T",
+                     help="the cursor's time step t (1..T), e.g. --step 7")
+    src.add_argument("--theme", choices=("light", "dark"),
+                     help="colour theme (default light, for projectors and print)")
+    out = p.add_argument_group("headless output (no window, no display needed)")
+    out.add_argument("--export", metavar="FILE",
+                     help="write the view as .png or .svg and exit, e.g. --export out.png")
+    out.add_argument("--export-animation", metavar="FILE",
+                     help="write the view over a range of the cursor as .gif (or .mp4 with the "
+                          "mp4 extra) and exit, e.g. --export-animation backward.gif")
+    out.add_argument("--width", type=int, metavar="PX",
+                     help="image width in pixels (default 1600 for --export, 800 for "
+                          "animations), e.g. --width 1920")
+    out.add_argument("--fps", type=float, default=8.0,
+                     help="animation frames per second (default 8), e.g. --fps 4")
+    out.add_argument("--from", dest="start", metavar="PHASE[:T]", default="forward:1",
+                     help="first frame of an animation (default forward:1), e.g. --from "
+                          "backward")
+    out.add_argument("--to", dest="stop", metavar="PHASE[:T]", default="update",
+                     help="last frame of an animation (default update), e.g. --to backward:1")
+    out.add_argument("--list-views", action="store_true", help="print every view name and exit")
+    out.add_argument("--list-presets", action="store_true",
+                     help="print every preset name and title and exit")
+    out.add_argument("--summary", action="store_true",
+                     help="print the session's loss and gradient norms and exit")
+    win = p.add_argument_group("window")
+    win.add_argument("--present", action="store_true",
+                     help="presentation mode: full screen, large type, slim playback bar (F11)")
     return p
 
 
-def summary() -> str:
-    """The default session, as numbers."""
-    import numpy as np
-
-    from sim.session import SessionConfig, compute
-
-    r = compute(SessionConfig())
-    c, bt = r.config, r.backward
-    lines = [f"{c.model} on {c.task} (H = {c.hidden}, T = {c.length}, seed {c.seed})",
-             f"J = {bt.loss:.6f} over steps {list(map(int, bt.sources))}"]
-    for name, g in bt.grads.items():
-        lines.append(f"  ||dJ/d{name}|| = {np.linalg.norm(g):.6f}")
-    return "\n".join(lines)
-
-
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.summary:
-        print(summary())
-        return 0
-    from gui.app import run_window
+    try:
+        args = build_parser().parse_args(argv)
+        from gui import cli
 
-    return run_window(theme=args.theme)
+        return cli.run(args)
+    except UsageError as exc:
+        print(f"unfold: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -8,13 +8,23 @@ import sys
 def make_app():
     """The QApplication (created once, inside a function, never at import)."""
     import pyqtgraph as pg
-    from PySide6 import QtWidgets
+    from PySide6 import QtCore, QtWidgets
 
+    if QtWidgets.QApplication.instance() is None:
+        QtCore.qInstallMessageHandler(_quiet_offscreen)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     app.setApplicationName("Unfold")
     app.setOrganizationName("Unfold")
     pg.setConfigOptions(antialias=False, foreground="k", background="w")
     return app
+
+
+def _quiet_offscreen(mode, context, message):
+    """Drop the offscreen platform's note that it cannot propagate size hints (harmless noise
+    on every headless export); print everything else as Qt would."""
+    if "propagateSizeHints" in message:
+        return
+    sys.stderr.write(message + "\n")
 
 
 XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 "
@@ -43,18 +53,30 @@ def display_problem() -> str | None:
     return None
 
 
-def run_window(config=None, *, theme: str = "light") -> int:
-    """Open the window on ``config`` (the default session if None) and run until it closes."""
+def run_window(session=None, *, view: str | None = None, cursor: str | None = None,
+               theme: str | None = None, present: bool = False) -> int:
+    """Open the window on ``session`` (a sim.session_io.Session; the default if None) and run
+    until it closes."""
     problem = display_problem()
     if problem:
         print(f"unfold: {problem}", file=sys.stderr)
         return 2
     app = make_app()
-    from .main_window import MainWindow
-    from .state import AppState
+    from sim.session import Cursor, SessionConfig
+    from sim.session_io import Session
 
-    state = AppState(config)
-    state.set_theme(theme)
+    from .main_window import MainWindow
+    from .session_control import build_state
+
+    session = session or Session(config=SessionConfig())
+    state = build_state(session, theme=theme or ("light" if present else None))
+    if cursor:
+        state.set_cursor(Cursor.parse(cursor, state.T))
     window = MainWindow(state)
+    window.open_view(view or session.view, session.options)
+    if session.title:
+        window.show_caption(session.title, session.caption)
     window.show()
+    if present:
+        window.set_presentation(True)
     return app.exec()

@@ -9,6 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import theme as themes
 from . import views
+from .file_actions import FileActions
 from .playback import Playback
 from .playback_bar import PlaybackBar
 from .session_panel import SessionPanel
@@ -17,7 +18,11 @@ SHORTCUTS = (
     ("Space", "play / pause"),
     ("Right / Left", "step forward / back"),
     ("Home / End", "jump to the start / to the update"),
+    ("Page Down / Page Up", "next / previous preset of the tour"),
     ("M", "colour errors by source / by magnitude"),
+    ("F11", "presentation mode"),
+    ("Ctrl+E", "export the view (PNG/SVG)"),
+    ("Ctrl+S / Ctrl+O", "save / open a session"),
     ("Ctrl+T", "light / dark theme"),
     ("Ctrl+Q", "quit"),
 )
@@ -35,6 +40,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.banner.setObjectName("banner")
         self.banner.setVisible(False)
         self.banner.setMargin(6)
+        self.caption = QtWidgets.QLabel()
+        self.caption.setObjectName("caption")
+        self.caption.setWordWrap(True)
+        self.caption.setMargin(8)
+        self.caption.setVisible(False)
+        self.presenting = False
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setDocumentMode(True)
         self.views: list = []  # every view instance (a view may sit in several tabs)
@@ -47,6 +58,7 @@ class MainWindow(QtWidgets.QMainWindow):
         lay = QtWidgets.QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
+        lay.addWidget(self.caption)
         lay.addWidget(self.banner)
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.playback_bar)
@@ -69,6 +81,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().addWidget(self.cursor_label)
         self.statusBar().addPermanentWidget(self.busy_label)
 
+        self.files = FileActions(self)
         self._build_menus()
         self._build_shortcuts()
         state.cursor_changed.connect(self._on_cursor_changed)
@@ -113,6 +126,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("&File")
+        self.files.build_menu(self.file_menu)
         quit_ = QtGui.QAction("&Quit", self)
         quit_.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
         quit_.setShortcutContext(QtCore.Qt.ShortcutContext.ApplicationShortcut)
@@ -131,6 +145,21 @@ class MainWindow(QtWidgets.QMainWindow):
             lambda on: self.state.set_selection(color_by="magnitude" if on else "source"))
         self.view_menu.addAction(self.magnitude_action)
         self.view_menu.addAction(self.dock.toggleViewAction())
+        self.present_action = QtGui.QAction("&Presentation mode", self, checkable=True)
+        self.present_action.setShortcut(QtGui.QKeySequence("F11"))
+        self.present_action.setShortcutContext(QtCore.Qt.ShortcutContext.ApplicationShortcut)
+        self.present_action.toggled.connect(self.set_presentation)
+        self.view_menu.addAction(self.present_action)
+        self.addAction(self.present_action)  # F11 works with the menu bar hidden too
+        tour_next = QtGui.QAction("Next preset (tour)", self)
+        tour_next.setShortcut(QtGui.QKeySequence("PgDown"))
+        tour_next.triggered.connect(lambda: self.files.tour_step(1))
+        tour_prev = QtGui.QAction("Previous preset (tour)", self)
+        tour_prev.setShortcut(QtGui.QKeySequence("PgUp"))
+        tour_prev.triggered.connect(lambda: self.files.tour_step(-1))
+        for a in (tour_next, tour_prev):
+            self.view_menu.addAction(a)
+            self.addAction(a)
         help_menu = bar.addMenu("&Help")
         keys = QtGui.QAction("&Keyboard shortcuts", self)
         keys.triggered.connect(self.show_shortcuts)
@@ -148,6 +177,60 @@ class MainWindow(QtWidgets.QMainWindow):
         QtWidgets.QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
 
     # -- following the state ------------------------------------------------------------------
+    def current_view(self):
+        """The main (first) view of the visible tab."""
+        views_ = self.current_views()
+        return views_[0] if views_ else None
+
+    def open_view(self, name: str | None, options: dict | None = None) -> bool:
+        """Show the tab holding view ``name`` and restore saved view options."""
+        for v in self.views:
+            if options and v.name in options:
+                v.set_options(options[v.name])
+        if not name:
+            return False
+        for i, made in enumerate(self._tab_views):
+            if any(v.name == name for v in made):
+                self.tabs.setCurrentIndex(i)
+                return True
+        self.statusBar().showMessage(f"no view called {name!r} in this window", 8000)
+        return False
+
+    def show_caption(self, title: str, caption: str) -> None:
+        """The preset's title and caption above the views (empty hides it)."""
+        self.caption.setText(f"<b>{title}</b> — {caption}" if title else "")
+        self.caption.setVisible(bool(title))
+
+    def set_presentation(self, on: bool) -> None:
+        """Full screen, controls hidden but a slim playback bar, type and lines scaled up."""
+        if on == self.presenting:
+            return
+        self.presenting = on
+        self.present_action.blockSignals(True)
+        self.present_action.setChecked(on)
+        self.present_action.blockSignals(False)
+        self.dock.setVisible(not on)
+        self.menuBar().setVisible(not on)
+        self.statusBar().setVisible(not on)
+        app = QtWidgets.QApplication.instance()
+        font = app.font()
+        if on:
+            self._normal_font = QtGui.QFont(font)
+            font.setPointSizeF(font.pointSizeF() * 1.5)
+            app.setFont(font)
+            self.state.set_theme("light")
+            self.showFullScreen()
+        else:
+            if getattr(self, "_normal_font", None) is not None:
+                app.setFont(self._normal_font)
+            self.showNormal()
+        theme = themes.get(self.state.theme)
+        if on:
+            theme = themes.presentation(theme)
+        for v in self.views:
+            v.apply_theme(theme)
+        self.render_current()
+
     def current_views(self) -> list:
         i = self.tabs.currentIndex()
         return self._tab_views[i] if 0 <= i < len(self._tab_views) else []
@@ -177,6 +260,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_theme_changed(self, name: str) -> None:
         theme = themes.get(name)
+        if self.presenting:
+            theme = themes.presentation(theme)
         self.banner.setStyleSheet(f"background: {theme.banner_bg}; color: {theme.banner_fg};"
                                   "font-weight: bold;")
         for v in self.views:

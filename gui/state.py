@@ -47,13 +47,16 @@ class AppState(QtCore.QObject):
     theme_changed = QtCore.Signal(str)
     error = QtCore.Signal(str)
 
-    def __init__(self, config: SessionConfig | None = None, parent=None, *, compute_now=True):
+    def __init__(self, config: SessionConfig | None = None, parent=None, *, compute_now=True,
+                 params: dict | None = None):
         super().__init__(parent)
         self.config = config or SessionConfig()
         self.result: SessionResult | None = None
         self.cursor = Cursor("forward", 1)
         self.selection = Selection()
-        self.params: dict | None = None  # trained weights that replace the seeded ones
+        self.params: dict | None = params  # trained weights that replace the seeded ones
+        #: settings for sub-states created later with ext() (e.g. a session's geometry panel)
+        self.pending_settings: dict[str, dict] = {}
         self.playing = False
         self.rate = 2.0
         self.loop = False
@@ -64,7 +67,7 @@ class AppState(QtCore.QObject):
         self._worker.failed.connect(self._on_failed)
         self._pending = 0
         if compute_now:
-            self._set_result(compute(self.config))
+            self._set_result(compute(self.config, self.params))
 
     # -- session ----------------------------------------------------------------------------
     @property

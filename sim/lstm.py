@@ -79,7 +79,6 @@ class LSTM(RecurrentModel):
         xs = self._check_xs(xs)
         p = self._snapshot()
         T, H = xs.shape[0], self.n_hidden
-        Wx = xs @ self._stack(p, "W").T + self._stack(p, "b")  # (T, 4H) W x(t) + b, all t
         R = self._stack(p, "R")  # (4H, H)
         pre = np.empty((T, 4 * H))  # (T, 4H) z_bar, i_bar, f_bar, o_bar
         act = np.empty((T, 4 * H))  # (T, 4H) z, i, f, o
@@ -90,6 +89,7 @@ class LSTM(RecurrentModel):
             p_i, p_f, p_o = p["p_i"], p["p_f"], p["p_o"]
         zs, ifs, os_ = slice(0, H), slice(H, 3 * H), slice(3 * H, 4 * H)
         with np.errstate(all="ignore"):
+            Wx = xs @ self._stack(p, "W").T + self._stack(p, "b")  # (T, 4H) W x(t) + b, all t
             y_prev = np.zeros(H)  # (H,) y(0)
             c_prev = np.zeros(H)  # (H,) c(0)
             for t in range(T):

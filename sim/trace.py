@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import ClassVar
 
 import numpy as np
 
@@ -59,7 +60,7 @@ class ForwardTrace:
     #: the name of the readout before f: "o" (SimpleRNN) or "out" (LSTM)
     readout_name = "o"
     #: every per-step array, in the order of the equations
-    array_names: tuple[str, ...] = ("x", "y_hat")
+    array_names: ClassVar[tuple[str, ...]] = ("x", "y_hat")
 
     @property
     def T(self) -> int:

@@ -300,3 +300,25 @@ def test_importing_sim_imports_no_qt():
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("cls,names", [
+    (sim.SimpleRNN, ["x", "a", "h", "o", "y_hat"]),
+    (sim.LSTM, ["x", "z_bar", "i_bar", "f_bar", "o_bar", "z", "i", "f", "o", "c", "y", "out",
+                "y_hat"]),
+])
+def test_trace_arrays_lists_every_intermediate(cls, names):
+    tr = cls(2, 3, 2).forward(np.ones((4, 2)))
+    assert list(tr.arrays()) == names
+    assert all(tr.arrays()[n].shape[0] == 4 for n in names)
+
+
+def test_first_nonfinite_step_sees_hidden_values():
+    # a non-finite cell state that never reaches y_hat must still be reported
+    m = sim.LSTM(1, 2, 1, output="linear", seed=0)
+    m.params["V"][:] = 0.0
+    m.params["W_z"][:] = 1e308
+    m.params["W_i"][:] = 1e3
+    tr = m.forward(np.array([[0.0], [10.0], [10.0]]))
+    assert np.isfinite(tr.y_hat).all()
+    assert tr.first_nonfinite_step is not None

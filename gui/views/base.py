@@ -58,6 +58,13 @@ class View(QtWidgets.QWidget):
     def set_export_style(self, on: bool) -> None:
         """Antialiasing and thicker pens for figures (on) or speed while animating (off)."""
 
+    def options(self) -> dict:
+        """The view's own settings worth saving in a session (JSON-ready)."""
+        return {}
+
+    def set_options(self, options: dict) -> None:
+        """Restore :meth:`options`; unknown keys are ignored."""
+
     def wait_ready(self, msecs: int = 60_000) -> bool:
         """Block until any background work the view started has landed (headless export);
         views that compute nothing in the background are always ready."""

@@ -404,8 +404,8 @@ class NetworkView(View):
         if cursor.phase == "update":
             self.error_bar.set("diverging", "edges: ∂J/∂θ summed over t", "−", "0", "+", fg)
         else:
-            self.error_bar.set("viridis", f"arrow width (colour if by magnitude): "
-                               f"‖∂J(s)/∂{state}(t)‖", f"10^-{DECADES:g} max", "", "max", fg)
+            self.error_bar.set("viridis", f"arrows: ‖∂J(s)/∂{state}(t)‖", f"10^-{DECADES:g} max",
+                               "", "max", fg)
         set_label(self.caption, self._caption(result, cursor), color=fg, size="11pt")
         sources = bt.sources
         rec = "W" if tr.kind == "SimpleRNN" else "R (Σ of R_z, R_i, R_f, R_o)"

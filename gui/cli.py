@@ -1,0 +1,204 @@
+"""What the command line does once its arguments are parsed: list, summarise, export headless,
+or open the window. Every check happens before anything is written."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+class UsageError(Exception):
+    """Bad input on the command line: one line for the user, exit status 2."""
+
+
+def run(args) -> int:
+    if args.list_presets:
+        from sim import session_io
+
+        for name in session_io.preset_names():
+            print(f"{name}\t{session_io.load_preset(name).title}")
+        return 0
+    headless = bool(args.export or args.export_animation or args.list_views or args.summary)
+    session = resolve_session(args)
+    if args.summary:
+        print(summary(session))
+        return 0
+    if headless:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.list_views:
+        from . import views
+
+        _app()
+        for name in views.names():
+            print(name)
+        return 0
+    if args.export and args.export_animation:
+        raise UsageError("give either --export or --export-animation, not both")
+    if args.export:
+        return export_still(args, session)
+    if args.export_animation:
+        return export_animation(args, session)
+    for flag in ("width", "step"):
+        if getattr(args, flag) is not None and flag == "width":
+            raise UsageError("--width only applies to --export and --export-animation")
+    from .app import run_window
+
+    return run_window(session=session, view=args.view, cursor=_cursor_text(args, session),
+                      theme=args.theme, present=args.present)
+
+
+def resolve_session(args):
+    """The Session the arguments name (preset, file, or the default), validated."""
+    from sim import session_io
+    from sim.session import SessionConfig
+
+    try:
+        if args.preset:
+            return session_io.load_preset(args.preset)
+        if args.session:
+            return session_io.load(args.session)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return session_io.Session(config=SessionConfig())
+
+
+def summary(session) -> str:
+    import numpy as np
+
+    from sim.session import compute
+
+    r = compute(session.config, session.params)
+    c, bt = r.config, r.backward
+    lines = [f"{c.model} on {c.task} (H = {c.hidden}, T = {c.length}, seed {c.seed})",
+             f"J = {bt.loss:.6f} over steps {list(map(int, bt.sources))}"]
+    for name, g in bt.grads.items():
+        lines.append(f"  ||dJ/d{name}|| = {np.linalg.norm(g):.6f}")
+    return "\n".join(lines)
+
+
+def _cursor_text(args, session) -> str | None:
+    if args.phase is None:
+        if args.step is not None:
+            raise UsageError("--step needs --phase (forward or backward)")
+        return session.cursor
+    return args.phase if args.step is None else f"{args.phase}:{args.step}"
+
+
+def _output(path: str, suffixes: tuple[str, ...], flag: str) -> Path:
+    p = Path(path)
+    if p.suffix.lower() not in suffixes:
+        raise UsageError(f"{flag} must end in {' or '.join(suffixes)}, got {p.name!r}")
+    if p.is_dir():
+        raise UsageError(f"{flag} {path!r} is a directory")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"cannot write {path!r}: folder {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"cannot write {path!r}: folder {str(parent)!r} is not writable")
+    return p
+
+
+def _app():
+    from .app import make_app
+
+    return make_app()
+
+
+def _prepare(args, session, default_width: int):
+    """Validate everything, then build the state and the view (nothing written yet)."""
+    from sim.session import Cursor
+
+    from . import views
+
+    width = default_width if args.width is None else args.width
+    if not 16 <= width <= 10_000:
+        raise UsageError(f"--width must be in 16..10000 pixels, got {width}")
+    name = args.view or session.view or "network"
+    _app()
+    try:
+        views.get(name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    text = _cursor_text(args, session)
+    T = session.config.length
+    try:
+        cursor = Cursor.parse(text, T) if text else Cursor("forward", 1)
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("step must", "--step must")) from None
+    from .session_control import build_state
+
+    state = build_state(session, theme=args.theme)
+    from . import export
+
+    view = export.make_view(name, state)
+    view.set_options(session.options.get(name, {}))
+    return state, view, cursor, width
+
+
+def export_still(args, session) -> int:
+    from . import export
+
+    path = _output(args.export, export.FORMATS, "--export")
+    state, view, cursor, width = _prepare(args, session, 1600)
+    with _atomic(path) as tmp:
+        if path.suffix.lower() == ".png":
+            export.export_png(view, state, tmp, width=width, cursor=cursor)
+        else:
+            export.export_svg(view, state, tmp, cursor=cursor)
+    view.close()
+    return 0
+
+
+def export_animation(args, session) -> int:
+    from sim.session import Cursor
+
+    from . import export
+
+    path = _output(args.export_animation, export.ANIMATION_FORMATS, "--export-animation")
+    if not 0.1 <= args.fps <= 60:
+        raise UsageError(f"--fps must be in 0.1..60, got {args.fps:g}")
+    T = session.config.length
+    try:
+        start, stop = Cursor.parse(args.start, T), Cursor.parse(args.stop, T)
+        cursors = export.animation_cursors(T, start, stop)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if path.suffix.lower() == ".mp4":
+        try:
+            export._mp4_writer  # noqa: B018 - the import check happens when writing starts
+            import imageio  # noqa: F401
+        except ImportError:
+            raise UsageError('MP4 export needs the optional extra: python -m pip install -e '
+                             '".[mp4]"; GIF works without it') from None
+    state, view, _, width = _prepare(args, session, 800)
+    with _atomic(path) as tmp:
+        try:
+            n = export.export_animation(view, state, tmp, cursors, fps=args.fps, width=width)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    view.close()
+    print(f"wrote {n} frames to {path}", file=sys.stderr)
+    return 0
+
+
+class _atomic:
+    """Write to a temporary file beside ``path`` and rename it into place only on success."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> Path:
+        fd, name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.path.suffix,
+                                    dir=self.path.parent if str(self.path.parent) else ".")
+        os.close(fd)
+        self.tmp = Path(name)
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+        return False

@@ -1,0 +1,217 @@
+"""Figures and animations of any registered view: PNG, SVG, GIF, MP4.
+
+The same views that draw in the window are rendered offscreen here, so an exported figure is what
+the window shows at that cursor. Used by the File menu and by the headless command line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from sim.session import Cursor
+
+from . import theme as themes
+from . import views
+
+#: the logical size views are laid out at for export; the pixel width scales it
+EXPORT_SIZE = (1280, 720)
+FORMATS = (".png", ".svg")
+ANIMATION_FORMATS = (".gif", ".mp4")
+
+
+class ExportCancelled(Exception):
+    """The user cancelled an animation export."""
+
+
+def make_view(name: str, state, *, size=EXPORT_SIZE):
+    """An offscreen instance of view ``name`` on ``state``, laid out at ``size``."""
+    cls = views.get(name)
+    view = cls(state)
+    view.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    view.resize(*size)
+    view.show()
+    QtWidgets.QApplication.processEvents()
+    return view
+
+
+def _set_quality(view, on: bool) -> None:
+    view.set_export_style(on)
+    for gv in view.findChildren(QtWidgets.QGraphicsView) + (
+            [view] if isinstance(view, QtWidgets.QGraphicsView) else []):
+        gv.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, on)
+        gv.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+
+
+def draw(view, state, cursor: Cursor | None) -> None:
+    """Render ``state``'s result at ``cursor`` into ``view`` and let it settle."""
+    if cursor is not None:
+        state.set_cursor(cursor)
+    view.wait_ready()
+    view.refresh()
+    QtWidgets.QApplication.processEvents()
+    view.refresh()  # sizes in pixels (nodes, arrowheads) depend on the settled layout
+
+
+def to_image(view, width: int, *, supersample: int = 1) -> QtGui.QImage:
+    """The view painted into an image ``width`` pixels wide (vector content scaled, so crisp).
+
+    ``supersample`` > 1 paints that many times larger and scales down smoothly: antialiasing at
+    a fraction of the cost of antialiased wide strokes, which is what animations need.
+    """
+    if supersample > 1:
+        big = to_image(view, width * supersample)
+        return big.scaledToWidth(width, QtCore.Qt.TransformationMode.SmoothTransformation)
+    scale = width / view.width()
+    height = max(1, round(view.height() * scale))
+    img = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32)
+    img.fill(QtGui.QColor(view.theme.background))
+    painter = QtGui.QPainter(img)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+    painter.scale(scale, scale)
+    # QWidget.render, not View.render (which draws a trace): paint the widget into the painter
+    QtWidgets.QWidget.render(view, painter, QtCore.QPoint(0, 0))
+    painter.end()
+    return img
+
+
+def export_png(view, state, path, *, width: int = 1600, cursor: Cursor | None = None) -> Path:
+    """Write the view at ``cursor`` as a PNG ``width`` pixels wide, antialiased."""
+    path = Path(path)
+    _set_quality(view, True)
+    try:
+        draw(view, state, cursor)
+        img = to_image(view, width)
+    finally:
+        _set_quality(view, False)
+    if not img.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def export_svg(view, state, path, *, cursor: Cursor | None = None) -> Path:
+    """Write the view as SVG (pyqtgraph's exporter: text stays text where it can)."""
+    from pyqtgraph.exporters import SVGExporter
+
+    path = Path(path)
+    _set_quality(view, True)
+    try:
+        draw(view, state, cursor)
+        item = view.graphics_item()
+        if item is not None:
+            SVGExporter(item).export(str(path))
+        else:
+            _widget_svg(view, path)
+    finally:
+        _set_quality(view, False)
+    if not path.is_file() or path.stat().st_size == 0:
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def _widget_svg(view, path: Path) -> None:
+    from PySide6 import QtSvg
+
+    gen = QtSvg.QSvgGenerator()
+    gen.setFileName(str(path))
+    gen.setSize(view.size())
+    gen.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), view.size()))
+    gen.setTitle(f"Unfold: {view.title}")
+    painter = QtGui.QPainter(gen)
+    QtWidgets.QWidget.render(view, painter, QtCore.QPoint(0, 0))
+    painter.end()
+
+
+def animation_cursors(T: int, start: Cursor, stop: Cursor) -> list[Cursor]:
+    """Every cursor from ``start`` to ``stop`` (inclusive) in playback order."""
+    a, b = start.frame(T), stop.frame(T)
+    if b < a:
+        raise ValueError(f"--to ({stop.label(T)}) comes before --from ({start.label(T)})")
+    return [Cursor.from_frame(f, T) for f in range(a, b + 1)]
+
+
+def export_animation(view, state, path, cursors, *, fps: float = 8, width: int = 800,
+                     progress=None, should_stop=None) -> int:
+    """Write the view over ``cursors`` as a GIF (Pillow) or MP4 (imageio-ffmpeg, optional).
+
+    ``progress(done, total)`` is called after each frame; ``should_stop()`` before each, and a
+    True answer raises ExportCancelled and writes nothing. Returns the number of frames.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in ANIMATION_FORMATS:
+        raise ValueError(f"animation format must be .gif or .mp4, got {path.suffix or 'none'}")
+    writer = None
+    if suffix == ".mp4":
+        writer = _mp4_writer(path, fps)
+    frames = []
+    view.set_export_style(True)  # thicker pens; smoothness from supersampling, not per-stroke AA
+    _item_antialias(view, False)
+    try:
+        for i, c in enumerate(cursors):
+            if should_stop is not None and should_stop():
+                raise ExportCancelled
+            draw(view, state, c)
+            rgb = _rgb_array(to_image(view, width, supersample=2))
+            if writer is not None:
+                writer.append_data(rgb)
+            else:
+                frames.append(rgb)
+            if progress is not None:
+                progress(i + 1, len(cursors))
+    except BaseException:
+        if writer is not None:
+            writer.close()
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        view.set_export_style(False)
+    if writer is not None:
+        writer.close()
+        return len(cursors)
+    from PIL import Image
+
+    images = [Image.fromarray(f) for f in frames]
+    palette = images[0].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    quantized = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
+    quantized[0].save(path, save_all=True, append_images=quantized[1:], loop=0,
+                      duration=max(20, round(1000 / fps)), optimize=False, disposal=1)
+    return len(frames)
+
+
+def _item_antialias(view, on: bool) -> None:
+    """Switch antialiasing of every pyqtgraph curve and scatter item in the view."""
+    import pyqtgraph as pg
+
+    for gv in view.findChildren(QtWidgets.QGraphicsView):
+        for item in gv.scene().items():
+            if isinstance(item, (pg.PlotCurveItem, pg.ScatterPlotItem)):
+                item.opts["antialias"] = on
+        gv.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, on)
+
+
+def _rgb_array(img: QtGui.QImage) -> np.ndarray:
+    img = img.convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    h, w, bpl = img.height(), img.width(), img.bytesPerLine()
+    buf = np.frombuffer(img.constBits(), dtype=np.uint8, count=h * bpl).reshape(h, bpl)
+    return buf[:, : 3 * w].reshape(h, w, 3).copy()
+
+
+def _mp4_writer(path: Path, fps: float):
+    try:
+        import imageio.v2 as imageio
+    except ImportError:
+        raise ValueError("MP4 export needs the optional extra: python -m pip install -e "
+                         '".[mp4]" (imageio and imageio-ffmpeg); GIF works without it') from None
+    try:
+        return imageio.get_writer(str(path), fps=fps, codec="libx264", quality=8,
+                                  macro_block_size=16)
+    except Exception as exc:  # noqa: BLE001 - ffmpeg missing or broken: say so, plainly
+        raise ValueError(f"MP4 export could not start ffmpeg: {exc}") from None
+
+
+def theme_named(name: str) -> themes.Theme:
+    return themes.get(name)

@@ -1,0 +1,271 @@
+"""The File menu's work: open and save sessions, export figures, animations and data, presets and
+the guided tour. Each action has a dialog-free method (``save_to``, ``export_view_to``...) that
+the dialogs call and the tests use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from sim import export_data, session_io
+from sim.session import Cursor
+
+from . import export
+from .session_control import apply_session, current_session
+
+
+class FileActions(QtCore.QObject):
+    """File menu actions for ``window`` (a MainWindow)."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.state = window.state
+        self.path: Path | None = None
+        self.presets = session_io.preset_names()
+        self.tour_index = -1
+
+    # -- menu ---------------------------------------------------------------------------------
+    def build_menu(self, menu: QtWidgets.QMenu) -> None:
+        w = self.window
+
+        def act(text, shortcut, slot, tip=""):
+            a = QtGui.QAction(text, w)
+            if shortcut:
+                a.setShortcut(QtGui.QKeySequence(shortcut))
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            return a
+
+        act("&Open session…", "Ctrl+O", self.open_dialog, "Open a saved session (JSON)")
+        act("&Save session", "Ctrl+S", self.save, "Save the session, its weights and cursor")
+        act("Save session &as…", "Ctrl+Shift+S", self.save_as_dialog)
+        presets = menu.addMenu("&Presets")
+        for name in self.presets:
+            title = session_io.load_preset(name).title
+            a = QtGui.QAction(f"{title}  ({name})", w)
+            a.triggered.connect(lambda _=False, n=name: self.load_preset(n))
+            presets.addAction(a)
+        menu.addSeparator()
+        act("&Export view…", "Ctrl+E", self.export_view_dialog,
+            "The current view as PNG (2x the screen, antialiased) or SVG")
+        act("Export &window…", "", self.export_window_dialog, "The whole window as PNG")
+        act("Export &animation…", "Ctrl+Shift+E", self.export_animation_dialog,
+            "The current view over a range of the cursor as GIF or MP4")
+        act("Export &data…", "", self.export_data_dialog,
+            "Every array of the current traces as NPZ or CSV")
+        menu.addSeparator()
+
+    # -- sessions -------------------------------------------------------------------------------
+    def session(self):
+        v = self.window.current_view()
+        return current_session(self.state, view=v.name if v else None,
+                               options={x.name: x.options() for x in self.window.views
+                                        if x.options()})
+
+    def save_to(self, path) -> Path:
+        path = Path(path)
+        session_io.save(path, self.session())
+        self.path = path
+        self.window.statusBar().showMessage(f"saved {path}", 5000)
+        return path
+
+    def open_path(self, path) -> bool:
+        """Open a session file; a bad file changes nothing and says why."""
+        try:
+            s = session_io.load(path)
+        except ValueError as exc:
+            self._warn("Cannot open session", str(exc))
+            return False
+        self._apply(s)
+        self.path = Path(path)
+        return True
+
+    def load_preset(self, name: str) -> bool:
+        try:
+            s = session_io.load_preset(name)
+        except ValueError as exc:
+            self._warn("Cannot load preset", str(exc))
+            return False
+        self._apply(s)
+        if name in self.presets:
+            self.tour_index = self.presets.index(name)
+        return True
+
+    def _apply(self, s) -> None:
+        apply_session(self.state, s)
+        self.window.open_view(s.view, s.options)
+        self.window.show_caption(s.title, s.caption)
+
+    def tour_step(self, delta: int) -> None:
+        """Page Down / Page Up: the next or previous preset of the tour."""
+        if not self.presets:
+            return
+        self.tour_index = (self.tour_index + delta) % len(self.presets)
+        self.load_preset(self.presets[self.tour_index])
+
+    def save(self) -> None:
+        if self.path is None:
+            self.save_as_dialog()
+        else:
+            self._guard(self.save_to, self.path)
+
+    def save_as_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Save session",
+                                                        "session.json", "Unfold session (*.json)")
+        if path:
+            self._guard(self.save_to, path)
+
+    def open_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self.window, "Open session", "",
+                                                        "Unfold session (*.json)")
+        if path:
+            self.open_path(path)
+
+    # -- export ---------------------------------------------------------------------------------
+    def export_view_to(self, path, *, width: int | None = None) -> Path:
+        """The current view as PNG or SVG; width defaults to 2x its size on screen."""
+        view = self.window.current_view()
+        path = Path(path)
+        if path.suffix.lower() == ".svg":
+            return export.export_svg(view, self.state, path)
+        width = width or 2 * max(view.width(), 400)
+        return export.export_png(view, self.state, path, width=width)
+
+    def export_window_to(self, path) -> Path:
+        path = Path(path)
+        img = self.window.grab().toImage()
+        if not img.save(str(path)):
+            raise OSError(f"could not write {path}")
+        return path
+
+    def export_animation_to(self, path, *, start: Cursor, stop: Cursor, fps: float = 8,
+                            width: int = 800, progress=None, should_stop=None) -> int:
+        view = self.window.current_view()
+        cursors = export.animation_cursors(self.state.T, start, stop)
+        keep = self.state.cursor
+        try:
+            return export.export_animation(view, self.state, path, cursors, fps=fps,
+                                           width=width, progress=progress,
+                                           should_stop=should_stop)
+        finally:
+            self.state.set_cursor(keep)
+
+    def export_view_dialog(self) -> None:
+        view = self.window.current_view()
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.window, "Export view", f"{view.name}.png", "PNG image (*.png);;SVG (*.svg)")
+        if not path:
+            return
+        width = None
+        if not path.lower().endswith(".svg"):
+            width, ok = QtWidgets.QInputDialog.getInt(
+                self.window, "Export view", "Width in pixels:", 2 * view.width(), 16, 10_000)
+            if not ok:
+                return
+        self._guard(self.export_view_to, path, width=width)
+
+    def export_window_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Export window",
+                                                        "unfold.png", "PNG image (*.png)")
+        if path:
+            self._guard(self.export_window_to, path)
+
+    def export_animation_dialog(self) -> None:
+        dlg = AnimationDialog(self.window, self.state.T)
+        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.window, "Export animation", f"{self.window.current_view().name}.gif",
+            "GIF (*.gif);;MP4 (*.mp4)")
+        if not path:
+            return
+        start, stop, fps, width = dlg.values()
+        n = export.animation_cursors(self.state.T, start, stop)
+        bar = QtWidgets.QProgressDialog("Rendering frames…", "Cancel", 0, len(n), self.window)
+        bar.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+        bar.setMinimumDuration(0)
+
+        def progress(done, total):
+            bar.setValue(done)
+            QtWidgets.QApplication.processEvents()
+
+        try:
+            self.export_animation_to(path, start=start, stop=stop, fps=fps, width=width,
+                                     progress=progress, should_stop=bar.wasCanceled)
+            self.window.statusBar().showMessage(f"wrote {path}", 5000)
+        except export.ExportCancelled:
+            self.window.statusBar().showMessage("animation export cancelled", 5000)
+        except (ValueError, OSError) as exc:
+            self._warn("Export failed", str(exc))
+        finally:
+            bar.close()
+
+    def export_data_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.window, "Export data", "traces.npz", "NumPy arrays (*.npz);;CSV (*.csv)")
+        if path:
+            self._guard(export_data.save, self.state.result, path)
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def _guard(self, fn, *args, **kw):
+        try:
+            out = fn(*args, **kw)
+        except (ValueError, OSError) as exc:
+            self._warn("Unfold", str(exc))
+            return None
+        if isinstance(out, Path):
+            self.window.statusBar().showMessage(f"wrote {out}", 5000)
+        return out
+
+    def _warn(self, title: str, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10_000)
+        if not QtCore.QCoreApplication.instance().property("unfold_quiet"):
+            QtWidgets.QMessageBox.warning(self.window, title, text)
+
+
+class AnimationDialog(QtWidgets.QDialog):
+    """Range, frame rate and width of an animation export."""
+
+    def __init__(self, parent, T: int):
+        super().__init__(parent)
+        self.setWindowTitle("Export animation")
+        self.T = T
+        self.start = QtWidgets.QLineEdit("backward")
+        self.start.setToolTip("forward:1 … forward:T, backward:T … backward:1, update")
+        self.stop = QtWidgets.QLineEdit("update")
+        self.fps = QtWidgets.QDoubleSpinBox()
+        self.fps.setRange(0.5, 60)
+        self.fps.setValue(8)
+        self.width_box = QtWidgets.QSpinBox()
+        self.width_box.setRange(100, 4000)
+        self.width_box.setValue(800)
+        form = QtWidgets.QFormLayout(self)
+        form.addRow("From", self.start)
+        form.addRow("To", self.stop)
+        form.addRow("Frames per second", self.fps)
+        form.addRow("Width (px)", self.width_box)
+        self.error = QtWidgets.QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        form.addRow(self.error)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _check(self) -> None:
+        try:
+            start, stop, _, _ = self.values()
+            export.animation_cursors(self.T, start, stop)
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+    def values(self):
+        return (Cursor.parse(self.start.text(), self.T), Cursor.parse(self.stop.text(), self.T),
+                self.fps.value(), self.width_box.value())
