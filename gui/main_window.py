@@ -46,10 +46,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.caption.setMargin(8)
         self.caption.setVisible(False)
         self.presenting = False
+        self._pending_options: dict[str, dict] = {}
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.views: list = []  # every view instance (a view may sit in several tabs)
-        self._tab_views: list[list] = []
+        self.views: list = []  # every view built so far (a view may sit in several tabs)
+        self._tab_views: list[list | None] = []  # None: not built until first shown
+        self._tab_names: list[list[str]] = []
         self._tab_titles: list[str] = []
         for title, names in views.tabs():
             self._add_tab(title, names)
@@ -97,8 +99,20 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- construction ---------------------------------------------------------------------------
     def _add_tab(self, title: str, names: list[str]) -> None:
-        made = [views.REGISTRY[n](self.state) for n in names]
-        builder = views.tab_builder(title)
+        """A tab whose views are built the first time it is shown (start-up stays light)."""
+        holder = QtWidgets.QWidget()
+        QtWidgets.QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(holder, title)
+        self.tabs.setTabToolTip(self.tabs.count() - 1, views.REGISTRY[names[0]].description)
+        self._tab_views.append(None)
+        self._tab_names.append(names)
+        self._tab_titles.append(title)
+
+    def _build_tab(self, i: int) -> list:
+        if self._tab_views[i] is not None:
+            return self._tab_views[i]
+        made = [views.REGISTRY[n](self.state) for n in self._tab_names[i]]
+        builder = views.tab_builder(self._tab_titles[i])
         if builder is not None:
             page = builder(self.state, made)
         else:
@@ -106,11 +120,17 @@ class MainWindow(QtWidgets.QMainWindow):
             for v in made:
                 page.addWidget(v)
             page.setSizes([200 * v.stretch for v in made])
+        self.tabs.widget(i).layout().addWidget(page)
+        theme = themes.get(self.state.theme)
+        if self.presenting:
+            theme = themes.presentation(theme)
+        for v in made:
+            v.apply_theme(theme)
+            if self._pending_options.get(v.name):
+                v.set_options(self._pending_options[v.name])
         self.views += made
-        self.tabs.addTab(page, title)
-        self.tabs.setTabToolTip(self.tabs.count() - 1, made[0].description)
-        self._tab_views.append(made)
-        self._tab_titles.append(title)
+        self._tab_views[i] = made
+        return made
 
     def show_tab(self, title: str) -> bool:
         """Bring tab ``title`` to the front; False if there is none."""
@@ -120,8 +140,11 @@ class MainWindow(QtWidgets.QMainWindow):
         return False
 
     def view(self, name: str):
-        """The first instance of view ``name`` in the window, or None."""
-        return next((v for v in self.views if v.name == name), None)
+        """The first instance of view ``name`` in the window (its tab is built), or None."""
+        for i, names in enumerate(self._tab_names):
+            if name in names:
+                return next(v for v in self._build_tab(i) if v.name == name)
+        return None
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -184,13 +207,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def open_view(self, name: str | None, options: dict | None = None) -> bool:
         """Show the tab holding view ``name`` and restore saved view options."""
+        self._pending_options.update(options or {})
         for v in self.views:
             if options and v.name in options:
                 v.set_options(options[v.name])
         if not name:
             return False
-        for i, made in enumerate(self._tab_views):
-            if any(v.name == name for v in made):
+        for i, names in enumerate(self._tab_names):
+            if name in names:
                 self.tabs.setCurrentIndex(i)
                 return True
         self.statusBar().showMessage(f"no view called {name!r} in this window", 8000)
@@ -233,7 +257,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def current_views(self) -> list:
         i = self.tabs.currentIndex()
-        return self._tab_views[i] if 0 <= i < len(self._tab_views) else []
+        return self._build_tab(i) if 0 <= i < len(self._tab_views) else []
 
     def render_current(self) -> None:
         """Draw the visible views at the state's cursor (hidden tabs draw when shown)."""
