@@ -137,14 +137,14 @@ def gradient_flow(tr: ForwardTrace) -> GradientFlow:
     state = np.full((T, T), np.nan)
     with np.errstate(all="ignore"):
         for t in range(T):
-            # products P_k = J(t) J(t-1) ... J(k+1) for k = t-1 down to 0, then norms in one batch
-            prods = np.empty((t + 1, n, n))
-            prods[t] = np.eye(n)
-            P = np.eye(n)
+            # rows of y(t) in P_k = J(t) J(t-1) ... J(k+1), k = t-1 down to 0: only the (H, n)
+            # row block is carried (half the work of full products for an LSTM); norms batched
+            block = np.empty((t + 1, H, H))
+            block[t] = np.eye(H)
+            rows = np.eye(n)[:H]  # (H, n)
             for k in range(t - 1, -1, -1):
-                P = P @ J[k + 1]  # (n, n)
-                prods[k] = P
-            block = prods[:, :H, :H]  # the y(t) <- y(k) block (all of it for a SimpleRNN)
+                rows = rows @ J[k + 1]  # (H, n) d y(t) / d state(k)
+                block[k] = rows[:, :H]  # (H, H) the y(t) <- y(k) block
             finite = np.isfinite(block).all(axis=(1, 2))
             norms = np.full(t + 1, np.inf)
             if finite.any():
