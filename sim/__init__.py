@@ -25,13 +25,15 @@ __all__ = [
     "SimpleRNN",
     "clip_by_norm",
     "analysis",
+    "flows",
     "geometry",
     "landscape",
     "tasks",
     "train",
 ]
 
-_SUBMODULES = {"analysis", "geometry", "landscape", "tasks", "train", "session"}
+_SUBMODULES = {"analysis", "compare", "equations", "flows", "geometry", "landscape", "session",
+               "session_io", "tasks", "train"}
 
 
 def __getattr__(name):

@@ -294,7 +294,9 @@ def test_scale_recurrent_lstm():
 # -- packaging -------------------------------------------------------------------------------
 
 def test_importing_sim_imports_no_qt():
-    code = ("import sys, sim, sim.analysis, sim.train, sim.tasks, sim.geometry, sim.landscape; "
+    code = ("import sys, sim, sim.analysis, sim.train, sim.tasks, sim.geometry, sim.landscape, "
+            "sim.flows, sim.compare, sim.equations, sim.session, sim.session_io, "
+            "sim.export_data; "
             "bad = [m for m in sys.modules if m.split('.')[0] in "
             "('PySide6', 'PyQt5', 'PyQt6', 'pyqtgraph', 'shiboken6', 'gui')]; "
             "print(bad); sys.exit(1 if bad else 0)")

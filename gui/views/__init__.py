@@ -21,7 +21,7 @@ _TAB_BUILDERS: dict[str, object] = {}
 TAB_ORDER = ["Unfolded", "Folded", "LSTM circuit", "LSTM odyssey", "Gradient flow",
              "Equations", "Training", "Landscape", "Geometry"]
 #: modules of this package that hold no views
-_NOT_VIEWS = {"base", "edges", "legend"}
+_NOT_VIEWS = {"base", "edges", "legend", "lstm_common", "geometry_common"}
 _loaded = False
 
 
