@@ -319,3 +319,22 @@ def test_presentation_mode_toggles(window, qtbot, qapp):
     assert window.current_view().theme.font_scale == 1.5
     window.set_presentation(False)
     assert window.dock.isVisible() and qapp.font().pointSizeF() == pytest.approx(size)
+
+
+def test_geometry_settings_round_trip_through_a_session(window, qtbot, tmp_path):
+    window.open_view("geometry-shell")
+    geo = window.state.ext("geometry", None)
+    geo.set(D=321, eps=0.02)
+    window.files.save_to(tmp_path / "g.json")
+    assert session_io.load(tmp_path / "g.json").geometry["D"] == 321
+    geo.set(D=5)
+    assert window.files.open_path(tmp_path / "g.json")
+    window.state.wait()
+    assert geo.params.D == 321 and geo.params.eps == 0.02
+
+
+def test_preset_geometry_reaches_a_panel_built_later(qapp):
+    state = build_state(session_io.load_preset("curse-of-dimensionality"))
+    view = export.make_view("geometry-angles", state)
+    assert state.ext("geometry", None).params.D == 100
+    view.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -25,7 +24,6 @@ VERMILLION = "#D55E00"  # the slider's D, everywhere
 GREEN = "#009E73"  # sampled values
 PURPLE = "#CC79A7"
 ARTICLE = PURPLE  # what the article claims, where it is only approximate
-SKY = "#56B4E9"
 CHOCOLATE_LIGHT = "#7B3F00"
 CHOCOLATE_DARK = "#C8894A"
 #: one hue per histogram D (the article's list), the slider's D is VERMILLION
@@ -49,7 +47,9 @@ def sci(x: float, digits: int = 2) -> str:
     if x == 0 or not math.isfinite(x):
         return "0" if x == 0 else ("∞" if x > 0 else "−∞" if x < 0 else "nan")
     a = abs(x)
-    if 1e-3 <= a < 1e5:
+    if 1e3 <= a < 1e5:
+        return f"{x:,.0f}"
+    if 1e-3 <= a < 1e3:
         return f"{x:.{digits + 1}g}"
     e = math.floor(math.log10(a))
     m = x / 10.0**e
@@ -92,6 +92,60 @@ def cells_text(log10_cells: float) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# text that wraps to the width it is given
+# ---------------------------------------------------------------------------------------------
+
+
+class WrapLabel(pg.LabelItem):
+    """A LabelItem that wraps its text to its width instead of forcing the layout wider.
+
+    pyqtgraph's LabelItem makes its unwrapped text width the minimum width, so one long caption
+    pushes a narrow view's plots out of the window; this one asks only for a small minimum width
+    and as much height as the wrapped text needs.
+    """
+
+    MIN_WIDTH = 60
+
+    def __init__(self, text=" ", parent=None, **kw):
+        super().__init__(text, parent, **kw)
+        if self.opts.get("justify") == "center":
+            option = self.item.document().defaultTextOption()
+            option.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter)
+            self.item.document().setDefaultTextOption(option)
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt's name
+        w = self.width()
+        if w > 0 and abs(self.item.textWidth() - w) > 0.5:
+            self.item.setTextWidth(w)
+            self._tallest = 0.0  # a new width: wrap afresh
+        super().resizeEvent(ev)
+
+    def updateMin(self):  # noqa: N802 - pyqtgraph's name
+        # the height only grows while the width stays: a caption that wraps onto one line fewer
+        # for another D must not make every plot below it move (and repaint its axes)
+        h = max(self.itemRect().height(), getattr(self, "_tallest", 0.0))
+        self._tallest = h
+        self.setMinimumWidth(self.MIN_WIDTH)
+        self.setMinimumHeight(h)
+        self.setMaximumHeight(h)
+        self._sizeHint = {
+            QtCore.Qt.SizeHint.MinimumSize: (self.MIN_WIDTH, h),
+            # a constant preferred width: new text must not move the plots beside it
+            QtCore.Qt.SizeHint.PreferredSize: (self.MIN_WIDTH, h),
+            QtCore.Qt.SizeHint.MaximumSize: (-1, h),
+            QtCore.Qt.SizeHint.MinimumDescent: (0, 0),
+        }
+        self.updateGeometry()
+
+
+def add_label(layout: pg.GraphicsLayout, row: int, col: int, *, justify: str = "left",
+              **kw) -> WrapLabel:
+    label = WrapLabel("", justify=justify)
+    layout.addItem(label, row=row, col=col, **kw)
+    return label
+
+
+# ---------------------------------------------------------------------------------------------
 # axes
 # ---------------------------------------------------------------------------------------------
 
@@ -111,25 +165,12 @@ class DAxis(pg.AxisItem):
         return out
 
 
-class PowerAxis(pg.AxisItem):
-    """An axis of log10 values labelled as powers of ten (for numbers far below float range)."""
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
-        out = []
-        for v in values:
-            if abs(v - round(v)) < 1e-6:
-                r = int(round(v))
-                out.append("1" if r == 0 else "10" if r == 1 else pow10(r))
-            else:
-                out.append("")
-        return out
-
-
 def make_plot(layout: pg.GraphicsLayout, row: int, col: int, *, log_x: bool = False,
-              log_y: bool = False, power_y: bool = False, **kw) -> pg.PlotItem:
+              log_y: bool = False, left_axis=None, **kw) -> pg.PlotItem:
     """A static PlotItem (no mouse, no menu, no buttons) with D-style tick labels."""
-    axes = {"bottom": DAxis("bottom"), "left": PowerAxis("left") if power_y else DAxis("left")}
-    plot = layout.addPlot(row=row, col=col, axisItems=axes, **kw)
+    left = left_axis or DAxis("left")
+    plot = layout.addPlot(row=row, col=col, axisItems={"bottom": DAxis("bottom"), "left": left},
+                          **kw)
     plot.setMouseEnabled(False, False)
     plot.setMenuEnabled(False)
     plot.hideButtons()
@@ -137,6 +178,18 @@ def make_plot(layout: pg.GraphicsLayout, row: int, col: int, *, log_x: bool = Fa
     plot.getViewBox().setDefaultPadding(0.02)
     plot.getAxis("bottom").setStyle(hideOverlappingLabels=False)
     return plot
+
+
+def titled_plot(layout: pg.GraphicsLayout, row: int, col: int, *, rowspan: int = 1,
+                colspan: int = 1, **kw) -> tuple[pg.PlotItem, WrapLabel]:
+    """A plot under a wrapping title (PlotItem's own title would not wrap)."""
+    sub = layout.addLayout(row=row, col=col, rowspan=rowspan, colspan=colspan)
+    sub.setContentsMargins(0, 0, 0, 0)
+    sub.setSpacing(0)
+    title = add_label(sub, 0, 0, justify="center")
+    plot = make_plot(sub, 1, 0, **kw)
+    sub.layout.setRowStretchFactor(1, 10)
+    return plot, title
 
 
 def d_range(plot: pg.PlotItem) -> None:
@@ -159,13 +212,6 @@ def text_item(vb, anchor=(0, 0), z: float = 10) -> pg.TextItem:
 
 def vline(plot, z: float = 5, **kw) -> pg.InfiniteLine:
     line = pg.InfiniteLine(angle=90, movable=False, **kw)
-    line.setZValue(z)
-    plot.addItem(line, ignoreBounds=True)
-    return line
-
-
-def hline(plot, z: float = 5, **kw) -> pg.InfiniteLine:
-    line = pg.InfiniteLine(angle=0, movable=False, **kw)
     line.setZValue(z)
     plot.addItem(line, ignoreBounds=True)
     return line
@@ -197,18 +243,20 @@ class GeometryView(View):
 
     uses_session = False
     tabs = ("Geometry",)
-    compact_width = 640  #: below this width the captions get smaller
+    compact_size = (760, 560)  #: below this width or height the captions get smaller
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
         self.geo: GeometryState = state.ext("geometry", GeometryState)
         self.canvas = make_canvas(self.theme)
+        self.canvas.ci.setContentsMargins(6, 4, 16, 4)  # room for the last x tick label
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.canvas)
         self._owner = f"{self.name}#{id(self):x}"
         self._export = False
         self._compact = False
+        self.details = True  #: the lines of exact numbers under the pictures
         self._drawn = None
         self._dirty = True
         self._keys: tuple = ()
@@ -216,9 +264,8 @@ class GeometryView(View):
         self.build()
         self._style_axes()
         self.geo.changed.connect(self._on_params_changed)
-        self.geo.runner.landed.connect(self._on_sample_event)
-        self.geo.runner.failed.connect(self._on_sample_failed)
-        self.geo.runner.cancelled.connect(self._on_cancelled)
+        self.geo.runner.settled.connect(self._on_sample_settled)
+        self.geo.runner.cancelled.connect(self._follow)
 
     # -- to implement -----------------------------------------------------------------------
     def build(self) -> None:
@@ -253,16 +300,54 @@ class GeometryView(View):
 
     @property
     def lw(self) -> float:
-        """Line width: thicker for figures."""
-        return 2.0 if self._export else 1.5
+        """Line width: thicker for figures and in presentation mode."""
+        return (2.0 if self._export else 1.5) * self.theme.line_scale
 
     def font(self, big: bool = False) -> str:
+        """Caption size: smaller in a small view, larger in presentation mode."""
         if big:
-            return "10pt" if self._compact else "12pt"
-        return "8pt" if self._compact else "10pt"
+            pt = 10 if self._compact else 12
+        else:
+            pt = 8 if self._compact else 9
+        return f"{pt * self.theme.font_scale:g}pt"
 
     def set_label(self, label: pg.LabelItem, html: str, *, big: bool = False) -> None:
-        label.setText(html, color=self.fg, size=self.font(big))
+        """Set a caption (skipped when nothing changed: a new text costs a relayout)."""
+        key = (html, self.fg, self.font(big))
+        old = getattr(label, "_shown", None)
+        if old != key:
+            if old is not None and old[2] != key[2]:
+                label._tallest = 0.0  # a new type size: the height may shrink
+            label._shown = key
+            label.setText(html, color=self.fg, size=self.font(big))
+
+    def set_numbers(self, lines: list[str]) -> None:
+        """The exact numbers under the pictures (left out when the tab's claims table shows
+        them beside a grid of small views, see :meth:`set_details`)."""
+        if not self.details:
+            self.numbers._tallest = 0.0
+        self.set_label(self.numbers, "<br>".join(lines) if self.details else "")
+
+    def set_details(self, on: bool) -> None:
+        """Show the lines of exact numbers under the pictures (on by default)."""
+        if on != self.details:
+            self.details = on
+            self._drawn = None
+            self._follow()
+
+    @staticmethod
+    def set_html(item: pg.TextItem, html: str) -> None:
+        """TextItem.setHtml, skipped when the text is unchanged."""
+        if getattr(item, "_shown", None) != html:
+            item._shown = html
+            item.setHtml(html)
+
+    @staticmethod
+    def set_yrange(plot: pg.PlotItem, lo: float, hi: float) -> None:
+        """setYRange only when it changes (a new range regenerates the axis)."""
+        if getattr(plot, "_yrange", None) != (lo, hi):
+            plot._yrange = (lo, hi)
+            plot.setYRange(lo, hi, padding=0)
 
     def blue(self) -> str:
         return self.theme.peephole  # the articles' blue, readable in both themes
@@ -278,7 +363,7 @@ class GeometryView(View):
         self._keys = keys
         runner = self.geo.runner
         runner.request(self._owner, keys)
-        sig = (p, self.theme.name, self._export, self._compact,
+        sig = (p, self.theme, self._export, self._compact, self.details,
                tuple(runner.status(k) for k in keys))
         if sig == self._drawn:
             return
@@ -301,16 +386,9 @@ class GeometryView(View):
     def _on_params_changed(self, changed) -> None:
         self._follow()
 
-    def _on_sample_event(self, key) -> None:
-        if key in self._keys:
+    def _on_sample_settled(self, key, status: str) -> None:
+        if key in self._keys:  # landed, cancelled or failed: the picture says which
             self._follow()
-
-    def _on_sample_failed(self, key, message) -> None:
-        if key in self._keys:
-            self._follow()
-
-    def _on_cancelled(self) -> None:
-        self._follow()
 
     def showEvent(self, ev):  # noqa: N802 - Qt's name
         super().showEvent(ev)
@@ -319,13 +397,20 @@ class GeometryView(View):
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt's name
         super().resizeEvent(ev)
-        compact = self.width() < self.compact_width
+        compact = (self.width() < self.compact_size[0]
+                   or self.height() < self.compact_size[1])
         if compact != self._compact:
             self._compact = compact
             if self.isVisible():
                 self.render()
             else:
                 self._dirty = True
+
+    def set_options(self, options: dict) -> None:
+        """Restore geometry parameters given as view options (unknown keys ignored; a bad value
+        raises ValueError). Sessions save them once, in their "geometry" section."""
+        if options:
+            self.geo.apply(options)
 
     def wait_ready(self, msecs: int = 60_000) -> bool:
         """Block until this view's samples have landed (headless export), then draw them."""
@@ -368,7 +453,3 @@ class GeometryView(View):
 def axis_label(plot: pg.PlotItem, side: str, text: str, size: str = "9pt") -> None:
     plot.setLabel(side, text, **{"font-size": size})
 
-
-def finite(a) -> np.ndarray:
-    a = np.asarray(a, dtype=float)
-    return a[np.isfinite(a)]

@@ -28,15 +28,16 @@ from .geometry_common import (
     ARTICLE,
     VERMILLION,
     GeometryView,
+    add_label,
     axis_label,
     circle,
     curve,
     d_range,
-    make_plot,
     pct,
     sci_log10,
     set_circle,
     text_item,
+    titled_plot,
     vline,
 )
 
@@ -56,14 +57,14 @@ class ShellView(GeometryView):
 
     def build(self) -> None:
         ci = self.canvas.ci
-        self.caption = ci.addLabel("", row=0, col=0, justify="left")
+        self.caption = add_label(ci, 0, 0)
         body = ci.addLayout(row=1, col=0)
-        self.numbers = ci.addLabel("", row=2, col=0, justify="left")
+        self.numbers = add_label(ci, 2, 0)
         ci.layout.setRowStretchFactor(1, 10)
 
         # the cut-away disc
         disc = body.addLayout(row=0, col=0, rowspan=2)
-        self.disc_title = disc.addLabel("", row=0, col=0)
+        self.disc_title = add_label(disc, 0, 0, justify="center")
         self.disc = plain_viewbox(disc, row=1, col=0)
         self.disc.setAspectLocked(True)
         self.disc.setRange(xRange=(-1.08, 1.08), yRange=(-1.08, 1.12), padding=0)
@@ -72,25 +73,35 @@ class ShellView(GeometryView):
             self.disc.addItem(item, ignoreBounds=True)
         self.eps_circle = circle(self.disc, z=RINGS + 1)
         self.disc_text = text_item(self.disc, anchor=(0.5, 0.5), z=RINGS + 2)
-        self.disc_key = disc.addLabel("", row=2, col=0)
+        # the crust, magnified: where each tenth of the volume lies along the radius
+        self.zoom, self.zoom_title = titled_plot(disc, 2, 0)
+        self.zoom.hideAxis("left")
+        self.zoom.setYRange(0, 1, padding=0)
+        self.zoom.setMaximumHeight(90)
+        self.zoom_rings = [QtWidgets.QGraphicsRectItem() for _ in range(RINGS)]
+        for item in self.zoom_rings:
+            self.zoom.vb.addItem(item, ignoreBounds=True)
+        self.zoom_eps = vline(self.zoom)
+        self.disc_key = add_label(disc, 4, 0, justify="center")
         disc.layout.setRowStretchFactor(1, 10)
-        body.layout.setColumnStretchFactor(0, 4)
-        body.layout.setColumnStretchFactor(1, 6)
+        self._body = body
+        self._set_columns()
 
         # share in the shell against D
-        self.shell_plot = make_plot(body, 0, 1, log_x=True)
+        self.shell_plot, self.shell_title = titled_plot(body, 0, 1, log_x=True)
         d_range(self.shell_plot)
-        self.shell_plot.setYRange(0.0, 1.0, padding=0.03)
+        self.shell_plot.setYRange(-0.02, 1.1, padding=0)
         self.shell_plot.getAxis("left").setTicks(
-            [[(0.0, "0"), (0.25, "25"), (0.5, "50"), (0.75, "75"), (1.0, "100 %")], []])
+            [[(0.0, "0"), (0.25, "25"), (0.5, "50"), (0.75, "75"), (0.9, "90"), (1.0, "100 %")],
+             []])
         self.shell_curve = curve(self.shell_plot)
         self.level_lines = pg.PlotCurveItem(connect="pairs")
         self.shell_plot.addItem(self.level_lines)
         self.crossings = pg.ScatterPlotItem(size=9, symbol="o")
         self.crossings.setZValue(8)
         self.shell_plot.addItem(self.crossings)
-        self.crossing_text = [text_item(self.shell_plot.vb, anchor=(1.04, -0.05))
-                              for _ in LEVELS]
+        # the crossing D at the foot of its line
+        self.crossing_text = [text_item(self.shell_plot.vb, anchor=(0, 1)) for _ in LEVELS]
         self.article_line = pg.PlotCurveItem()
         self.shell_plot.addItem(self.article_line)
         self.article_text = text_item(self.shell_plot.vb, anchor=(1, 0))
@@ -98,10 +109,9 @@ class ShellView(GeometryView):
         self.d_dot = pg.ScatterPlotItem(size=11, symbol="o")
         self.d_dot.setZValue(9)
         self.shell_plot.addItem(self.d_dot)
-        self.d_text = text_item(self.shell_plot.vb, anchor=(0, 1))
 
         # volume of the unit ball
-        self.vol_plot = make_plot(body, 1, 1)
+        self.vol_plot, self.vol_title = titled_plot(body, 1, 1)
         self.vol_plot.setXRange(1, V_MAX_D, padding=0.02)
         self.vol_curve = curve(self.vol_plot, symbol="o", symbolSize=4)
         self.vol_peak = pg.ScatterPlotItem(size=10, symbol="star")
@@ -113,7 +123,17 @@ class ShellView(GeometryView):
         self._eps_drawn = None
 
     def plots(self) -> list:
-        return [self.shell_plot, self.vol_plot]
+        return [self.shell_plot, self.vol_plot, self.zoom]
+
+    def _set_columns(self) -> None:
+        """The disc's column about as wide as the body is high (a round picture, not a sliver)."""
+        share = min(0.45, max(0.25, 0.75 * self.height() / max(self.width(), 1)))
+        self._body.layout.setColumnStretchFactor(0, int(100 * share))
+        self._body.layout.setColumnStretchFactor(1, int(100 * (1 - share)))
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt's name
+        self._set_columns()
+        super().resizeEvent(ev)
 
     # -- drawing ----------------------------------------------------------------------------
     def draw(self, p) -> None:
@@ -137,18 +157,33 @@ class ShellView(GeometryView):
         set_circle(self.eps_circle, 0.0, 0.0, 1.0 - eps)
         self.eps_circle.setPen(colors.pen(VERMILLION, self.lw, style="dash"))
         self.eps_circle.setBrush(colors.brush(fg, 0))
-        self.disc_text.setHtml(
-            f"<div style='color:{fg}; font-size:{self.font()}; background:"
-            f"{self.theme.background}; text-align:center'>half the volume lies<br>beyond "
-            f"r = {radii[RINGS // 2]:.4f}</div>")
+        self.set_html(self.disc_text,
+                      f"<div style='color:{fg}; font-size:{self.font()}; background:"
+                      f"{self.theme.background}; text-align:center'>half the volume lies<br>beyond "
+                      f"r = {_radius(radii[RINGS // 2])}</div>")
         self.disc_text.setPos(0.0, -0.22 if D < 6 else 0.0)
         self.set_label(self.disc_title, f"cut through the {D:,}-ball: ten rings of 10 % each")
+        lo = max(0.0, float(radii[1]) - 0.3 * (1.0 - float(radii[1])))
+        if 1.0 - eps > lo - 0.5 * (1.0 - lo):  # the ε circle fits without losing the rings
+            lo = min(lo, 1.0 - 1.5 * eps)
+        for j, item in enumerate(self.zoom_rings):
+            item.setRect(QtCore.QRectF(float(radii[j]), 0.0, float(radii[j + 1] - radii[j]), 1.0))
+            alpha = int(round(255 * min(1.0, float(dens[j]))))
+            item.setBrush(colors.brush(choc, max(alpha, 8)))
+            item.setPen(colors.pen(self.theme.background, 1.0))
+        self.zoom.setXRange(lo, 1.0, padding=0.0)
+        self.zoom_eps.setPos(1.0 - eps)
+        self.zoom_eps.setPen(colors.pen(VERMILLION, self.lw, style="dash"))
+        beyond = "" if 1.0 - eps >= lo else f" (r = 1 − ε = {1 - eps:g} lies left of it)"
+        self.set_label(self.zoom_title, f"magnified: radius r from {_radius(lo)} to 1, the "
+                       f"same rings{beyond}")
         self.set_label(self.disc_key, f"shade: volume per drawn area · "
                        f"<span style='color:{VERMILLION}'>- - -</span> r = 1 − ε")
 
         # shell share against D ----------------------------------------------------------------
-        if self._eps_drawn != (eps, self.theme.name, self._export):
-            self._eps_drawn = (eps, self.theme.name, self._export)
+        key = (eps, self.theme, self._export, self._compact)
+        if self._eps_drawn != key:
+            self._eps_drawn = key
             x = gs.d_grid()  # (400,)
             self.shell_curve.setData(x, geometry.shell_fraction(x, eps),
                                      pen=colors.pen(self.chocolate(), self.lw + 0.5))
@@ -161,27 +196,27 @@ class ShellView(GeometryView):
                                      pen=colors.pen(muted, 1.0, style="dash"))
             self.crossings.setData(lx, fc, brush=colors.brush(self.chocolate()),
                                    pen=colors.pen(fg, 1.0))
-            for item, d, f in zip(self.crossing_text, Dc, LEVELS, strict=True):
-                item.setText(f"{round(100 * f)} % at D = {d:,}", color=fg)
-                item.setPos(math.log10(d), f)
+            for item, d in zip(self.crossing_text, Dc, strict=True):
+                item.setText(f"{d:,}", color=fg)
+                item.setPos(math.log10(d), 0.0)
             f400 = geometry.shell_fraction(ARTICLE_D, eps)
             self.article_line.setData([math.log10(ARTICLE_D), math.log10(gs.D_MAX)], [0.9, 0.9],
                                       pen=colors.pen(ARTICLE, self.lw + 1.5, 200))
-            claim = (f"exact at D = 400: {pct(f400)}" if eps == 0.01 else
-                     f"(it is about ε = 0.01; this ε at 400: {pct(f400)})")
-            self.article_text.setHtml(
-                f"<div style='color:{ARTICLE}; font-size:{self.font()}; text-align:right'>"
-                f"article: ≈ 90 % “when D is over 400”<br>{claim}</div>")
-            self.article_text.setPos(math.log10(gs.D_MAX), 0.88)
+            claim = (f"exact at 400: {pct(f400)}" if eps == 0.01 else
+                     f"(that is ε = 0.01; this ε at 400: {pct(f400)})")
+            text = ("article" if self._compact else
+                    f"article: ≈ 90 % for D &gt; 400<br>{claim}")
+            self.set_html(self.article_text,
+                          f"<div style='color:{ARTICLE}; font-size:{self.font()}; "
+                          f"text-align:right'>{text}</div>")
+            self.article_text.setPos(math.log10(gs.D_MAX), 0.84)
         self.d_line.setPos(math.log10(D))
         self.d_line.setPen(accent)
         self.d_dot.setData([math.log10(D)], [f_D], brush=colors.brush(VERMILLION),
                            pen=colors.pen(fg, 1.0))
-        self.d_text.setHtml(f"<div style='color:{VERMILLION}; font-size:{self.font()}; "
-                            f"font-weight:bold'>&nbsp;D = {D:,}: {pct(f_D)}</div>")
-        self.d_text.setPos(math.log10(D) if D < 2000 else math.log10(D) - 0.9, 0.42)
-        self.shell_plot.setTitle(f"share of the volume within ε = {eps:g} of the surface: "
-                                 f"1 − (1 − ε)<sup>D</sup>", color=fg, size=self.font())
+        self.set_label(self.shell_title, f"share of the volume within ε = {eps:g} of the "
+                       f"surface: 1 − (1 − ε)<sup>D</sup>; dashed: 50, 90, 99 % and where "
+                       f"they are reached")
         axis_label(self.shell_plot, "bottom", "dimension D")
 
         # unit-ball volume -----------------------------------------------------------------------
@@ -198,12 +233,13 @@ class ShellView(GeometryView):
         self.vol_line.setVisible(D <= V_MAX_D)
         self.vol_line.setPos(D)
         log_v = geometry.log_ball_volume(D) / math.log(10)
-        self.vol_text.setHtml(f"<div style='color:{VERMILLION}; font-size:{self.font()}'>"
-                              f"D = {D:,}: V<sub>D</sub> = {sci_log10(log_v, 3)}</div>")
+        self.set_html(self.vol_text,
+                      f"<div style='color:{VERMILLION}; font-size:{self.font()}'>"
+                      f"D = {D:,}: V<sub>D</sub> = {sci_log10(log_v, 3)}</div>")
         self.vol_text.setPos(V_MAX_D, 0.55 * float(V.max()))
-        self.vol_plot.setTitle("volume of the unit ball V<sub>D</sub> = π<sup>D/2</sup> / "
-                               "Γ(D/2 + 1)", color=fg, size=self.font())
-        self.vol_plot.setYRange(0, float(V.max()) * 1.15, padding=0)
+        self.set_label(self.vol_title, "volume of the unit ball V<sub>D</sub> = "
+                       "π<sup>D/2</sup> / Γ(D/2 + 1)")
+        self.set_yrange(self.vol_plot, 0, float(V.max()) * 1.15)
         axis_label(self.vol_plot, "bottom", "dimension D")
 
         # the numbers ----------------------------------------------------------------------------
@@ -222,7 +258,7 @@ class ShellView(GeometryView):
             f"— exact: 90 % from D = {geometry.shell_crossing(0.01, 0.9)}; at D = 400 it is "
             f"{pct(geometry.shell_fraction(400, 0.01))}",
         ]
-        self.set_label(self.numbers, "<br>".join(lines))
+        self.set_numbers(lines)
 
     # -- introspection for tests ----------------------------------------------------------------
     def shell_data(self) -> tuple[np.ndarray, np.ndarray]:
@@ -237,6 +273,10 @@ class ShellView(GeometryView):
     def ring_radii(self) -> np.ndarray:
         """Outer radii of the drawn rings, innermost first."""
         return np.array([r.path().boundingRect().width() / 2 for r in self.rings])
+
+    def zoom_edges(self) -> np.ndarray:
+        """Inner and outer radius of each ring in the magnified strip, innermost first."""
+        return np.array([[r.rect().left(), r.rect().right()] for r in self.zoom_rings])
 
     def ring_alphas(self) -> np.ndarray:
         """Opacity (0..255) of each ring's chocolate, innermost first."""
@@ -258,3 +298,10 @@ def _annulus(r0: float, r1: float) -> QtGui.QPainterPath:
     if r0 > 0:
         path.addEllipse(QtCore.QPointF(0.0, 0.0), r0, r0)
     return path
+
+
+def _radius(r: float) -> str:
+    """A radius close to 1 with enough digits to tell it from 1 (0.99993, not 0.9999)."""
+    r = float(r)
+    digits = 4 if r >= 1.0 or r <= 0.0 else max(4, math.ceil(-math.log10(1.0 - r)) + 2)
+    return f"{r:.{digits}f}"

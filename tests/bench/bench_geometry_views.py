@@ -1,0 +1,183 @@
+"""Benchmark the Geometry tab: D slider change to painted frame, and the sampling that follows.
+
+Run from the repository root (headless is fine)::
+
+    QT_QPA_PLATFORM=offscreen python tests/bench/bench_geometry_views.py
+    QT_QPA_PLATFORM=offscreen python tests/bench/bench_geometry_views.py --quick
+
+Not collected by pytest (bench_*.py). Prints one table:
+
+- "slider -> frame": ``slider.setValue(pos)`` (the views redraw synchronously), the posted layout
+  requests, then ``tab.grab()`` (the whole tab, every visible view, painted into an image; the
+  window's own repaint is partial and cheaper): the time until a new frame exists. Random
+  positions over 1..10,000; median and 90th percentile. "closed forms": the sampler switched off
+  (the views' own cost, samples shown as "sampling..."); "sampling on": every move starts from a
+  settled panel whose samples the move replaces, and the sampling starts while it is measured.
+- the sampling the issue names, timed directly (target: sample_angles(1000, 10_000) <= 100 ms,
+  relative_contrast(1000, 2000) <= 200 ms), and the panel's whole sampling after a D change (all
+  five views' keys until the runner is idle), and how long Cancel takes to stop a D = 10,000 run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+
+from sim import geometry  # noqa: E402
+
+VIEWS = ("geometry-grid", "geometry-cube", "geometry-angles", "geometry-shell",
+         "geometry-distances")
+
+
+def make_tab(size, mode):
+    from PySide6 import QtWidgets
+
+    from gui import views
+    from gui.geometry_state import GeometryState
+    from gui.state import AppState
+
+    views.load()
+    state = AppState(compute_now=False)
+    geo = state.ext("geometry", GeometryState)
+    made = [views.get(n)(state) for n in VIEWS]
+    tab = views.tab_builder("Geometry")(state, made)
+    tab.resize(*size)
+    tab.show()
+    QtWidgets.QApplication.processEvents()
+    tab.set_layout_mode(mode)
+    QtWidgets.QApplication.processEvents()
+    geo.wait()
+    return state, geo, tab
+
+
+def frame_times(tab, geo, n, *, sampling: bool, seed=0):
+    """Seconds from a slider move to a painted frame, ``n`` random moves."""
+    from PySide6 import QtCore, QtWidgets
+
+    runner = geo.runner
+    original = runner.request
+    if not sampling:
+        runner.request = lambda *a, **k: None  # the views' own cost only
+    rng = np.random.default_rng(seed)
+    out = []
+    try:
+        for pos in rng.integers(0, tab.controls.slider.maximum() + 1, n):
+            t0 = time.perf_counter()
+            tab.controls.slider.setValue(int(pos))
+            QtWidgets.QApplication.sendPostedEvents(None, QtCore.QEvent.Type.LayoutRequest)
+            tab.grab()
+            out.append(time.perf_counter() - t0)
+            if sampling:
+                geo.wait(60_000)  # the next move starts from a settled panel
+                QtWidgets.QApplication.processEvents()
+    finally:
+        runner.request = original
+    return out
+
+
+def timed(fn, runs):
+    fn()
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args(argv)
+    n = 12 if args.quick else 40
+    runs = 3 if args.quick else 7
+
+    from gui.app import make_app
+
+    app = make_app()
+    rows = []
+
+    def row(case, times, target=None):
+        ms = [1e3 * t for t in times]
+        med = statistics.median(ms)
+        p90 = float(np.percentile(ms, 90))
+        flag = "-" if target is None else f"{target:.0f} " + ("OK" if med <= target else "SLOW")
+        rows.append((case, med, p90, len(ms), flag))
+
+    for size, mode in (((1600, 1000), "tabs"), ((1600, 1000), "grid"), ((1024, 768), "tabs")):
+        state, geo, tab = make_tab(size, mode)
+        label = f"{size[0]}x{size[1]} {mode}"
+        if mode == "tabs":
+            for i, (_w, title) in enumerate(tab.cells):
+                tab.tabs.setCurrentIndex(i)
+                app.processEvents()
+                row(f"slider -> frame, {label}: {title.replace('&&', '&')} (closed forms)",
+                    frame_times(tab, geo, n, sampling=False), 50)
+        else:
+            row(f"slider -> frame, {label}: all five + claims (closed forms)",
+                frame_times(tab, geo, n, sampling=False), 50)
+        if size == (1600, 1000):
+            if mode == "tabs":
+                tab.tabs.setCurrentIndex(2)  # the angle histograms: most samples
+            row(f"slider -> frame, {label}{' angles' if mode == 'tabs' else ''}: sampling on",
+                frame_times(tab, geo, max(6, n // 4), sampling=True), 50)
+        geo.cancel()
+        geo.wait()
+        tab.close()
+        app.processEvents()
+
+    row("sample_angles(1000, 10_000)", timed(lambda: geometry.sample_angles(1000, 10_000), runs),
+        100)
+    row("relative_contrast(1000, 2000)",
+        timed(lambda: geometry.relative_contrast(1000, 2000), runs), 200)
+    row("sample_angles(10_000, 10_000)",
+        timed(lambda: geometry.sample_angles(10_000, 10_000), max(2, runs // 2)))
+
+    # the whole panel's sampling after a D change (default parameters, all five views' keys)
+    state, geo, tab = make_tab((1600, 1000), "grid")
+    for D in (100, 1_000, 10_000):
+        times = []
+        for seed in range(1, 1 + max(2, runs // 2)):
+            geo.set(seed=seed)
+            geo.wait()
+            t0 = time.perf_counter()
+            geo.set(D=D if geo.params.D != D else D - 1)
+            geo.wait(120_000)
+            times.append(time.perf_counter() - t0)
+        row(f"panel sampling after D -> {D:,} (until every view's samples landed)", times)
+    # Cancel at D = 10,000
+    stops = []
+    for k in range(3):
+        geo.set(n_pairs=100_000, seed=100 + k)
+        geo.set(D=10_000 - k)
+        t_start = time.perf_counter()
+        while geo.runner.fraction < 0.05 and time.perf_counter() - t_start < 10:
+            app.processEvents()
+            time.sleep(0.005)
+        t0 = time.perf_counter()
+        geo.cancel()
+        geo.wait()
+        stops.append(time.perf_counter() - t0)
+    row("Cancel during a D = 10,000 run: until the runner is idle", stops, 500)
+    tab.close()
+
+    print(f"numpy {np.__version__}, Python {sys.version.split()[0]}, "
+          f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}")
+    header = f"{'case':<78} {'median ms':>10} {'p90 ms':>8} {'n':>4} {'target':>9}"
+    print(header)
+    print("-" * len(header))
+    for case, med, p90, count, flag in rows:
+        print(f"{case:<78} {med:>10.1f} {p90:>8.1f} {count:>4} {flag:>9}")
+
+
+if __name__ == "__main__":
+    main()
