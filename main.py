@@ -23,6 +23,7 @@ examples:
   python main.py --view lstm-circuit --export-animation out.gif --fps 8 \\
                  --from forward:1 --to update
   python main.py --session my.json --view gradient-strip --export strip.png
+  python main.py --export-all assets/screenshots --width 1200   every view, for the README
   python main.py --summary                          the default session's numbers as text
 
 Exit status: 0 when done, 2 for bad input (one line on stderr, nothing written).
@@ -72,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "backward")
     out.add_argument("--to", dest="stop", metavar="PHASE[:T]", default="update",
                      help="last frame of an animation (default update), e.g. --to backward:1")
+    out.add_argument("--export-all", metavar="DIR",
+                     help="write every view as DIR/<view>.png and exit, each on the preset that "
+                          "shows it (or the given session), e.g. --export-all assets/screenshots")
     out.add_argument("--list-views", action="store_true", help="print every view name and exit")
     out.add_argument("--list-presets", action="store_true",
                      help="print every preset name and title and exit")

@@ -20,7 +20,8 @@ def run(args) -> int:
         for name in session_io.preset_names():
             print(f"{name}\t{session_io.load_preset(name).title}")
         return 0
-    headless = bool(args.export or args.export_animation or args.list_views or args.summary)
+    headless = bool(args.export or args.export_animation or args.list_views or args.summary
+                    or args.export_all)
     session = resolve_session(args)
     if args.summary:
         print(summary(session))
@@ -40,6 +41,8 @@ def run(args) -> int:
         return export_still(args, session)
     if args.export_animation:
         return export_animation(args, session)
+    if args.export_all:
+        return export_all(args, session)
     for flag in ("width", "step"):
         if getattr(args, flag) is not None and flag == "width":
             raise UsageError("--width only applies to --export and --export-animation")
@@ -183,6 +186,53 @@ def export_animation(args, session) -> int:
     return 0
 
 
+def export_all(args, session) -> int:
+    """Every view as DIR/<view>.png: on the preset that shows it unless a session was given."""
+    from sim import session_io
+
+    from . import export, views
+
+    folder = Path(args.export_all)
+    if not folder.is_dir():
+        raise UsageError(f"--export-all needs an existing folder, got {args.export_all!r}")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write into {args.export_all!r}")
+    if args.view or args.phase or args.step:
+        raise UsageError("--export-all exports every view; leave out --view, --phase, --step")
+    width = 1200 if args.width is None else args.width
+    if not 16 <= width <= 10_000:
+        raise UsageError(f"--width must be in 16..10000 pixels, got {width}")
+    _app()
+    given = bool(args.preset or args.session)
+    by_view = {}
+    for name in session_io.preset_names():
+        p = session_io.load_preset(name)
+        by_view.setdefault(p.view, p)
+    from sim.session import Cursor
+
+    from .session_control import build_state
+
+    for name in views.names():
+        s = session if given else by_view.get(name, session)
+        state = build_state(s, theme=args.theme)
+        view = export.make_view(name, state)
+        view.set_options(s.options.get(name, {}))
+        cursor = Cursor.parse(s.cursor, state.T) if s.cursor else Cursor("backward",
+                                                                         max(1, state.T // 2))
+        with _atomic(folder / f"{name}.png") as tmp:
+            export.export_png(view, state, tmp, width=width, cursor=cursor)
+        view.close()
+        print(folder / f"{name}.png", file=sys.stderr)
+    return 0
+
+
+def _usual_mode(path: Path) -> None:
+    """mkstemp makes files private (0600); an exported figure gets the usual umask mode."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 class _atomic:
     """Write to a temporary file beside ``path`` and rename it into place only on success."""
 
@@ -198,6 +248,7 @@ class _atomic:
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
+            _usual_mode(self.tmp)
             os.replace(self.tmp, self.path)
         else:
             self.tmp.unlink(missing_ok=True)

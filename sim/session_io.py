@@ -230,6 +230,9 @@ def save(path, session: Session) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the session private
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

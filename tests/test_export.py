@@ -181,6 +181,26 @@ def test_cli_exports_a_still_and_an_animation(tmp_path, capsys, session_file):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_mp4_without_the_extra_says_how_to_get_it(tmp_path, capsys):
+    import importlib.util
+
+    code, err = run_main(["--export-animation", str(tmp_path / "a.mp4"), "--to", "forward:2"],
+                         capsys)
+    if importlib.util.find_spec("imageio") is None:
+        assert code == 2 and 'pip install -e ".[mp4]"' in err
+        assert list(tmp_path.iterdir()) == []
+    else:
+        assert code == 0 and (tmp_path / "a.mp4").stat().st_size > 0
+
+
+def test_export_all_writes_every_view(tmp_path, capsys):
+    code, err = run_main(["--export-all", str(tmp_path), "--width", "400"], capsys)
+    assert code == 0, err
+    assert sorted(p.stem for p in tmp_path.glob("*.png")) == sorted(views.names())
+    for p in tmp_path.glob("*.png"):
+        assert image(p).size[0] == 400
+
+
 def test_list_views_and_presets(capsys):
     assert main.main(["--list-views"]) == 0
     out = capsys.readouterr().out.split()
