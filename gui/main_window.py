@@ -46,6 +46,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.caption.setMargin(8)
         self.caption.setVisible(False)
         self.presenting = False
+        self._dock_wanted = True
         self._pending_options: dict[str, dict] = {}
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -92,7 +93,7 @@ class MainWindow(QtWidgets.QMainWindow):
         state.busy_changed.connect(self._on_busy_changed)
         state.error.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         state.theme_changed.connect(self._on_theme_changed)
-        self.tabs.currentChanged.connect(lambda _: self.render_current())
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self._on_theme_changed(state.theme)
         if state.result is not None:
             self._on_result_changed(state.result)
@@ -200,6 +201,14 @@ class MainWindow(QtWidgets.QMainWindow):
         QtWidgets.QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
 
     # -- following the state ------------------------------------------------------------------
+    def _on_tab_changed(self, _index: int) -> None:
+        # the geometry panel ignores the RNN session: its controls would only take room there
+        uses = any(v.uses_session for v in self.current_views())
+        if not self.presenting:
+            self.dock.setVisible(uses and self._dock_wanted)
+        self.playback_bar.setVisible(uses or self.presenting)
+        self.render_current()
+
     def current_view(self):
         """The main (first) view of the visible tab."""
         views_ = self.current_views()
@@ -253,7 +262,7 @@ class MainWindow(QtWidgets.QMainWindow):
             theme = themes.presentation(theme)
         for v in self.views:
             v.apply_theme(theme)
-        self.render_current()
+        self._on_tab_changed(self.tabs.currentIndex())
 
     def current_views(self) -> list:
         i = self.tabs.currentIndex()
@@ -283,6 +292,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.busy_label.setText("computing…" if busy else "")
 
     def _on_theme_changed(self, name: str) -> None:
+        app = QtWidgets.QApplication.instance()
+        if not hasattr(self, "_light_palette"):
+            self._light_palette = QtGui.QPalette(app.palette())
+        app.setPalette(themes.qt_palette(name) if name == "dark" else self._light_palette)
         theme = themes.get(name)
         if self.presenting:
             theme = themes.presentation(theme)

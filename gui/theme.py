@@ -41,3 +41,26 @@ def get(name: str) -> Theme:
     if name not in THEMES:
         raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {name!r}")
     return THEMES[name]
+
+
+def qt_palette(name: str):
+    """A QPalette for the window's own widgets (panels, menus, tables) in theme ``name``."""
+    from PySide6 import QtGui
+
+    t = get(name)
+    pal = QtGui.QPalette()
+    roles = QtGui.QPalette.ColorRole
+    base = QtGui.QColor(t.background)
+    panel = base.lighter(135) if name == "dark" else base
+    text = QtGui.QColor(t.foreground)
+    for role, colour in ((roles.Window, panel), (roles.Base, base), (roles.AlternateBase, panel),
+                         (roles.Text, text), (roles.WindowText, text), (roles.ButtonText, text),
+                         (roles.Button, panel), (roles.ToolTipBase, panel),
+                         (roles.ToolTipText, text), (roles.PlaceholderText, QtGui.QColor(t.muted)),
+                         (roles.Highlight, QtGui.QColor("#0072B2")),
+                         (roles.HighlightedText, QtGui.QColor("#ffffff"))):
+        pal.setColor(role, colour)
+    pal.setColor(QtGui.QPalette.ColorGroup.Disabled, roles.Text, QtGui.QColor(t.muted))
+    pal.setColor(QtGui.QPalette.ColorGroup.Disabled, roles.ButtonText, QtGui.QColor(t.muted))
+    pal.setColor(QtGui.QPalette.ColorGroup.Disabled, roles.WindowText, QtGui.QColor(t.muted))
+    return pal

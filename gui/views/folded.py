@@ -10,7 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from .. import colors
 from . import register
 from .base import View, make_canvas
-from .legend import ColorBar, fmt
+from .legend import ColorBar, fmt, pt
 
 Y_X, Y_H, Y_OUT, Y_J = 0.0, 2.0, 4.0, 5.2
 BLOCK = QtCore.QRectF(-1.6, 1.3, 3.2, 1.4)
@@ -130,7 +130,8 @@ class FoldedView(View):
         tx["block"].setPos(BLOCK.right() - 0.7, BLOCK.bottom() - 0.05)
         what = {"forward": "values", "backward": "errors", "update": "values"}[cursor.phase]
         self.caption.setText(f"<b>{cursor.label(tr.T)}</b> · the folded view hides time: "
-                             f"one block, its {what} at this moment only", color=fg, size="11pt")
+                             f"one block, its {what} at this moment only", color=fg,
+                             size=pt(self.theme, 11))
 
     def graphics_item(self):
         return self.canvas.ci

@@ -10,7 +10,7 @@ from PySide6 import QtWidgets
 from .. import colors
 from . import register
 from .base import View, make_canvas
-from .legend import fmt
+from .legend import fmt, pt
 
 
 def default_parameter(kind: str) -> str:
@@ -128,7 +128,7 @@ class GradientStripView(View):
                      f"{', clipped' if result.clipped else ''})")
         elif cursor.phase == "forward":
             text += " · fills in during the backward pass"
-        self.caption.setText(text, color=fg, size="10pt")
+        self.caption.setText(text, color=fg, size=pt(self.theme, 10))
 
     @staticmethod
     def shown_steps(T: int, cursor) -> np.ndarray:

@@ -62,3 +62,8 @@ def set_label(item, text: str, **style) -> None:
     if getattr(item, "_unfold_key", None) != key:
         item._unfold_key = key
         item.setText(text, **style)
+
+
+def pt(theme, size: float) -> str:
+    """A label size in points, scaled for the theme (presentation mode makes type larger)."""
+    return f"{size * theme.font_scale:g}pt"

@@ -23,7 +23,7 @@ from .. import colors
 from . import register
 from .base import View, make_canvas
 from .edges import EdgeLayer
-from .legend import ColorBar, fmt, set_label
+from .legend import ColorBar, fmt, pt, set_label
 
 # vertical layout (data units)
 Y_X, Y_H0, Y_H1, Y_OUT, Y_J = 0.4, 1.8, 6.2, 7.6, 9.0
@@ -306,7 +306,7 @@ class NetworkView(View):
         if cursor.phase == "backward":
             lit[:] = False  # errors take the stage; weights step back
         pens = {}
-        lw = 1.6 if self._export else 1.0
+        lw = (1.6 if self._export else 1.0) * self.theme.line_scale
         if cursor.phase == "update":
             vmax = max(colors.finite_max(np.asarray(M)) for M in mats)
             ci = colors.signed_index(w, vmax) // 32  # 8 colour bins; 8 = non-finite
@@ -369,7 +369,7 @@ class NetworkView(View):
             level = 1 + np.log10(mags / vmax) / DECADES  # (n,) 1 = largest, 0 = DECADES below
         level = np.clip(np.nan_to_num(level, nan=1.0, posinf=1.0, neginf=0.0), 0, 1)
         wbin = np.minimum((level * 4).astype(int), 3)
-        scale = 1.5 if self._export else 1.0
+        scale = (1.5 if self._export else 1.0) * self.theme.line_scale
         n_hues = len(colors.SOURCE_HEX)
         if self.state.selection.color_by == "magnitude":
             hue = 100 + np.minimum((level * 8).astype(int), 7)  # 8 viridis bins
@@ -406,7 +406,7 @@ class NetworkView(View):
         else:
             self.error_bar.set("viridis", f"arrows: ‖∂J(s)/∂{state}(t)‖", f"10^-{DECADES:g} max",
                                "", "max", fg)
-        set_label(self.caption, self._caption(result, cursor), color=fg, size="11pt")
+        set_label(self.caption, self._caption(result, cursor), color=fg, size=pt(self.theme, 11))
         sources = bt.sources
         rec = "W" if tr.kind == "SimpleRNN" else "R (Σ of R_z, R_i, R_f, R_o)"
         if cursor.phase == "forward":
@@ -414,7 +414,7 @@ class NetworkView(View):
                     f"<span style='color:{self.theme.muted}'>━</span> "
                     f"{'U' if tr.kind == 'SimpleRNN' else 'W'} and V; opacity ∝ |weight|; "
                     "bold: this step's inputs")
-            set_label(self.sources, html, color=fg, size="9pt")
+            set_label(self.sources, html, color=fg, size=pt(self.theme, 9))
             return
         if len(sources) == 0:
             src_html = "no loss carries an error"
@@ -426,7 +426,7 @@ class NetworkView(View):
             src_html = f"error colours by source loss: {chips}{more}"
         if bt.truncation is not None:
             src_html += f" · truncated BPTT, k = {bt.truncation}"
-        set_label(self.sources, src_html, color=fg, size="9pt")
+        set_label(self.sources, src_html, color=fg, size=pt(self.theme, 9))
 
     def _caption(self, result, cursor) -> str:
         tr = result.forward
@@ -457,7 +457,7 @@ class NetworkView(View):
         if self._result is None or not self.vb.sceneBoundingRect().contains(pos):
             return
         text = self.describe_at(self.vb.mapSceneToView(pos))
-        set_label(self.info, text or "", color=self.theme.foreground, size="10pt")
+        set_label(self.info, text or "", color=self.theme.foreground, size=pt(self.theme, 10))
         if text:
             QtWidgets.QToolTip.showText(QtCore.QPoint(*_global(self, pos)),
                                         text.replace("<br>", "\n"), self)
