@@ -84,8 +84,9 @@ class AppState(QtCore.QObject):
         return self.set_config(config)
 
     def set_config(self, config: SessionConfig, params: dict | None = None) -> bool:
-        if self.params is not None and params is None and not self._same_shapes(config):
-            self.params = None  # trained weights no longer fit
+        if self.params is not None and params is None and (
+                not self._same_shapes(config) or config.seed != self.config.seed):
+            self.params = None  # trained weights no longer fit, or new seeded weights asked for
         if params is not None:
             self.params = params
         self.config = config
@@ -93,6 +94,11 @@ class AppState(QtCore.QObject):
         self._pending = self._worker.submit(compute, config, self.params)
         self._set_busy(True)
         return True
+
+    def reset_params(self) -> None:
+        """Forget trained weights: back to the seeded initial weights of the config."""
+        self.params = None
+        self.set_config(self.config)
 
     def _same_shapes(self, config: SessionConfig) -> bool:
         old = self.result.config if self.result is not None else self.config

@@ -258,3 +258,23 @@ def test_gradient_strip_fills_in_and_sums(window):
                                atol=1e-12)
     s.set_selection(parameter="W_f")
     assert strip.parameter == "W_f"
+
+
+def test_trained_weights_stay_until_the_seed_or_shapes_change(window, qtbot):
+    s = window.state
+    trained = {k: v * 0.5 for k, v in s.result.forward.params.items()}
+    with qtbot.waitSignal(s.result_changed, timeout=10_000):
+        s.set_config(s.config, params=trained)
+    with qtbot.waitSignal(s.result_changed, timeout=10_000):
+        s.update_config(truncation=2)  # same shapes: the trained weights stay
+    np.testing.assert_array_equal(s.result.forward.params["R_z"], trained["R_z"])
+    with qtbot.waitSignal(s.result_changed, timeout=10_000):
+        s.update_config(seed=7)  # a new weight seed asks for new seeded weights
+    assert s.params is None
+    assert not np.array_equal(s.result.forward.params["R_z"], trained["R_z"])
+    with qtbot.waitSignal(s.result_changed, timeout=10_000):
+        s.set_config(s.config, params=trained)
+    with qtbot.waitSignal(s.result_changed, timeout=10_000):
+        s.reset_params()
+    assert s.params is None and not np.array_equal(s.result.forward.params["R_z"],
+                                                   trained["R_z"])

@@ -1,0 +1,184 @@
+"""Training speed (updates per second) and the landscape grid time.
+
+Run: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python tests/bench/bench_training.py
+Prints two tables: updates per second of the default LSTM (H = 6, T = 12) on delayed-recall,
+directly (sim.train.Trainer, sim.training_session.SessionTrainer) and through the GUI's
+TrainingController (worker process + 30 Hz collection, offscreen), and with the Training view
+drawing live (how long the GUI thread is ever blocked); then the time of
+sim.landscape.loss_surface on a 200 x 200 grid at T = 50 (uncached and cached), the landscape
+view's whole scene and the session line.
+"""
+
+import os
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from sim.session import SessionConfig  # noqa: E402
+from sim.train import TrainConfig, Trainer  # noqa: E402
+from sim.training_session import SessionTrainer, model_for, train_config  # noqa: E402
+
+N = 1000
+
+
+def direct(cls, batch: int, optimizer: str = "adam") -> float:
+    cfg = SessionConfig()
+    task = cfg.make_task()
+    tc = train_config(cfg, batch_size=batch, optimizer=optimizer)
+    if cls is Trainer:
+        tc = TrainConfig(optimizer=optimizer, batch_size=batch, length=cfg.length)
+    rates = []
+    for _ in range(3):
+        t = cls(model_for(cfg, task=task), task, tc)
+        t0 = time.perf_counter()
+        for _ in range(N // batch):
+            t.step()
+        rates.append((N // batch) / (time.perf_counter() - t0))
+    return statistics.median(rates)
+
+
+def _app():
+    from PySide6 import QtWidgets
+
+    return QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+
+
+def controller(batch: int) -> float:
+    """Through the GUI's controller (worker process), steady state: one warm-up run starts the
+    process, then the median of 3 runs."""
+    from gui.state import AppState
+    from gui.training import TrainingController, TrainingSettings
+
+    app = _app()
+    state = AppState(SessionConfig())
+    c = TrainingController(state, state)
+    rates = []
+    for k in range(4):
+        n = N // batch
+        t0 = time.perf_counter()
+        c.stop()
+        c.run = None
+        c.start(TrainingSettings(batch_size=batch, n_updates=n))
+        while c.running:
+            app.processEvents()
+            time.sleep(0.002)
+        if k:
+            rates.append(n / (time.perf_counter() - t0))
+        state.wait()
+    c.shutdown()
+    return statistics.median(rates)
+
+
+def live_view() -> None:
+    """The Training view drawing live while the default LSTM trains: update rate, redraws per
+    second and the longest gap of a 10 ms GUI timer (how long the GUI thread was blocked)."""
+    import numpy as np
+    from PySide6 import QtCore
+
+    from gui.state import AppState
+    from gui.training import TrainingSettings
+    from gui.views.training import TrainingView
+
+    app = _app()
+    state = AppState(SessionConfig())
+    view = TrainingView(state)
+    view.resize(1200, 800)
+    view.show()
+    app.processEvents()
+    c = view.controller
+    view.set_settings(TrainingSettings(n_updates=100_000))
+    redraws = [0]
+    c.metrics_changed.connect(lambda: redraws.__setitem__(0, redraws[0] + 1))
+    view.start_button.click()
+    while not c.run.done:  # the worker process has started
+        app.processEvents()
+        time.sleep(0.005)
+    gaps, last = [], [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QtCore.QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+    n0, redraws[0], t0 = c.run.done, 0, time.perf_counter()
+    loop = QtCore.QEventLoop()
+    QtCore.QTimer.singleShot(3000, loop.quit)
+    loop.exec()
+    dt = time.perf_counter() - t0
+    n = c.run.done - n0
+    timer.stop()
+    c.stop()
+    c.wait()
+    c.shutdown()
+    g = 1000 * np.array(gaps[1:])
+    print(f"\n{'Training view live, 3 s (worker process)':<44} {n / dt:>10.0f} updates/s, "
+          f"{redraws[0] / dt:.0f} redraws/s, GUI timer gap median {np.median(g):.0f} ms, "
+          f"max {g.max():.0f} ms")
+
+
+def landscape() -> None:
+    from sim import landscape as ls
+    from sim.landscape_scene import CliffSettings, cliff_scene, session_line
+    from sim.session import compute
+
+    model = ls.CliffRNN(T=50)
+    print(f"\n{'landscape (one-unit RNN, T = 50)':<44} {'ms':>8}")
+
+    def fresh(i):  # a new range each time: never a cache hit
+        return (ls.DEFAULT_W[0] - 1e-9 * (i + 1), ls.DEFAULT_W[1])
+
+    times = []
+    for i in range(5):
+        t0 = time.perf_counter()
+        ls.loss_surface(model, fresh(i), ls.DEFAULT_B, n=200)
+        times.append(time.perf_counter() - t0)
+    print(f"{'loss_surface 200 x 200 (uncached)':<44} {1000 * statistics.median(times):>8.1f}")
+    t0 = time.perf_counter()
+    ls.loss_surface(model, fresh(4), ls.DEFAULT_B, n=200)
+    print(f"{'loss_surface again (cached)':<44} {1000 * (time.perf_counter() - t0):>8.3f}")
+    times = []
+    for i in range(3):
+        st = CliffSettings(w_range=fresh(10 + i))
+        t0 = time.perf_counter()
+        sc = cliff_scene(st)
+        times.append(time.perf_counter() - t0)
+    label = f"view's scene: grid {sc.surface.w.size}^2, contours, 2 paths"
+    print(f"{label:<44} {1000 * statistics.median(times):>8.1f}")
+    r = compute(SessionConfig())
+    t0 = time.perf_counter()
+    session_line(r)
+    print(f"{'session line, 201 points, default LSTM':<44} "
+          f"{1000 * (time.perf_counter() - t0):>8.1f}")
+
+
+def main():
+    print(f"{'default LSTM H=6 T=12, delayed-recall, Adam':<44} {'batch':>5} {'updates/s':>10} "
+          f"{'seq/s':>8}")
+    for label, fn, batch in (
+        ("sim.train.Trainer (task.batch samples)", lambda b: direct(Trainer, b), 1),
+        ("sim.train.Trainer (task.batch samples)", lambda b: direct(Trainer, b), 8),
+        ("SessionTrainer (session samples)", lambda b: direct(SessionTrainer, b), 1),
+        ("SessionTrainer (session samples)", lambda b: direct(SessionTrainer, b), 8),
+        ("SessionTrainer, SGD", lambda b: direct(SessionTrainer, b, "sgd"), 1),
+        ("TrainingController (worker process)", controller, 1),
+        ("TrainingController (worker process)", controller, 8),
+    ):
+        r = fn(batch)
+        print(f"{label:<44} {batch:>5} {r:>10.0f} {r * batch:>8.0f}")
+    print("medians of 3 runs of 1000 sequences; target >= 200 updates/s")
+    live_view()
+    landscape()
+
+
+if __name__ == "__main__":
+    main()
