@@ -281,3 +281,20 @@ def test_theme_and_export_style(qtbot, no_leaks):
     assert bg == theme.DARK.background
     assert v.graphics_item() is v.canvas.ci
     assert QtCore.QCoreApplication.instance() is not None
+
+
+def test_options_round_trip_and_the_preset_turns_the_comparison_on(qapp):
+    from gui import export
+    from gui.session_control import build_state
+    from sim import session_io
+
+    sess = session_io.load_preset("vanishing-gradients")
+    state = build_state(sess)
+    view = export.make_view("gradient-flow", state)
+    view.set_options(sess.options["gradient-flow"])
+    assert view.options()["compare"] is True
+    assert view.wait_ready()
+    assert view._companion is not None  # the LSTM on the same input has landed
+    view.set_options({"compare": False, "threshold": 2.5})
+    assert view.options() == {"compare": False, "threshold": 2.5}
+    view.close()

@@ -366,6 +366,16 @@ class GradientFlowView(View):
         """Scale the recurrent weights to ``radius`` (what the spin box does)."""
         self.radius.setValue(radius if radius is not None else 0.0)
 
+    def options(self) -> dict:
+        """What a session saves of this view: the comparison and the clipping threshold."""
+        return {"compare": self.compare.isChecked(), "threshold": float(self.tau.value())}
+
+    def set_options(self, options: dict) -> None:
+        if "compare" in options:
+            self.compare.setChecked(bool(options["compare"]))
+        if "threshold" in options:
+            self.tau.setValue(float(options["threshold"]))
+
     def _on_compare_toggled(self, on: bool) -> None:
         if not on:
             self._companion = None
