@@ -33,8 +33,10 @@ class MainWindow(QtWidgets.QMainWindow):
         super().__init__(parent)
         self.state = state
         self.playback = Playback(state, self)
-        self.resize(1400, 900)
-        self.setMinimumSize(1000, 700)
+        self.setMinimumSize(800, 560)
+        screen = QtGui.QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else QtCore.QRect(0, 0, 1400, 900)
+        self.resize(min(1400, room.width()), min(900, room.height()))
 
         self.banner = QtWidgets.QLabel()
         self.banner.setObjectName("banner")
@@ -100,10 +102,18 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- construction ---------------------------------------------------------------------------
     def _add_tab(self, title: str, names: list[str]) -> None:
-        """A tab whose views are built the first time it is shown (start-up stays light)."""
+        """A tab whose views are built the first time it is shown (start-up stays light).
+
+        Each page sits in a scroll area: a view that needs more room than a small screen has
+        scrolls there instead of making the whole window wider than the screen.
+        """
         holder = QtWidgets.QWidget()
         QtWidgets.QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(holder, title)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setWidget(holder)
+        self.tabs.addTab(scroll, title)
         self.tabs.setTabToolTip(self.tabs.count() - 1, views.REGISTRY[names[0]].description)
         self._tab_views.append(None)
         self._tab_names.append(names)
@@ -121,7 +131,7 @@ class MainWindow(QtWidgets.QMainWindow):
             for v in made:
                 page.addWidget(v)
             page.setSizes([200 * v.stretch for v in made])
-        self.tabs.widget(i).layout().addWidget(page)
+        self.tabs.widget(i).widget().layout().addWidget(page)
         theme = themes.get(self.state.theme)
         if self.presenting:
             theme = themes.presentation(theme)

@@ -423,7 +423,7 @@ class NetworkView(View):
             chips = " ".join(f"<span style='color:{colors.source_hex(int(s))}'>■</span>J({s})"
                              for s in shown)
             more = f" … {len(sources) - 12} more" if len(sources) > 12 else ""
-            src_html = f"error colours by source loss: {chips}{more}"
+            src_html = f"error from J(s), by colour: {chips}{more}"
         if bt.truncation is not None:
             src_html += f" · truncated BPTT, k = {bt.truncation}"
         set_label(self.sources, src_html, color=fg, size=pt(self.theme, 9))
@@ -446,7 +446,7 @@ class NetworkView(View):
         if cursor.phase == "backward":
             n = int((self._arrow_table[:, 0] >= 1).sum()) if len(self._arrow_table) else 0
             return (f"<b>backward t = {t}</b> · errors from every J(s), s ≥ {t}, reach "
-                    f"{tr.state_name}({t}): {n} error arrows{lod}")
+                    f"{tr.state_name}({t}): {n} error arrow{'' if n == 1 else 's'}{lod}")
         norm = result.norm_before
         clip = (f", clipped to {fmt(result.config.clip)}" if result.clipped else "")
         return (f"<b>update</b> · θ ← θ − η Σ<sub>t</sub> (∂J/∂θ)<sup>(t)</sup>, η = "
