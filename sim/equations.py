@@ -27,6 +27,7 @@ target class at step t for a cross-entropy task, else unit min(k, O - 1).
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -91,21 +92,21 @@ FUNCTIONS = {
 }
 
 
-class Node:
+class Node(ABC):
     """A node of a substituted expression."""
 
+    @abstractmethod
     def evaluate(self, rounded: bool = False) -> float:
         """Its value from the operands' full values, or (``rounded``) as displayed."""
-        raise NotImplementedError
 
+    @abstractmethod
     def text(self, rich: bool = False, lead: bool = True) -> str:
         """How it is written: plain Unicode, or Qt rich text. ``lead``: it starts the line or
         follows an opening parenthesis, so a leading minus needs no parentheses."""
-        raise NotImplementedError
 
+    @abstractmethod
     def numbers(self) -> list[Num]:
         """Every operand, left to right."""
-        raise NotImplementedError
 
 
 def _paren(s: str) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -101,7 +102,7 @@ class Sample:
 
 
 @dataclass(frozen=True)
-class Task:
+class Task(ABC):
     """A task with resolved settings; build one with :func:`make`.
 
     Attributes
@@ -189,8 +190,9 @@ class Task:
         xs, targets, mask = self._draw(T, rng)
         return Sample(xs=_freeze(xs), targets=_freeze(targets), loss_mask=_freeze(mask))
 
+    @abstractmethod
     def _draw(self, T: int, rng: np.random.Generator):
-        raise NotImplementedError
+        """(xs, targets, loss_mask) of one sample: what each task defines."""
 
     def _what(self) -> str:
         extra = ", ".join(f"{k}={v}" for k, v in self._settings if not isinstance(v, str))

@@ -71,6 +71,21 @@ class View(QtWidgets.QWidget):
         return True
 
     # -- helpers ----------------------------------------------------------------------------
+    def add_canvas(self, header=None):
+        """Fill the view with a GraphicsLayoutWidget (``self.canvas``) under an optional
+        ``header`` layout of Qt controls, with a caption label on its first row; returns the
+        canvas' central layout."""
+        self.canvas = make_canvas(self.theme)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        if header is not None:
+            lay.addLayout(header)
+        lay.addWidget(self.canvas)
+        ci = self.canvas.ci
+        self.caption = ci.addLabel("", row=0, col=0, justify="left")
+        return ci
+
     def refresh(self) -> None:
         """Render the state's current result and cursor."""
         if self.state.result is not None or not self.uses_session:

@@ -9,7 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from .. import colors
 from . import register
-from .base import View, make_canvas
+from .base import View
 from .legend import ColorBar, fmt, pt
 
 Y_X, Y_H, Y_OUT, Y_J = 0.0, 2.0, 4.0, 5.2
@@ -26,12 +26,7 @@ class FoldedView(View):
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
-        self.canvas = make_canvas(self.theme)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.canvas)
-        ci = self.canvas.ci
-        self.caption = ci.addLabel("", row=0, col=0, justify="left")
+        ci = self.add_canvas()
         self.vb = ci.addViewBox(row=1, col=0)
         self.vb.setMouseEnabled(False, False)
         self.vb.setMenuEnabled(False)

@@ -269,13 +269,15 @@ class GeometryView(View):
 
     # -- to implement -----------------------------------------------------------------------
     def build(self) -> None:
-        raise NotImplementedError
+        """Create the plot items (once); every geometry view defines it."""
+        raise TypeError(f"{type(self).__name__} must define build()")
 
     def sample_keys(self, p) -> tuple:
         return ()
 
     def draw(self, p) -> None:
-        raise NotImplementedError
+        """Update the plot items for parameters ``p``; every geometry view defines it."""
+        raise TypeError(f"{type(self).__name__} must define draw()")
 
     def plots(self) -> list:
         """The PlotItems whose axes follow the theme."""

@@ -9,7 +9,7 @@ from PySide6 import QtWidgets
 
 from .. import colors
 from . import register
-from .base import View, make_canvas
+from .base import View
 from .legend import fmt, pt
 
 
@@ -47,14 +47,7 @@ class GradientStripView(View):
         head.addWidget(QtWidgets.QLabel("Per-step gradient of"))
         head.addWidget(self.combo)
         head.addStretch(1)
-        self.canvas = make_canvas(self.theme)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addLayout(head)
-        lay.addWidget(self.canvas)
-        ci = self.canvas.ci
-        self.caption = ci.addLabel("", row=0, col=0, justify="left")
+        ci = self.add_canvas(head)
         self.vb = ci.addViewBox(row=1, col=0)
         self.vb.setMouseEnabled(False, False)
         self.vb.setMenuEnabled(False)

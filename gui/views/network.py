@@ -21,7 +21,7 @@ from PySide6 import QtCore, QtWidgets
 
 from .. import colors
 from . import register
-from .base import View, make_canvas
+from .base import View
 from .edges import EdgeLayer
 from .legend import ColorBar, fmt, pt, set_label
 
@@ -61,12 +61,7 @@ class NetworkView(View):
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
-        self.canvas = make_canvas(self.theme)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.canvas)
-        ci = self.canvas.ci
-        self.caption = ci.addLabel("", row=0, col=0, justify="left")
+        ci = self.add_canvas()
         plot = ci.addLayout(row=1, col=0)
         self.vb = pg.ViewBox(enableMouse=False, enableMenu=False)
         self.left_axis = pg.AxisItem("left", linkView=self.vb)
