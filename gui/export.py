@@ -55,6 +55,13 @@ def draw(view, state, cursor: Cursor | None) -> None:
     view.refresh()  # sizes in pixels (nodes, arrowheads) depend on the settled layout
 
 
+def figure_widget(view):
+    """What a figure shows: the view's plotting canvas, without its interactive controls (spin
+    boxes, combos); the whole view when it has no single canvas."""
+    canvas = getattr(view, "canvas", None)
+    return canvas if isinstance(canvas, QtWidgets.QWidget) and canvas.isVisible() else view
+
+
 def to_image(view, width: int, *, supersample: int = 1) -> QtGui.QImage:
     """The view painted into an image ``width`` pixels wide (vector content scaled, so crisp).
 
@@ -64,8 +71,9 @@ def to_image(view, width: int, *, supersample: int = 1) -> QtGui.QImage:
     if supersample > 1:
         big = to_image(view, width * supersample)
         return big.scaledToWidth(width, QtCore.Qt.TransformationMode.SmoothTransformation)
-    scale = width / view.width()
-    height = max(1, round(view.height() * scale))
+    target = figure_widget(view)
+    scale = width / target.width()
+    height = max(1, round(target.height() * scale))
     img = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32)
     img.fill(QtGui.QColor(view.theme.background))
     painter = QtGui.QPainter(img)
@@ -73,7 +81,7 @@ def to_image(view, width: int, *, supersample: int = 1) -> QtGui.QImage:
     painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
     painter.scale(scale, scale)
     # QWidget.render, not View.render (which draws a trace): paint the widget into the painter
-    QtWidgets.QWidget.render(view, painter, QtCore.QPoint(0, 0))
+    QtWidgets.QWidget.render(target, painter, QtCore.QPoint(0, 0))
     painter.end()
     return img
 

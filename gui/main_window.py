@@ -199,7 +199,23 @@ class MainWindow(QtWidgets.QMainWindow):
         keys.triggered.connect(self.show_shortcuts)
         help_menu.addAction(keys)
 
+    PLAYBACK_KEYS = (QtCore.Qt.Key.Key_Left, QtCore.Qt.Key.Key_Right, QtCore.Qt.Key.Key_Home,
+                     QtCore.Qt.Key.Key_End, QtCore.Qt.Key.Key_Space)
+
+    def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
+        # A spin box that has the focus would swallow the playback keys (its caret, its value):
+        # after touching "hidden size" the arrow keys must still step through time.
+        if (ev.type() == QtCore.QEvent.Type.ShortcutOverride
+                and ev.key() in self.PLAYBACK_KEYS
+                and ev.modifiers() == QtCore.Qt.KeyboardModifier.NoModifier
+                and isinstance(QtWidgets.QApplication.focusWidget(),
+                               QtWidgets.QAbstractSpinBox | QtWidgets.QSlider)
+                and self.isAncestorOf(QtWidgets.QApplication.focusWidget())):
+            return True  # not claimed by the widget: the window's shortcut fires
+        return super().eventFilter(obj, ev)
+
     def _build_shortcuts(self) -> None:
+        QtWidgets.QApplication.instance().installEventFilter(self)
         s = self.state
         for key, slot in (("Space", s.toggle_play), ("Right", lambda: s.step(1)),
                           ("Left", lambda: s.step(-1)), ("Home", s.home), ("End", s.end)):
@@ -319,6 +335,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.render_current()
 
     def closeEvent(self, ev):  # noqa: N802 - Qt's name
+        QtWidgets.QApplication.instance().removeEventFilter(self)
         self.state.set_playing(False)
         self.playback.stop()
         super().closeEvent(ev)

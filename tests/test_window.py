@@ -278,3 +278,16 @@ def test_trained_weights_stay_until_the_seed_or_shapes_change(window, qtbot):
         s.reset_params()
     assert s.params is None and not np.array_equal(s.result.forward.params["R_z"],
                                                    trained["R_z"])
+
+
+def test_arrow_keys_step_time_even_after_a_spin_box_was_used(window, qtbot):
+    s = window.state
+    box = window.panel.hidden
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus, timeout=2000)
+    s.set_cursor(Cursor("forward", 2))
+    qtbot.keyClick(box, QtCore.Qt.Key.Key_Right)
+    assert s.cursor == Cursor("forward", 3)
+    assert box.value() == 6  # and the box kept its value
+    qtbot.keyClick(box, QtCore.Qt.Key.Key_End)
+    assert s.cursor.phase == "update"

@@ -83,7 +83,9 @@ class View(QtWidgets.QWidget):
             lay.addLayout(header)
         lay.addWidget(self.canvas)
         ci = self.canvas.ci
-        self.caption = ci.addLabel("", row=0, col=0, justify="left")
+        from .legend import add_label
+
+        self.caption = add_label(ci, 0, 0)
         return ci
 
     def refresh(self) -> None:

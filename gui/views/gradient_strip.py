@@ -110,7 +110,7 @@ class GradientStripView(View):
         self.rgba = rgba
         self.running = running
         self.image.setImage(np.ascontiguousarray(rgba.transpose(1, 0, 2)), levels=(0, 255))
-        key = (name, T, h, w)
+        key = (name, T, h, w, self.theme)
         if key != self._layout_key:
             self._layout_key = key
             self._place_labels(name, T, h, w, xs, x_sum, x_old, x_new, width)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6 import QtCore
 
 from .. import colors
 
@@ -67,3 +68,38 @@ def set_label(item, text: str, **style) -> None:
 def pt(theme, size: float) -> str:
     """A label size in points, scaled for the theme (presentation mode makes type larger)."""
     return f"{size * theme.font_scale:g}pt"
+
+
+class WrapLabel(pg.LabelItem):
+    """A LabelItem that wraps its text to the width the layout gives it.
+
+    pyqtgraph's LabelItem makes its text's full width its minimum, so one long caption can make
+    a view wider than the screen (and keep it so). This one asks only for a sliver of width and
+    for the height of its wrapped text.
+    """
+
+    MIN_WIDTH = 40
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt's name
+        width = self.rect().width()
+        if width >= self.MIN_WIDTH:
+            self.item.setTextWidth(width)
+        super().resizeEvent(ev)
+
+    def updateMin(self):  # noqa: N802 - pyqtgraph's name
+        bounds = self.itemRect()
+        h = bounds.height()
+        self.setMinimumWidth(self.MIN_WIDTH)
+        self.setMinimumHeight(h)
+        hint = QtCore.Qt.SizeHint
+        self._sizeHint = {hint.MinimumSize: (self.MIN_WIDTH, h),
+                          hint.PreferredSize: (bounds.width(), h),
+                          hint.MaximumSize: (-1, -1), hint.MinimumDescent: (0, 0)}
+        self.updateGeometry()
+
+
+def add_label(layout, row: int, col: int, **kw) -> WrapLabel:
+    """A wrapping label added to a pyqtgraph layout at (row, col)."""
+    label = WrapLabel("", justify=kw.pop("justify", "left"))
+    layout.addItem(label, row=row, col=col, **kw)
+    return label

@@ -23,7 +23,7 @@ from .. import colors
 from . import register
 from .base import View
 from .edges import EdgeLayer
-from .legend import ColorBar, fmt, pt, set_label
+from .legend import ColorBar, add_label, fmt, pt, set_label
 
 # vertical layout (data units)
 Y_X, Y_H0, Y_H1, Y_OUT, Y_J = 0.4, 1.8, 6.2, 7.6, 9.0
@@ -73,8 +73,8 @@ class NetworkView(View):
         legend = ci.addLayout(row=2, col=0)
         self.value_bar = ColorBar(legend, row=0, col=0)
         self.error_bar = ColorBar(legend, row=0, col=1)
-        self.sources = legend.addLabel("", row=0, col=2, justify="left")
-        self.info = ci.addLabel("", row=3, col=0, justify="left")
+        self.sources = add_label(legend, 0, 2)
+        self.info = add_label(ci, 3, 0)
         ci.layout.setRowStretchFactor(1, 10)
         self.weights = EdgeLayer(self.vb, z=1, head_px=6)
         self.current = EdgeLayer(self.vb, z=2, head_px=7)
@@ -191,6 +191,8 @@ class NetworkView(View):
                 self._build(tr)
             else:
                 self._edge_pick = self._pick_edges(tr)
+        if (result, cursor) != (self._result, self._cursor):
+            set_label(self.info, "")  # a hover readout belongs to the frame it was made on
         self._result, self._cursor = result, cursor
         self._draw_nodes(result, cursor)
         self._draw_weights(result, cursor)
@@ -395,7 +397,10 @@ class NetworkView(View):
         else:
             self.value_bar.set("diverging", f"value of {state}(t) (ŷ, x: own scale)", "-1", "0",
                                "1", fg)
-        self.error_bar.vb.setVisible(cursor.phase != "forward")
+        by_mag = self.state.selection.color_by == "magnitude"
+        # the viridis bar explains arrow colours only when they encode magnitude
+        self.error_bar.vb.setVisible(cursor.phase == "update"
+                                     or (cursor.phase == "backward" and by_mag))
         if cursor.phase == "update":
             self.error_bar.set("diverging", "edges: ∂J/∂θ summed over t", "−", "0", "+", fg)
         else:
@@ -411,14 +416,20 @@ class NetworkView(View):
                     "bold: this step's inputs")
             set_label(self.sources, html, color=fg, size=pt(self.theme, 9))
             return
+        no_loss = "○ J(t) without a loss (masked)" if (bt.loss_mask == 0).any() else ""
+        width = f"arrow width: ‖∂J(s)/∂{state}(t)‖, log over {DECADES:g} decades"
         if len(sources) == 0:
             src_html = "no loss carries an error"
+        elif by_mag and cursor.phase == "backward":
+            src_html = f"arrows coloured by magnitude (M: by source) · {width}"
         else:
-            shown = sources[:12]
+            shown = sources[:8]
             chips = " ".join(f"<span style='color:{colors.source_hex(int(s))}'>■</span>J({s})"
                              for s in shown)
-            more = f" … {len(sources) - 12} more" if len(sources) > 12 else ""
-            src_html = f"error from J(s), by colour: {chips}{more}"
+            more = f" … J({sources[-1]})" if len(sources) > 8 else ""
+            src_html = f"error from each J(s) in its colour: {chips}{more} · {width}"
+        if no_loss:
+            src_html += f" · {no_loss}"
         if bt.truncation is not None:
             src_html += f" · truncated BPTT, k = {bt.truncation}"
         set_label(self.sources, src_html, color=fg, size=pt(self.theme, 9))
@@ -440,7 +451,9 @@ class NetworkView(View):
             return f"<b>forward t = {t} / {T}</b> · {eq}{lod}"
         if cursor.phase == "backward":
             n = int((self._arrow_table[:, 0] >= 1).sum()) if len(self._arrow_table) else 0
-            return (f"<b>backward t = {t}</b> · errors from every J(s), s ≥ {t}, reach "
+            k = result.backward.truncation
+            which = f"s ≥ {t}" if k is None else f"{t} ≤ s < {t} + k, k = {k}"
+            return (f"<b>backward t = {t}</b> · errors from every J(s), {which}, reach "
                     f"{tr.state_name}({t}): {n} error arrow{'' if n == 1 else 's'}{lod}")
         norm = result.norm_before
         clip = (f", clipped to {fmt(result.config.clip)}" if result.clipped else "")
