@@ -83,9 +83,9 @@ def summary(session) -> str:
 
 def _cursor_text(args, session) -> str | None:
     if args.phase is None:
-        if args.step is not None:
-            raise UsageError("--step needs --phase (forward or backward)")
-        return session.cursor
+        return session.cursor if args.step is None else f"forward:{args.step}"
+    if args.phase == "update" and args.step is not None:
+        raise UsageError("--step does not apply to --phase update (there is one update)")
     return args.phase if args.step is None else f"{args.phase}:{args.step}"
 
 

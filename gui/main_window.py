@@ -178,6 +178,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.magnitude_action.toggled.connect(
             lambda on: self.state.set_selection(color_by="magnitude" if on else "source"))
         self.view_menu.addAction(self.magnitude_action)
+        for a in (self.dark_action, self.magnitude_action):
+            self.addAction(a)  # their keys work with the menu bar hidden (presentation mode)
         self.view_menu.addAction(self.dock.toggleViewAction())
         self.present_action = QtGui.QAction("&Presentation mode", self, checkable=True)
         self.present_action.setShortcut(QtGui.QKeySequence("F11"))
@@ -275,13 +277,15 @@ class MainWindow(QtWidgets.QMainWindow):
         font = app.font()
         if on:
             self._normal_font = QtGui.QFont(font)
+            self._theme_before = self.state.theme
             font.setPointSizeF(font.pointSizeF() * 1.5)
             app.setFont(font)
-            self.state.set_theme("light")
+            self.state.set_theme("light")  # projectors wash dark themes out; Ctrl+T still works
             self.showFullScreen()
         else:
             if getattr(self, "_normal_font", None) is not None:
                 app.setFont(self._normal_font)
+            self.state.set_theme(getattr(self, "_theme_before", self.state.theme))
             self.showNormal()
         theme = themes.get(self.state.theme)
         if on:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6 import QtGui
+from PySide6 import QtCore, QtGui
 
 import main
 from gui import export, views
@@ -135,7 +135,8 @@ def session_file(tmp_path):
     (["--export", "{d}/o.jpg"], "must end in .png or .svg"),
     (["--export", "{d}/o.png", "--width", "5"], "--width must be in 16..10000"),
     (["--export", "{d}/o.png", "--phase", "backward", "--step", "99"], "--step must be in"),
-    (["--export", "{d}/o.png", "--step", "3"], "--step needs --phase"),
+    (["--export", "{d}/o.png", "--phase", "update", "--step", "3"], "does not apply"),
+    (["--export", "{d}/o.png", "--step", "99"], "--step must be in"),
     (["--session", "{d}/absent.json", "--export", "{d}/o.png"], "no such session file"),
     (["--session", "{d}/bad.json", "--export", "{d}/o.png"], "malformed session JSON"),
     (["--session", "{d}/cut.json", "--export", "{d}/o.png"], "malformed session JSON"),
@@ -358,3 +359,13 @@ def test_preset_geometry_reaches_a_panel_built_later(qapp):
     view = export.make_view("geometry-angles", state)
     assert state.ext("geometry", None).params.D == 100
     view.close()
+
+
+def test_theme_keys_work_in_presentation_and_the_theme_comes_back(window, qtbot):
+    window.state.set_theme("dark")
+    window.set_presentation(True)
+    assert window.state.theme == "light"
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_T, QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert window.state.theme == "dark"  # Ctrl+T with the menu bar hidden
+    window.set_presentation(False)
+    assert window.state.theme == "dark"

@@ -81,7 +81,10 @@ class FoldedView(View):
             out_vals = tr.y_hat[k]
             self.bar.set("diverging", f"value at t = {t}", "-1", "0", "1", fg)
         table = colors.brushes("diverging")
-        brushes = [table[i] for i in colors.signed_index(tr.x[k], colors.finite_max(tr.x))]
+        if backward:  # inputs receive no error: drawn faint, like in the unfolded view
+            brushes = [colors.brush(theme.faint)] * tr.n_in
+        else:
+            brushes = [table[i] for i in colors.signed_index(tr.x[k], colors.finite_max(tr.x))]
         brushes += [table[i] for i in colors.signed_index(h_vals, vmax)]
         brushes += [table[i] for i in colors.signed_index(
             out_vals, vmax if backward else colors.finite_max(tr.y_hat))]
