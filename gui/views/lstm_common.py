@@ -1098,19 +1098,20 @@ class LstmBlockView(View):
         flow = self._flow
         if flow is not None:
             node = flow.node
-            terms = []
-            for r in flow.terms:
-                v = float(r.contribution()[k])
-                terms.append(f"{r.symbol} = {fmt(v)}")
+            # one sum written once with symbols, once with the unit's numbers:
+            # δc = a + b + c = 0.1 + (−0.2) + 0.3 = 0.2 (never a chain of false equalities)
+            symbols = [r.symbol.removesuffix(" · 1").removesuffix("·1") for r in flow.terms]
+            values = [float(r.contribution()[k]) for r in flow.terms]
             total = float(flow.term_sum()[k]) if flow.terms else 0.0
             engine = "" if flow.delta is None else f" (engine: {fmt(float(flow.delta[k]))})"
             when = " — errors from the backward pass" if phase == "forward" else ""
-            lines = [" + ".join(terms[i:i + 3]) for i in range(0, len(terms), 3)]
+            sym_lines = [" + ".join(symbols[i:i + 3]) for i in range(0, len(symbols), 3)]
+            nums = " + ".join(fmt(v) if v >= 0 else f"({fmt(v)})" for v in values)
             parts.append(
                 f"<span style='color:{FLOW_HEX}'><b>following {node.label}</b>: "
                 f"{len(flow.routes)} routes to J in purple{when}; unit k = {k + 1}:<br>"
-                f"δ{node.label} = " + "<br>&nbsp;&nbsp;+ ".join(lines)
-                + f" = <b>{fmt(total)}</b>{engine}</span>")
+                f"δ{node.label} = " + "<br>&nbsp;&nbsp;+ ".join(sym_lines)
+                + f"<br>&nbsp;&nbsp;= {nums} = <b>{fmt(total)}</b>{engine}</span>")
         elif self.state.selection.flow is not None:
             parts.append(f"no flow of {self.state.selection.flow!r} at this step")
         bt = result.backward
