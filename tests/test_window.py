@@ -291,3 +291,43 @@ def test_arrow_keys_step_time_even_after_a_spin_box_was_used(window, qtbot):
     assert box.value() == 6  # and the box kept its value
     qtbot.keyClick(box, QtCore.Qt.Key.Key_End)
     assert s.cursor.phase == "update"
+
+
+def test_long_sequences_bundle_the_error_lanes(window, qtbot):
+    s = window.state
+    with qtbot.waitSignal(s.result_changed, timeout=10_000):
+        s.update_config(model="SimpleRNN", hidden=4, length=64)
+    s.set_cursor(Cursor("backward", 1))
+    view = window.view("network")
+    g = view.bundle
+    assert g == 4 and len(view._lane) == 16
+    arrows = view.error_arrows()
+    norms = np.linalg.norm(s.result.backward.delta_by_source, axis=2)  # (s, t)
+    along = arrows[arrows[:, 0] != arrows[:, 1]]
+    assert len(along) <= 16 * 64  # one arrow per (lane, step), not per (source, step)
+    for s0, t, m in along[:40]:
+        first, t0 = int(s0) - 1, int(t) - 1
+        later = [q for q in range(first, first + g) if q > t0]  # errors that travel from t + 1
+        want = np.sqrt(np.sum(norms[later, t0] ** 2))
+        assert m == pytest.approx(want)
+    assert "share a lane" in view.sources.text
+
+
+@pytest.mark.parametrize("cfg", [{}, {"model": "SimpleRNN", "hidden": 40, "length": 60,
+                                      "truncation": 5}])
+@pytest.mark.parametrize("size", [(1000, 600), (1500, 800)])
+def test_the_diagram_keeps_most_of_the_view_whatever_the_legends_say(qtbot, cfg, size):
+    from gui.views.network import NetworkView
+
+    state = AppState(SessionConfig(**cfg))
+    view = NetworkView(state)
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    for c in (Cursor("forward", 3), Cursor("backward", 2), Cursor("update", state.T)):
+        view.render(state.result, c)
+        QtCore.QCoreApplication.processEvents()
+        plot = view.vb.sceneBoundingRect()
+        assert plot.height() > 0.55 * view.height(), c
+        assert plot.width() > 0.85 * view.width(), c
+        assert view.minimumSizeHint().width() < 700  # legends wrap, they do not widen the view

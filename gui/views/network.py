@@ -29,6 +29,7 @@ from .legend import ColorBar, add_label, fmt, pt, set_label
 Y_X, Y_H0, Y_H1, Y_OUT, Y_J = 0.4, 1.8, 6.2, 7.6, 9.0
 ROW_HALF = 0.3  # half width of the x and y_hat rows within a column
 LOD_HIDDEN, LOD_LENGTH = 16, 40
+MAX_LANES = 16  # error lanes at large T: neighbouring sources are bundled beyond this
 ALPHAS = (50, 100, 160, 230)  # weight edges, by |w| quartile of the strongest
 WIDTHS = (1.0, 2.0, 3.5, 5.5)  # error arrows, by log |delta|
 DECADES = 3.0  # error magnitudes spanning this many decades below the largest get widths
@@ -74,6 +75,7 @@ class NetworkView(View):
         self.value_bar = ColorBar(legend, row=0, col=0)
         self.error_bar = ColorBar(legend, row=0, col=1)
         self.sources = add_label(legend, 0, 2)
+        legend.layout.setColumnStretchFactor(2, 1)  # the wrapping text takes the rest
         self.info = add_label(ci, 3, 0)
         ci.layout.setRowStretchFactor(1, 10)
         self.weights = EdgeLayer(self.vb, z=1, head_px=6)
@@ -120,7 +122,12 @@ class NetworkView(View):
         self._edge_pick = self._pick_edges(tr)
         self._edges = self._edge_geometry(T)
         # lanes for error sources
-        self._lane = np.linspace(Y_H0 + 0.1, Y_H1 - 0.1, T) if T > 1 else np.array([4.0])
+        # one lane per loss source; past LOD_LENGTH sources share lanes in bundles of
+        # self.bundle neighbours, so at most MAX_LANES lanes run through the stacks
+        self.bundle = 1 if T <= LOD_LENGTH else int(np.ceil(T / MAX_LANES))
+        n_lanes = int(np.ceil(T / self.bundle))
+        self._lane = (np.linspace(Y_H0 + 0.1, Y_H1 - 0.1, n_lanes) if n_lanes > 1
+                      else np.array([4.0]))
         self.vb.setRange(xRange=(0.45, T + 0.55), yRange=(0.0, Y_J + 0.45), padding=0.0)
         self.left_axis.setTicks([[(Y_X, "x(t)"), ((Y_H0 + Y_H1) / 2, f"{tr.state_name}(t)"),
                                   (Y_OUT, "ŷ(t)"), (Y_J, "J(t)")], []])
@@ -352,8 +359,10 @@ class NetworkView(View):
         keep = (t_idx + 1 >= cursor.t) & (s_idx >= t_idx) & (bt.loss_mask[s_idx] == 1)
         s_idx, t_idx = s_idx[keep], t_idx[keep]
         mags = norms[s_idx, t_idx]
+        if self.bundle > 1:
+            s_idx, t_idx, mags = self._bundled(s_idx, t_idx, mags)
         self._arrow_table = np.stack([s_idx + 1, t_idx + 1, mags], axis=1)
-        lane = self._lane[s_idx]
+        lane = self._lane[s_idx // self.bundle]
         segs = np.empty((len(s_idx), 2, 2))
         inj = s_idx == t_idx  # J(s) into h(s): from the loss node down to its lane
         segs[inj, 0] = np.stack([s_idx[inj] + 1.0, np.full(inj.sum(), Y_J - 0.25)], axis=1)
@@ -385,6 +394,28 @@ class NetworkView(View):
                 rgb = colors.hex_to_rgb(colors.SOURCE_HEX[h])
             pens[int(code)] = colors.pen(rgb, WIDTHS[b] * scale)
         self.errors.set(segs, style, pens)
+
+    def _bundled(self, s_idx, t_idx, mags):
+        """Large T: the errors of ``bundle`` neighbouring sources travel one lane.
+
+        Each source keeps its own arrow from J(s) down into h(s); along the lanes, one arrow per
+        (bundle, step) carries the norm of the bundle's errors together, sqrt(sum of squares),
+        and is listed under the bundle's first source.
+        """
+        g = self.bundle
+        inj = s_idx == t_idx
+        b = s_idx // g  # (n,) bundle of each source
+        keys = b[~inj] * 100_000 + t_idx[~inj]  # (m,) one key per (bundle, step)
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        with np.errstate(all="ignore"):
+            sq = np.zeros(len(uniq))
+            np.add.at(sq, inverse, mags[~inj] ** 2)  # (m,) summed squares per (bundle, t)
+        bundle_s = (uniq // 100_000) * g  # first source of the bundle (0-based)
+        bundle_t = uniq % 100_000
+        s_out = np.concatenate([s_idx[inj], bundle_s])
+        t_out = np.concatenate([t_idx[inj], bundle_t])
+        m_out = np.concatenate([mags[inj], np.sqrt(sq)])
+        return s_out, t_out, m_out
 
     def _draw_legend(self, result, cursor) -> None:
         tr, bt = result.forward, result.backward
@@ -432,6 +463,9 @@ class NetworkView(View):
             src_html += f" · {no_loss}"
         if bt.truncation is not None:
             src_html += f" · truncated BPTT, k = {bt.truncation}"
+        if self.bundle > 1:
+            src_html += (f" · T > {LOD_LENGTH}: every {self.bundle} neighbouring J(s) share a "
+                         "lane, coloured as the first")
         set_label(self.sources, src_html, color=fg, size=pt(self.theme, 9))
 
     def _caption(self, result, cursor) -> str:
