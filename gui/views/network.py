@@ -444,7 +444,8 @@ class NetworkView(View):
             html = (f"<span style='color:{self.theme.recurrent}'>━</span> recurrent {rec}, "
                     f"<span style='color:{self.theme.muted}'>━</span> "
                     f"{'U' if tr.kind == 'SimpleRNN' else 'W'} and V; opacity ∝ |weight|; "
-                    "bold: this step's inputs")
+                    "bold: this step's inputs · J(t) takes the colour its error will carry "
+                    "back; ○ no loss at that step")
             set_label(self.sources, html, color=fg, size=pt(self.theme, 9))
             return
         no_loss = "○ J(t) without a loss (masked)" if (bt.loss_mask == 0).any() else ""
