@@ -137,8 +137,9 @@ class SessionConfig:
             raise ValueError(str(exc)) from None
 
 
-def build_model(config: SessionConfig, task=None):
-    """The model the config describes, with fresh seeded weights."""
+def build_model(config: SessionConfig, task=None, params: dict | None = None):
+    """The model the config describes: fresh seeded weights, or copies of ``params`` (trained
+    weights, checked against the model's shapes) when given."""
     task = task or config.make_task()
     if config.model == "SimpleRNN":
         m = SimpleRNN(task.n_in, config.hidden, task.n_out, activation=config.activation,
@@ -150,6 +151,12 @@ def build_model(config: SessionConfig, task=None):
         from .analysis import scale_recurrent
 
         scale_recurrent(m.params, config.radius)
+    if params is not None:
+        shapes = m.param_shapes()
+        if set(params) != set(shapes):
+            raise ValueError(f"params must have exactly {sorted(shapes)}, got {sorted(params)}")
+        for k, shape in shapes.items():
+            m.params[k] = _checks.array(f"params[{k!r}]", params[k], shape)  # a fresh copy
     return m
 
 
@@ -217,13 +224,7 @@ def compute(config: SessionConfig, params: dict | None = None) -> SessionResult:
     params : weights to use instead of fresh ones (a trained model); shapes must fit the config.
     """
     task = config.make_task()
-    model = build_model(config, task)
-    if params is not None:
-        shapes = model.param_shapes()
-        if set(params) != set(shapes):
-            raise ValueError(f"params must have exactly {sorted(shapes)}, got {sorted(params)}")
-        for k, shape in shapes.items():
-            model.params[k] = _checks.array(f"params[{k!r}]", params[k], shape)
+    model = build_model(config, task, params)
     sample = task.sample(config.length, seed=config.input_seed)
     loss = config.resolved_loss
     from .train import targets_for

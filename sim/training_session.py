@@ -45,14 +45,7 @@ def model_for(config: SessionConfig, params: dict | None = None, task=None):
     -------
     SimpleRNN or LSTM whose ``params`` are fresh copies (training may change them in place).
     """
-    model = build_model(config, task)
-    if params is not None:
-        shapes = model.param_shapes()
-        if set(params) != set(shapes):
-            raise ValueError(f"params must have exactly {sorted(shapes)}, got {sorted(params)}")
-        for k, shape in shapes.items():
-            model.params[k] = _checks.array(f"params[{k!r}]", params[k], shape)  # fresh copy
-    return model
+    return build_model(config, task, params)
 
 
 def params_fit(config: SessionConfig, params: dict | None) -> bool:
