@@ -208,6 +208,13 @@ class SessionResult:
         return self.config.clip is not None and self.norm_before > self.config.clip
 
     @cached_property
+    def error_norms(self) -> np.ndarray:
+        """(T, T) ||dJ(s)/dh(t)|| at [s-1, t-1] (sim.analysis.error_norms), computed once."""
+        from .analysis import error_norms
+
+        return error_norms(self.backward.delta_by_source)
+
+    @cached_property
     def gradient_flow(self):
         """sim.analysis.GradientFlow of the forward trace (computed on first use)."""
         from .analysis import gradient_flow

@@ -19,6 +19,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from sim import analysis
+
 from .. import colors
 from . import register
 from .base import View
@@ -352,15 +354,8 @@ class NetworkView(View):
             self._arrow_table = np.zeros((0, 3))
             self.errors.set(np.zeros((0, 2, 2)), np.zeros(0), {})
             return
-        D = bt.delta_by_source  # (T_s, T_t, H)
-        with np.errstate(all="ignore"):
-            norms = np.linalg.norm(D, axis=2)  # (T_s, T_t) ||dJ(s)/dh(t)||
-        s_idx, t_idx = np.nonzero((norms != 0) | ~np.isfinite(norms))
-        keep = (t_idx + 1 >= cursor.t) & (s_idx >= t_idx) & (bt.loss_mask[s_idx] == 1)
-        s_idx, t_idx = s_idx[keep], t_idx[keep]
-        mags = norms[s_idx, t_idx]
-        if self.bundle > 1:
-            s_idx, t_idx, mags = self._bundled(s_idx, t_idx, mags)
+        norms = result.error_norms  # (T_s, T_t), computed once per result, not per frame
+        s_idx, t_idx, mags = analysis.error_arrows(norms, bt.loss_mask, cursor.t, self.bundle)
         self._arrow_table = np.stack([s_idx + 1, t_idx + 1, mags], axis=1)
         lane = self._lane[s_idx // self.bundle]
         segs = np.empty((len(s_idx), 2, 2))
@@ -394,28 +389,6 @@ class NetworkView(View):
                 rgb = colors.hex_to_rgb(colors.SOURCE_HEX[h])
             pens[int(code)] = colors.pen(rgb, WIDTHS[b] * scale)
         self.errors.set(segs, style, pens)
-
-    def _bundled(self, s_idx, t_idx, mags):
-        """Large T: the errors of ``bundle`` neighbouring sources travel one lane.
-
-        Each source keeps its own arrow from J(s) down into h(s); along the lanes, one arrow per
-        (bundle, step) carries the norm of the bundle's errors together, sqrt(sum of squares),
-        and is listed under the bundle's first source.
-        """
-        g = self.bundle
-        inj = s_idx == t_idx
-        b = s_idx // g  # (n,) bundle of each source
-        keys = b[~inj] * 100_000 + t_idx[~inj]  # (m,) one key per (bundle, step)
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        with np.errstate(all="ignore"):
-            sq = np.zeros(len(uniq))
-            np.add.at(sq, inverse, mags[~inj] ** 2)  # (m,) summed squares per (bundle, t)
-        bundle_s = (uniq // 100_000) * g  # first source of the bundle (0-based)
-        bundle_t = uniq % 100_000
-        s_out = np.concatenate([s_idx[inj], bundle_s])
-        t_out = np.concatenate([t_idx[inj], bundle_t])
-        m_out = np.concatenate([mags[inj], np.sqrt(sq)])
-        return s_out, t_out, m_out
 
     def _draw_legend(self, result, cursor) -> None:
         tr, bt = result.forward, result.backward
