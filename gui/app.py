@@ -1,4 +1,4 @@
-"""Start the application: the QApplication, the state and the window."""
+"""Start the application: the QApplication, the model and the window."""
 
 from __future__ import annotations
 
@@ -55,28 +55,27 @@ def display_problem() -> str | None:
 
 def run_window(session=None, *, view: str | None = None, cursor: str | None = None,
                theme: str | None = None, present: bool = False) -> int:
-    """Open the window on ``session`` (a sim.session_io.Session; the default if None) and run
-    until it closes."""
+    """Open the window on ``session`` (a gui.model.session_file.Session; the default if None)
+    and run until it closes."""
     problem = display_problem()
     if problem:
         print(f"unfold: {problem}", file=sys.stderr)
         return 2
-    app = make_app()
-    from sim.session import Cursor, SessionConfig
-    from sim.session_io import Session
+    qt_app = make_app()
+    from sim.run import SessionConfig
 
     from .main_window import MainWindow
-    from .session_control import build_state
+    from .model.app_model import from_session
+    from .model.cursor import Cursor
+    from .model.session_file import Session
 
     session = session or Session(config=SessionConfig())
-    state = build_state(session, theme=theme or ("light" if present else None))
+    app = from_session(session, theme=theme or ("light" if present else None))
     if cursor:
-        state.set_cursor(Cursor.parse(cursor, state.T))
-    window = MainWindow(state)
-    window.open_view(view or session.view, session.options)
-    if session.title:
-        window.show_caption(session.title, session.caption)
+        app.set_cursor(Cursor.parse(cursor, app.T))
+    window = MainWindow(app)
+    window.open_view(view or session.view)
     window.show()
     if present:
         window.set_presentation(True)
-    return app.exec()
+    return qt_app.exec()

@@ -15,10 +15,10 @@ class UsageError(Exception):
 
 def run(args) -> int:
     if args.list_presets:
-        from sim import session_io
+        from gui.model import session_file
 
-        for name in session_io.preset_names():
-            print(f"{name}\t{session_io.load_preset(name).title}")
+        for name in session_file.preset_names():
+            print(f"{name}\t{session_file.load_preset(name).title}")
         return 0
     headless = bool(args.export or args.export_animation or args.list_views or args.summary
                     or args.export_all)
@@ -43,9 +43,8 @@ def run(args) -> int:
         return export_animation(args, session)
     if args.export_all:
         return export_all(args, session)
-    for flag in ("width", "step"):
-        if getattr(args, flag) is not None and flag == "width":
-            raise UsageError("--width only applies to --export and --export-animation")
+    if args.width is not None:
+        raise UsageError("--width only applies to --export and --export-animation")
     from .app import run_window
 
     return run_window(session=session, view=args.view, cursor=_cursor_text(args, session),
@@ -54,23 +53,23 @@ def run(args) -> int:
 
 def resolve_session(args):
     """The Session the arguments name (preset, file, or the default), validated."""
-    from sim import session_io
-    from sim.session import SessionConfig
+    from gui.model import session_file
+    from sim.run import SessionConfig
 
     try:
         if args.preset:
-            return session_io.load_preset(args.preset)
+            return session_file.load_preset(args.preset)
         if args.session:
-            return session_io.load(args.session)
+            return session_file.load(args.session)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return session_io.Session(config=SessionConfig())
+    return session_file.Session(config=SessionConfig())
 
 
 def summary(session) -> str:
     import numpy as np
 
-    from sim.session import compute
+    from sim.run import compute
 
     r = compute(session.config, session.params)
     c, bt = r.config, r.backward
@@ -111,9 +110,8 @@ def _app():
 
 def _prepare(args, session, default_width: int):
     """Validate everything, then build the state and the view (nothing written yet)."""
-    from sim.session import Cursor
-
     from . import views
+    from .model.cursor import Cursor
 
     width = default_width if args.width is None else args.width
     if not 16 <= width <= 10_000:
@@ -130,34 +128,32 @@ def _prepare(args, session, default_width: int):
         cursor = Cursor.parse(text, T) if text else Cursor("forward", 1)
     except ValueError as exc:
         raise UsageError(str(exc).replace("step must", "--step must")) from None
-    from .session_control import build_state
-
-    state = build_state(session, theme=args.theme)
     from . import export
+    from .context import Context
+    from .model.app_model import from_session
 
-    view = export.make_view(name, state)
-    view.set_options(session.options.get(name, {}))
-    return state, view, cursor, width
+    ctx = Context(from_session(session, theme=args.theme))
+    view = export.make_view(name, ctx)
+    return ctx, view, cursor, width
 
 
 def export_still(args, session) -> int:
     from . import export
 
     path = _output(args.export, export.FORMATS, "--export")
-    state, view, cursor, width = _prepare(args, session, 1600)
+    ctx, view, cursor, width = _prepare(args, session, 1600)
     with _atomic(path) as tmp:
         if path.suffix.lower() == ".png":
-            export.export_png(view, state, tmp, width=width, cursor=cursor)
+            export.export_png(view, ctx, tmp, width=width, cursor=cursor)
         else:
-            export.export_svg(view, state, tmp, cursor=cursor)
+            export.export_svg(view, ctx, tmp, cursor=cursor)
     view.close()
     return 0
 
 
 def export_animation(args, session) -> int:
-    from sim.session import Cursor
-
     from . import export
+    from .model.cursor import Cursor
 
     path = _output(args.export_animation, export.ANIMATION_FORMATS, "--export-animation")
     if not 0.1 <= args.fps <= 60:
@@ -175,10 +171,10 @@ def export_animation(args, session) -> int:
         except ImportError:
             raise UsageError('MP4 export needs the optional extra: python -m pip install -e '
                              '".[mp4]"; GIF works without it') from None
-    state, view, _, width = _prepare(args, session, 800)
+    ctx, view, _, width = _prepare(args, session, 800)
     with _atomic(path) as tmp:
         try:
-            n = export.export_animation(view, state, tmp, cursors, fps=args.fps, width=width)
+            n = export.export_animation(view, ctx, tmp, cursors, fps=args.fps, width=width)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     view.close()
@@ -188,7 +184,7 @@ def export_animation(args, session) -> int:
 
 def export_all(args, session) -> int:
     """Every view as DIR/<view>.png: on the preset that shows it unless a session was given."""
-    from sim import session_io
+    from gui.model import session_file
 
     from . import export, views
 
@@ -205,22 +201,21 @@ def export_all(args, session) -> int:
     _app()
     given = bool(args.preset or args.session)
     by_view = {}
-    for name in session_io.preset_names():
-        p = session_io.load_preset(name)
+    for name in session_file.preset_names():
+        p = session_file.load_preset(name)
         by_view.setdefault(p.view, p)
-    from sim.session import Cursor
-
-    from .session_control import build_state
+    from .context import Context
+    from .model.app_model import from_session
+    from .model.cursor import Cursor
 
     for name in views.names():
         s = session if given else by_view.get(name, session)
-        state = build_state(s, theme=args.theme)
-        view = export.make_view(name, state)
-        view.set_options(s.options.get(name, {}))
-        cursor = Cursor.parse(s.cursor, state.T) if s.cursor else Cursor("backward",
-                                                                         max(1, state.T // 2))
+        ctx = Context(from_session(s, theme=args.theme))
+        view = export.make_view(name, ctx)
+        T = ctx.app.T
+        cursor = Cursor.parse(s.cursor, T) if s.cursor else Cursor("backward", max(1, T // 2))
         with _atomic(folder / f"{name}.png") as tmp:
-            export.export_png(view, state, tmp, width=width, cursor=cursor)
+            export.export_png(view, ctx, tmp, width=width, cursor=cursor)
         view.close()
         print(folder / f"{name}.png", file=sys.stderr)
     return 0

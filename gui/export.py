@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from sim.session import Cursor
-
-from . import theme as themes
 from . import views
+from .frames import draw_now
+from .model.cursor import Cursor
+from .model.present.numbers import cursor_label
 
 #: the logical size views are laid out at for export; the pixel width scales it
 EXPORT_SIZE = (1280, 720)
@@ -26,10 +26,11 @@ class ExportCancelled(Exception):
     """The user cancelled an animation export."""
 
 
-def make_view(name: str, state, *, size=EXPORT_SIZE):
-    """An offscreen instance of view ``name`` on ``state``, laid out at ``size``."""
+def make_view(name: str, ctx, *, size=EXPORT_SIZE):
+    """An offscreen instance of view ``name`` on ``ctx`` (a gui.context.Context), laid out at
+    ``size``."""
     cls = views.get(name)
-    view = cls(state)
+    view = cls(ctx)
     view.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     view.resize(*size)
     view.show()
@@ -38,21 +39,22 @@ def make_view(name: str, state, *, size=EXPORT_SIZE):
 
 
 def _set_quality(view, on: bool) -> None:
-    view.set_export_style(on)
     for gv in view.findChildren(QtWidgets.QGraphicsView) + (
             [view] if isinstance(view, QtWidgets.QGraphicsView) else []):
         gv.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, on)
         gv.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
 
 
-def draw(view, state, cursor: Cursor | None) -> None:
-    """Render ``state``'s result at ``cursor`` into ``view`` and let it settle."""
+def draw(view, ctx, cursor: Cursor | None, *, export: bool = True) -> None:
+    """Draw the model of ``ctx`` at ``cursor`` into ``view`` (waiting for its derived data) and
+    let it settle."""
     if cursor is not None:
-        state.set_cursor(cursor)
-    view.wait_ready()
-    view.refresh()
+        ctx.app.set_cursor(cursor)
+    if ctx.app.pending is not None:
+        ctx.app.compute_now()
+    draw_now(view, ctx, export=export)
     QtWidgets.QApplication.processEvents()
-    view.refresh()  # sizes in pixels (nodes, arrowheads) depend on the settled layout
+    draw_now(view, ctx, export=export)  # sizes in pixels (nodes, heads) follow the layout
 
 
 def figure_widget(view):
@@ -80,34 +82,35 @@ def to_image(view, width: int, *, supersample: int = 1) -> QtGui.QImage:
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
     painter.scale(scale, scale)
-    # QWidget.render, not View.render (which draws a trace): paint the widget into the painter
+    # QWidget.render paints the widget; QGraphicsView.render would paint only its scene
     QtWidgets.QWidget.render(target, painter, QtCore.QPoint(0, 0))
     painter.end()
     return img
 
 
-def export_png(view, state, path, *, width: int = 1600, cursor: Cursor | None = None) -> Path:
+def export_png(view, ctx, path, *, width: int = 1600, cursor: Cursor | None = None) -> Path:
     """Write the view at ``cursor`` as a PNG ``width`` pixels wide, antialiased."""
     path = Path(path)
     _set_quality(view, True)
     try:
-        draw(view, state, cursor)
+        draw(view, ctx, cursor)
         img = to_image(view, width)
     finally:
         _set_quality(view, False)
+        draw_now(view, ctx, export=False)
     if not img.save(str(path), "PNG"):
         raise OSError(f"could not write {path}")
     return path
 
 
-def export_svg(view, state, path, *, cursor: Cursor | None = None) -> Path:
+def export_svg(view, ctx, path, *, cursor: Cursor | None = None) -> Path:
     """Write the view as SVG (pyqtgraph's exporter: text stays text where it can)."""
     from pyqtgraph.exporters import SVGExporter
 
     path = Path(path)
     _set_quality(view, True)
     try:
-        draw(view, state, cursor)
+        draw(view, ctx, cursor)
         item = view.graphics_item()
         if item is not None:
             SVGExporter(item).export(str(path))
@@ -115,6 +118,7 @@ def export_svg(view, state, path, *, cursor: Cursor | None = None) -> Path:
             _widget_svg(view, path)
     finally:
         _set_quality(view, False)
+        draw_now(view, ctx, export=False)
     if not path.is_file() or path.stat().st_size == 0:
         raise OSError(f"could not write {path}")
     return path
@@ -137,11 +141,12 @@ def animation_cursors(T: int, start: Cursor, stop: Cursor) -> list[Cursor]:
     """Every cursor from ``start`` to ``stop`` (inclusive) in playback order."""
     a, b = start.frame(T), stop.frame(T)
     if b < a:
-        raise ValueError(f"--to ({stop.label(T)}) comes before --from ({start.label(T)})")
+        raise ValueError(f"--to ({cursor_label(stop, T)}) comes before --from "
+                         f"({cursor_label(start, T)})")
     return [Cursor.from_frame(f, T) for f in range(a, b + 1)]
 
 
-def export_animation(view, state, path, cursors, *, fps: float = 8, width: int = 800,
+def export_animation(view, ctx, path, cursors, *, fps: float = 8, width: int = 800,
                      progress=None, should_stop=None) -> int:
     """Write the view over ``cursors`` as a GIF (Pillow) or MP4 (imageio-ffmpeg, optional).
 
@@ -156,13 +161,15 @@ def export_animation(view, state, path, cursors, *, fps: float = 8, width: int =
     if suffix == ".mp4":
         writer = _mp4_writer(path, fps)
     frames = []
-    view.set_export_style(True)  # thicker pens; smoothness from supersampling, not per-stroke AA
+    # thicker pens (an export frame); smoothness from supersampling, not per-stroke AA
+    draw(view, ctx, None)
     _item_antialias(view, False)
     try:
         for i, c in enumerate(cursors):
             if should_stop is not None and should_stop():
                 raise ExportCancelled
-            draw(view, state, c)
+            draw(view, ctx, c)
+            _item_antialias(view, False)
             rgb = _rgb_array(to_image(view, width, supersample=2))
             if writer is not None:
                 writer.append_data(rgb)
@@ -176,7 +183,7 @@ def export_animation(view, state, path, cursors, *, fps: float = 8, width: int =
             path.unlink(missing_ok=True)
         raise
     finally:
-        view.set_export_style(False)
+        draw_now(view, ctx, export=False)
     if writer is not None:
         writer.close()
         return len(cursors)
@@ -221,5 +228,3 @@ def _mp4_writer(path: Path, fps: float):
         raise ValueError(f"MP4 export could not start ffmpeg: {exc}") from None
 
 
-def theme_named(name: str) -> themes.Theme:
-    return themes.get(name)

@@ -1,6 +1,7 @@
 """The File menu's work: open and save sessions, export figures, animations and data, presets and
 the guided tour. Each action has a dialog-free method (``save_to``, ``export_view_to``...) that
-the dialogs call and the tests use."""
+the dialogs call and the tests use. Nothing replaces the session before the window has asked
+whether unsaved work may go (:meth:`gui.main_window.MainWindow.confirm_discard`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,9 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from sim import export_data, session_io
-from sim.session import Cursor
-
 from . import export
-from .session_control import apply_session, current_session
+from .model import export_data, session_file
+from .model.cursor import Cursor
 
 
 class FileActions(QtCore.QObject):
@@ -21,9 +20,9 @@ class FileActions(QtCore.QObject):
     def __init__(self, window):
         super().__init__(window)
         self.window = window
-        self.state = window.state
+        self.app = window.app
         self.path: Path | None = None
-        self.presets = session_io.preset_names()
+        self.presets = session_file.preset_names()
         self.tour_index = -1
 
     # -- menu ---------------------------------------------------------------------------------
@@ -45,7 +44,7 @@ class FileActions(QtCore.QObject):
         act("Save session &as…", "Ctrl+Shift+S", self.save_as_dialog)
         presets = menu.addMenu("&Presets")
         for name in self.presets:
-            title = session_io.load_preset(name).title
+            title = session_file.load_preset(name).title
             a = QtGui.QAction(f"{title}  ({name})", w)
             a.triggered.connect(lambda _=False, n=name: self.load_preset(n))
             presets.addAction(a)
@@ -61,69 +60,72 @@ class FileActions(QtCore.QObject):
 
     # -- sessions -------------------------------------------------------------------------------
     def session(self):
-        v = self.window.current_view()
-        return current_session(self.state, view=v.name if v else None,
-                               options={x.name: x.options() for x in self.window.views
-                                        if x.options()})
+        """The open session, as a session file would hold it."""
+        return self.app.snapshot()
 
     def save_to(self, path) -> Path:
         path = Path(path)
-        session_io.save(path, self.session())
+        session_file.save(path, self.session())
         self.path = path
+        self.app.mark_saved()
         self.window.statusBar().showMessage(f"saved {path}", 5000)
         return path
 
-    def open_path(self, path) -> bool:
-        """Open a session file; a bad file changes nothing and says why."""
+    def open_path(self, path, *, ask: bool = True) -> bool:
+        """Open a session file; a bad file changes nothing and says why. Unsaved work is asked
+        about first (``ask``)."""
         try:
-            s = session_io.load(path)
+            s = session_file.load(path)
         except ValueError as exc:
             self._warn("Cannot open session", str(exc))
             return False
-        self._apply(s)
+        if ask and not self.window.confirm_discard("open another session"):
+            return False
+        self.app.restore(s)
         self.path = Path(path)
         return True
 
-    def load_preset(self, name: str) -> bool:
+    def load_preset(self, name: str, *, ask: bool = True) -> bool:
+        """Open preset ``name`` (unsaved work is asked about first)."""
         try:
-            s = session_io.load_preset(name)
+            s = session_file.load_preset(name)
         except ValueError as exc:
             self._warn("Cannot load preset", str(exc))
             return False
-        self._apply(s)
+        if ask and not self.window.confirm_discard(f"open the preset {name!r}"):
+            return False
+        self.app.restore(s)
+        self.path = None  # a preset is not a file of the user's: Save asks where
         if name in self.presets:
             self.tour_index = self.presets.index(name)
         return True
-
-    def _apply(self, s) -> None:
-        apply_session(self.state, s)
-        self.window.open_view(s.view, s.options)
-        self.window.show_caption(s.title, s.caption)
 
     def tour_step(self, delta: int) -> None:
         """Page Down / Page Up: the next or previous preset of the tour."""
         if not self.presets:
             return
-        self.tour_index = (self.tour_index + delta) % len(self.presets)
-        self.load_preset(self.presets[self.tour_index])
+        index = (self.tour_index + delta) % len(self.presets)
+        if self.load_preset(self.presets[index]):
+            self.tour_index = index
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Save to the session's file, or ask where; True if it was saved."""
         if self.path is None:
-            self.save_as_dialog()
-        else:
-            self._guard(self.save_to, self.path)
+            return self.save_as_dialog()
+        return self._guard(self.save_to, self.path) is not None
 
-    def save_as_dialog(self) -> None:
+    def save_as_dialog(self) -> bool:
         path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Save session",
                                                         "session.json", "Unfold session (*.json)")
-        if path:
-            self._guard(self.save_to, path)
+        return bool(path) and self._guard(self.save_to, path) is not None
 
     def open_dialog(self) -> None:
+        if not self.window.confirm_discard("open another session"):
+            return
         path, _ = QtWidgets.QFileDialog.getOpenFileName(self.window, "Open session", "",
                                                         "Unfold session (*.json)")
         if path:
-            self.open_path(path)
+            self.open_path(path, ask=False)
 
     # -- export ---------------------------------------------------------------------------------
     def export_view_to(self, path, *, width: int | None = None) -> Path:
@@ -131,9 +133,9 @@ class FileActions(QtCore.QObject):
         view = self.window.current_view()
         path = Path(path)
         if path.suffix.lower() == ".svg":
-            return export.export_svg(view, self.state, path)
+            return export.export_svg(view, self.window.ctx, path)
         width = width or 2 * max(view.width(), 400)
-        return export.export_png(view, self.state, path, width=width)
+        return export.export_png(view, self.window.ctx, path, width=width)
 
     def export_window_to(self, path) -> Path:
         path = Path(path)
@@ -145,14 +147,14 @@ class FileActions(QtCore.QObject):
     def export_animation_to(self, path, *, start: Cursor, stop: Cursor, fps: float = 8,
                             width: int = 800, progress=None, should_stop=None) -> int:
         view = self.window.current_view()
-        cursors = export.animation_cursors(self.state.T, start, stop)
-        keep = self.state.cursor
+        cursors = export.animation_cursors(self.app.T, start, stop)
+        keep = self.app.cursor
         try:
-            return export.export_animation(view, self.state, path, cursors, fps=fps,
+            return export.export_animation(view, self.window.ctx, path, cursors, fps=fps,
                                            width=width, progress=progress,
                                            should_stop=should_stop)
         finally:
-            self.state.set_cursor(keep)
+            self.app.set_cursor(keep)
 
     def export_view_dialog(self) -> None:
         view = self.window.current_view()
@@ -175,7 +177,7 @@ class FileActions(QtCore.QObject):
             self._guard(self.export_window_to, path)
 
     def export_animation_dialog(self) -> None:
-        dlg = AnimationDialog(self.window, self.state.T)
+        dlg = AnimationDialog(self.window, self.app.T)
         if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
@@ -184,7 +186,7 @@ class FileActions(QtCore.QObject):
         if not path:
             return
         start, stop, fps, width = dlg.values()
-        n = export.animation_cursors(self.state.T, start, stop)
+        n = export.animation_cursors(self.app.T, start, stop)
         bar = QtWidgets.QProgressDialog("Rendering frames…", "Cancel", 0, len(n), self.window)
         bar.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         bar.setMinimumDuration(0)
@@ -208,7 +210,7 @@ class FileActions(QtCore.QObject):
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
             self.window, "Export data", "traces.npz", "NumPy arrays (*.npz);;CSV (*.csv)")
         if path:
-            self._guard(export_data.save, self.state.result, path)
+            self._guard(export_data.save, self.app.result, path)
 
     # -- helpers ----------------------------------------------------------------------------------
     def _guard(self, fn, *args, **kw):

@@ -8,25 +8,31 @@ from PySide6 import QtCore
 
 
 class Playback(QtCore.QObject):
-    """Drives ``state``'s cursor while ``state.playing``; the timer runs only then."""
+    """Drives the model's cursor while ``app.playing``; the timer runs only then.
+
+    Parameters
+    ----------
+    ctx : the gui.context.Context (its ``app`` is driven, its ``qt`` signals followed).
+    """
 
     TICK_MS = 15
 
-    def __init__(self, state, parent=None):
+    def __init__(self, ctx, parent=None):
         super().__init__(parent)
-        self.state = state
+        self.state = ctx.app
         self._timer = QtCore.QTimer(self)
+        self._timer.setObjectName("playback")
         self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
         self._timer.setInterval(self.TICK_MS)
         self._timer.timeout.connect(self._on_tick)
-        state.playing_changed.connect(self._on_playing_changed)
-        state.rate_changed.connect(lambda _: self._anchor())
-        state.result_changed.connect(lambda _: self._anchor())
+        ctx.qt.playing_changed.connect(self._on_playing_changed)
+        ctx.qt.rate_changed.connect(self._anchor)
+        ctx.qt.result_changed.connect(self._anchor)
         self._t0 = 0.0
         self._f0 = 0
         self._last = -1
 
-    def _anchor(self) -> None:
+    def _anchor(self, *_) -> None:
         self._t0 = time.monotonic()
         self._f0 = self.state.frame
         self._last = self._f0

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from .state import SPEEDS
+from .model.app_model import SPEEDS
+from .model.present.numbers import cursor_label
 
 
 class PlaybackBar(QtWidgets.QWidget):
-    def __init__(self, state, parent=None):
+    """Buttons, scrubber, speed and loop for ``ctx.app``'s cursor (the model holds all of it)."""
+
+    def __init__(self, ctx, parent=None):
         super().__init__(parent)
-        self.state = state
+        self.state = state = ctx.app
+        qt = ctx.qt
         style = self.style()
         sp = QtWidgets.QStyle.StandardPixmap
 
@@ -55,13 +59,21 @@ class PlaybackBar(QtWidgets.QWidget):
         lay.addWidget(self.scrubber, 1)
         lay.addWidget(self.speed)
         lay.addWidget(self.loop)
-        state.cursor_changed.connect(self._on_cursor_changed)
-        state.result_changed.connect(lambda _: self._on_cursor_changed(state.cursor))
-        state.playing_changed.connect(self._on_playing_changed)
-        state.rate_changed.connect(self._on_rate_changed)
-        state.loop_changed.connect(self.loop.setChecked)
+        qt.cursor_changed.connect(self._on_cursor_changed)
+        qt.result_changed.connect(self._on_result_changed)
+        qt.playing_changed.connect(self._on_playing_changed)
+        qt.rate_changed.connect(self._on_rate_changed)
+        qt.loop_changed.connect(self._on_loop_changed)
         self._on_rate_changed(state.rate)
         self._on_cursor_changed(state.cursor)
+
+    def _on_result_changed(self, _result) -> None:
+        self._on_cursor_changed(self.state.cursor)
+
+    def _on_loop_changed(self, loop: bool) -> None:
+        self.loop.blockSignals(True)
+        self.loop.setChecked(loop)
+        self.loop.blockSignals(False)
 
     def _on_scrubbed(self, value: int) -> None:
         if value != self.state.frame:
@@ -73,7 +85,7 @@ class PlaybackBar(QtWidgets.QWidget):
         self.scrubber.setRange(0, s.n_frames - 1)
         self.scrubber.setValue(s.frame)
         self.scrubber.blockSignals(False)
-        self.label.setText(cursor.label(s.T))
+        self.label.setText(cursor_label(cursor, s.T))
 
     def _on_playing_changed(self, playing: bool) -> None:
         sp = QtWidgets.QStyle.StandardPixmap

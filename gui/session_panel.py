@@ -1,7 +1,9 @@
-"""The side panel of session controls: model, sizes, task, loss, truncation, seeds.
+"""The side panel of session controls: model, sizes, task, loss, truncation, the update's
+learning rate and clipping, seeds.
 
-Every control writes the user's intent to the application state; the state recomputes off the
-GUI thread and the panel follows the state's config (so a loaded session shows in the controls).
+Every control writes the user's intent to the application model; the model's run is computed off
+the GUI thread and the panel follows the model's config (so a loaded session shows in the
+controls). While training runs, the controls that fix the weights' shapes are locked.
 """
 
 from __future__ import annotations
@@ -9,17 +11,20 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from sim import tasks
-from sim.session import GUI_MAX_HIDDEN, GUI_MAX_LENGTH, SessionConfig
+from sim.run import SessionConfig
+
+from .model.limits import MAX_HIDDEN, MAX_LENGTH
 
 LOSSES = (("task default", None), ("cross entropy", "cross_entropy"), ("mean squared", "mse"))
+CLIP_MODES = (("global ‖g‖ (the articles')", "global"), ("per step ‖g⁽ᵗ⁾‖", "per_step"))
 
 
 class SessionPanel(QtWidgets.QWidget):
-    """Controls for :class:`sim.session.SessionConfig`, bound to an AppState."""
+    """Controls for :class:`sim.run.SessionConfig`, bound to ``ctx.app``."""
 
-    def __init__(self, state, parent=None):
+    def __init__(self, ctx, parent=None):
         super().__init__(parent)
-        self.state = state
+        self.state = state = ctx.app
         self._syncing = False
         form = QtWidgets.QFormLayout()
         form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -32,8 +37,8 @@ class SessionPanel(QtWidgets.QWidget):
         self.activation.setToolTip("g, the SimpleRNN's hidden nonlinearity: h = g(a)")
         self.peepholes = QtWidgets.QCheckBox("peepholes")
         self.peepholes.setToolTip("LSTM peepholes: p_i, p_f read c(t-1); p_o reads c(t)")
-        self.hidden = _spin(1, GUI_MAX_HIDDEN, "H, the number of hidden units (1-64)")
-        self.length = _spin(1, GUI_MAX_LENGTH, "T, the sequence length (1-100)")
+        self.hidden = _spin(1, MAX_HIDDEN, f"H, the number of hidden units (1-{MAX_HIDDEN})")
+        self.length = _spin(1, MAX_LENGTH, f"T, the sequence length (1-{MAX_LENGTH})")
         self.task = QtWidgets.QComboBox()
         for name in tasks.names():
             kind, _ = tasks.describe(name)
@@ -49,9 +54,36 @@ class SessionPanel(QtWidgets.QWidget):
         for label, value in LOSSES:
             self.loss.addItem(label, value)
         self.loss.setToolTip("J(t): cross entropy on the softmax, or 1/2 ||ŷ - target||²")
-        self.truncation = _spin(0, GUI_MAX_LENGTH, "Truncated BPTT: each error J(s) travels back "
+        self.truncation = _spin(0, MAX_LENGTH, "Truncated BPTT: each error J(s) travels back "
                                 "at most k steps (0: off, full BPTT)")
         self.truncation.setSpecialValueText("off")
+        self.lr = QtWidgets.QDoubleSpinBox()
+        self.lr.setDecimals(4)
+        self.lr.setRange(0.0001, 10.0)
+        self.lr.setStepType(QtWidgets.QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr.setKeyboardTracking(False)
+        self.lr.setToolTip("η, the learning rate of the update θ ← θ − η g (the update shown at "
+                           "the end of the sequence, and every update training makes)")
+        self.clip_on = QtWidgets.QCheckBox("clip at τ =")
+        self.clip_on.setToolTip("Norm clipping of the update: g ← g τ/‖g‖ when ‖g‖ > τ")
+        self.clip = QtWidgets.QDoubleSpinBox()
+        self.clip.setDecimals(3)
+        self.clip.setRange(0.001, 1e5)
+        self.clip.setValue(1.0)
+        self.clip.setStepType(QtWidgets.QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        self.clip.setKeyboardTracking(False)
+        self.clip.setToolTip("τ, the clipping threshold (the one threshold of the session: the "
+                             "update, training and the gradient-flow view all use it)")
+        self.clip_mode = QtWidgets.QComboBox()
+        for label, value in CLIP_MODES:
+            self.clip_mode.addItem(label, value)
+        self.clip_mode.setToolTip("global: the whole gradient g scaled by τ/‖g‖ (Pascanu et al., "
+                                  "the articles' pseudo-code); per step: each (∂J/∂θ)⁽ᵗ⁾ clipped "
+                                  "on its own, then summed")
+        clip_row = QtWidgets.QHBoxLayout()
+        clip_row.setContentsMargins(0, 0, 0, 0)
+        clip_row.addWidget(self.clip_on)
+        clip_row.addWidget(self.clip, 1)
         self.seed = _spin(0, 10**6, "Seed of the initial weights")
         self.new_input = QtWidgets.QPushButton("New input sequence")
         self.new_input.setToolTip("Draw a new sample of the task (the weights stay)")
@@ -73,6 +105,9 @@ class SessionPanel(QtWidgets.QWidget):
         form.addRow("Loss", self.loss)
         form.addRow("Truncation k", self.truncation)
         form.addRow("Recurrent radius", self.radius)
+        form.addRow("Learning rate η", self.lr)
+        form.addRow("Clipping", clip_row)
+        form.addRow("", self.clip_mode)
         form.addRow("Weight seed", self.seed)
         form.addRow(self.new_input)
         self.status = QtWidgets.QLabel()
@@ -97,17 +132,28 @@ class SessionPanel(QtWidgets.QWidget):
         self.truncation.valueChanged.connect(lambda v: self._set(truncation=v or None))
         self.radius.valueChanged.connect(lambda v: self._set(radius=v or None))
         self.seed.valueChanged.connect(lambda v: self._set(seed=v))
+        self.lr.valueChanged.connect(lambda v: self._set(lr=float(v)))
+        self.clip_on.toggled.connect(self._on_clip_changed)
+        self.clip.valueChanged.connect(self._on_clip_changed)
+        self.clip_mode.currentIndexChanged.connect(
+            lambda i: self._set(clip_mode=self.clip_mode.itemData(i)))
         self.new_input.clicked.connect(
             lambda: self._set(input_seed=self.state.config.input_seed + 1))
-        state.config_changed.connect(self.sync)
-        state.error.connect(self.status.setText)
-        state.result_changed.connect(lambda _: self.status.setText(""))
+        ctx.qt.config_changed.connect(self.sync)
+        ctx.qt.error.connect(self.status.setText)
+        ctx.qt.result_changed.connect(self._on_result_changed)
+        ctx.qt.training_running_changed.connect(self._on_training_running)
         self.sync(state.config)
+        self._on_training_running(state.training_running)
 
     # -- intent -----------------------------------------------------------------------------
     def _set(self, **changes) -> None:
         if not self._syncing:
             self.state.update_config(**changes)
+
+    def _on_clip_changed(self, *_) -> None:
+        self.clip.setEnabled(self.clip_on.isChecked())
+        self._set(clip=float(self.clip.value()) if self.clip_on.isChecked() else None)
 
     def _on_length_changed(self, T: int) -> None:
         if self._syncing:
@@ -142,7 +188,18 @@ class SessionPanel(QtWidgets.QWidget):
         length = max(self.state.config.length, getattr(task, "min_length", 1))
         self._set(task_settings=settings, length=length)
 
-    # -- follow the state ------------------------------------------------------------------------
+    # -- follow the model ------------------------------------------------------------------------
+    def _on_result_changed(self, _result) -> None:
+        self.status.setText("")
+
+    def _on_training_running(self, running: bool) -> None:
+        """The weights' shapes are the trainer's while it runs: lock what would change them."""
+        for w in (self.model, self.activation, self.peepholes, self.hidden, self.task,
+                  self.settings_box, self.seed):
+            w.setEnabled(not running)
+        if not running:
+            self.sync(self.state.config)  # re-applies the per-model enabled states
+
     def sync(self, config: SessionConfig) -> None:
         """Show ``config`` in the controls without echoing changes back."""
         self._syncing = True
@@ -162,6 +219,12 @@ class SessionPanel(QtWidgets.QWidget):
             self.truncation.setValue(config.truncation or 0)
             self.radius.setValue(config.radius or 0.0)
             self.seed.setValue(config.seed)
+            self.lr.setValue(config.lr)
+            self.clip_on.setChecked(config.clip is not None)
+            self.clip.setEnabled(config.clip is not None)
+            if config.clip is not None:
+                self.clip.setValue(config.clip)
+            self.clip_mode.setCurrentIndex(self.clip_mode.findData(config.clip_mode))
         finally:
             self._syncing = False
 

@@ -10,8 +10,12 @@ from . import _checks
 
 
 def global_norm(grads: Mapping[str, np.ndarray]) -> float:
-    """||g||: the Euclidean norm of all parameters' gradients taken together."""
-    return float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
+    """||g||: the Euclidean norm of all parameters' gradients taken together.
+
+    Summed in the order of the parameters' names, so the same gradients give the same float
+    whatever order the dict lists them in.
+    """
+    return float(np.sqrt(sum(float(np.sum(grads[k] * grads[k])) for k in sorted(grads))))
 
 
 def clip_by_norm(grads, threshold: float, *, mode: str = "global"):

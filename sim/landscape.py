@@ -73,7 +73,7 @@ _VALUE_MAX = 1e6  # |x0|, |target| and |range ends| beyond this are surely typos
 DEFAULT_W_RANGE = (3.0, 8.0)
 DEFAULT_B_RANGE = (-6.0, 0.0)
 DEFAULT_N = 200
-DEFAULT_W = DEFAULT_W_RANGE  # short names used by sim.landscape_scene
+DEFAULT_W = DEFAULT_W_RANGE  # short names used by gui.model.present.landscape
 DEFAULT_B = DEFAULT_B_RANGE
 
 # Default demo: plain descent from DEMO_START slides towards the valley along the top of the wall,

@@ -5,7 +5,6 @@ void Qt calls (6.12 on Python 3.11) and a pyqtgraph/Qt pair whose SVG export rai
 import xml.etree.ElementTree as ET
 
 import pyqtgraph as pg
-import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 
@@ -43,13 +42,3 @@ def test_versions_are_the_pinned_ones():
     major, minor = (int(x) for x in QtCore.__version__.split(".")[:2])
     assert (6, 8) <= (major, minor) < (6, 11), QtCore.__version__
     assert version("pyqtgraph").startswith("0.14"), version("pyqtgraph")
-
-
-@pytest.mark.parametrize("module", ["sim", "sim.session", "sim.train", "sim.analysis"])
-def test_engine_modules_import_without_qt(module):
-    import subprocess
-    import sys
-
-    code = (f"import sys, {module}; bad = [m for m in sys.modules if m.startswith(('PySide6', "
-            "'pyqtgraph', 'shiboken6'))]; sys.exit(len(bad))")
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -1,8 +1,18 @@
-"""The base of every view: a widget that draws (result, cursor) and nothing else."""
+"""The base of every view: a widget that draws one frozen :class:`Frame` and nothing else.
+
+A view never computes what a trace holds and never starts work of its own: it says which
+derived data a frame needs (:meth:`View.needs`, jobs for the one job runner), and draws the
+frame it is given (:meth:`View.draw`), with a visible "computing" note for what has not landed
+yet. The window, the headless export and the tests all draw the same way: build a frame, call
+``draw``. A view's controls write the user's intent into the application model (``self.app``);
+they are shown as the frame says, never as the widget remembers.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import pyqtgraph as pg
 from PySide6 import QtWidgets
@@ -10,14 +20,52 @@ from PySide6 import QtWidgets
 from .. import theme as themes
 
 
-class View(QtWidgets.QWidget):
-    """A pure renderer of (SessionResult, Cursor).
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """Everything a view draws.
 
-    Subclasses set ``name`` (stable, used by the command line and the export), ``title`` and
+    Attributes
+    ----------
+    result : the run's result (sim.run.RunResult), or None before the first one lands.
+    cursor : the moment shown (gui.model.cursor.Cursor).
+    selection : what the user picked (gui.model.app_model.Selection).
+    theme : colours and the type scale (presentation mode scales it).
+    options : every option section of the model (gui.model.options), by section name.
+    derived : the view's derived data that has landed, by the names :meth:`View.needs` gave.
+    pending : names of derived data still computing.
+    failed : name -> message of derived data whose job failed.
+    export : drawn for a figure: antialiased, thicker lines, no screen-only text.
+    busy : the model waits for a newer result than ``result``.
+    """
+
+    result: Any
+    cursor: Any
+    selection: Any
+    theme: themes.Theme
+    options: Mapping[str, Any]
+    derived: Mapping[str, Any] = field(default_factory=dict)
+    pending: frozenset = frozenset()
+    failed: Mapping[str, str] = field(default_factory=dict)
+    export: bool = False
+    busy: bool = False
+
+    def option(self, section: str):
+        return self.options[section]
+
+
+class View(QtWidgets.QWidget):
+    """A widget that draws frames.
+
+    Subclasses set ``name`` (stable: the command line and the export use it), ``title`` and
     ``description``, build their plot items once in ``__init__`` and update them in
-    :meth:`render`. A view never calls the engine's forward or backward; it looks values up in the
-    result it is given. Views that do not depend on the session (geometry) set
-    ``uses_session = False`` and ignore the arguments of render.
+    :meth:`_draw`. Views that do not show the RNN session (geometry) set
+    ``uses_session = False``.
+
+    Parameters
+    ----------
+    ctx : the gui.context.Context: the application model the view's controls write to
+        (``self.app``) and the controllers a view may use (training); None for a view that only
+        draws (it then has no working controls).
     """
 
     name: ClassVar[str] = ""
@@ -30,19 +78,39 @@ class View(QtWidgets.QWidget):
     #: relative height in a tab's vertical stack
     stretch: ClassVar[int] = 1
 
-    def __init__(self, state, parent=None):
+    def __init__(self, ctx=None, parent=None):
         super().__init__(parent)
-        self.state = state
-        self.theme = themes.get(state.theme)
+        self.ctx = ctx
+        self.app = ctx.app if ctx is not None else None
+        self.theme = themes.get(self.app.theme if self.app is not None else "light")
+        self.frame: Frame | None = None
+        self.exporting = False
         self.setObjectName(self.name)
 
-    # -- to override ------------------------------------------------------------------------
-    def render(self, result, cursor) -> None:
-        """Draw ``result`` at ``cursor``."""
+    # -- the one entry point --------------------------------------------------------------
+    def draw(self, frame: Frame) -> None:
+        """Draw ``frame``."""
+        if frame.theme != self.theme:
+            self.theme = frame.theme
+            self._restyle(frame.theme)
+        if frame.export != self.exporting:
+            self.exporting = frame.export
+            self._set_export_style(frame.export)
+        self.frame = frame
+        if frame.result is None and self.uses_session:
+            return
+        self._draw(frame)
 
-    def apply_theme(self, theme: themes.Theme) -> None:
-        """Recolour for ``theme``; the next render uses it for everything it draws."""
-        self.theme = theme
+    def needs(self, frame: Frame) -> dict:
+        """Derived data ``frame`` needs, as name -> job (see gui/jobs.py); none by default."""
+        return {}
+
+    # -- to override ----------------------------------------------------------------------
+    def _draw(self, frame: Frame) -> None:
+        raise NotImplementedError
+
+    def _restyle(self, theme: themes.Theme) -> None:
+        """Recolour what does not change per frame (background, axes) for ``theme``."""
         canvas = getattr(self, "canvas", None)
         if canvas is not None:
             canvas.setBackground(theme.background)
@@ -50,31 +118,26 @@ class View(QtWidgets.QWidget):
         if style is not None:
             style()
 
-    def graphics_item(self):
-        """The pyqtgraph item an SVG/PNG exporter renders (a layout's central item), or None to
-        export the widget with ``grab()``."""
-        return None
-
-    def set_export_style(self, on: bool) -> None:
+    def _set_export_style(self, on: bool) -> None:
         """Antialiasing and thicker pens for figures (on) or speed while animating (off)."""
 
-    def options(self) -> dict:
-        """The view's own settings worth saving in a session (JSON-ready)."""
-        return {}
+    def graphics_item(self):
+        """The pyqtgraph item an SVG/PNG exporter renders (a layout's central item), or None to
+        export the widget."""
+        return None
 
-    def set_options(self, options: dict) -> None:
-        """Restore :meth:`options`; unknown keys are ignored."""
-
-    def wait_ready(self, msecs: int = 60_000) -> bool:
-        """Block until any background work the view started has landed (headless export);
-        views that compute nothing in the background are always ready."""
-        return True
+    def redraw(self) -> None:
+        """Draw the last frame again (after a resize: sizes in pixels changed)."""
+        if self.frame is not None:
+            self.draw(self.frame)
 
     # -- helpers ----------------------------------------------------------------------------
     def add_canvas(self, header=None):
         """Fill the view with a GraphicsLayoutWidget (``self.canvas``) under an optional
         ``header`` layout of Qt controls, with a caption label on its first row; returns the
         canvas' central layout."""
+        from ..graphics.labels import add_label
+
         self.canvas = make_canvas(self.theme)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -82,16 +145,8 @@ class View(QtWidgets.QWidget):
         if header is not None:
             lay.addLayout(header)
         lay.addWidget(self.canvas)
-        ci = self.canvas.ci
-        from .legend import add_label
-
-        self.caption = add_label(ci, 0, 0)
-        return ci
-
-    def refresh(self) -> None:
-        """Render the state's current result and cursor."""
-        if self.state.result is not None or not self.uses_session:
-            self.render(self.state.result, self.state.cursor)
+        self.caption = add_label(self.canvas.ci, 0, 0)
+        return self.canvas.ci
 
 
 def make_canvas(theme: themes.Theme) -> pg.GraphicsLayoutWidget:

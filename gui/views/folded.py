@@ -8,9 +8,11 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .. import colors
+from ..graphics.colorbar import ColorBar
+from ..graphics.labels import pt
+from ..model.present.numbers import cursor_label, fmt
 from . import register
 from .base import View
-from .legend import ColorBar, fmt, pt
 
 Y_X, Y_H, Y_OUT, Y_J = 0.0, 2.0, 4.0, 5.2
 BLOCK = QtCore.QRectF(-1.6, 1.3, 3.2, 1.4)
@@ -24,8 +26,8 @@ class FoldedView(View):
     description = ("The same RNN folded: one block whose output loops back into itself, with the "
                    "values at the cursor.")
 
-    def __init__(self, state, parent=None):
-        super().__init__(state, parent)
+    def __init__(self, ctx=None, parent=None):
+        super().__init__(ctx, parent)
         ci = self.add_canvas()
         self.vb = ci.addViewBox(row=1, col=0)
         self.vb.setMouseEnabled(False, False)
@@ -55,9 +57,8 @@ class FoldedView(View):
         xs = np.zeros(n) if n == 1 else np.linspace(-half, half, n)
         return np.stack([xs, np.full(n, y)], axis=1)
 
-    def render(self, result, cursor) -> None:
-        if result is None:
-            return
+    def _draw(self, frame) -> None:
+        result, cursor = frame.result, frame.cursor
         tr, bt = result.forward, result.backward
         theme = self.theme
         fg = theme.foreground
@@ -127,7 +128,7 @@ class FoldedView(View):
         tx["block"].setText(f"{tr.kind}, H = {tr.n_hidden}", color=fg)
         tx["block"].setPos(BLOCK.right() - 0.7, BLOCK.bottom() - 0.05)
         what = {"forward": "values", "backward": "errors", "update": "values"}[cursor.phase]
-        self.caption.setText(f"<b>{cursor.label(tr.T)}</b> · the folded view hides time: "
+        self.caption.setText(f"<b>{cursor_label(cursor, tr.T)}</b> · the folded view hides time: "
                              f"one block, its {what} at this moment only", color=fg,
                              size=pt(self.theme, 11))
 

@@ -8,9 +8,10 @@ import pyqtgraph as pg
 from PySide6 import QtWidgets
 
 from .. import colors
+from ..graphics.labels import pt
+from ..model.present.numbers import fmt
 from . import register
 from .base import View
-from .legend import fmt, pt
 
 
 def default_parameter(kind: str) -> str:
@@ -37,8 +38,8 @@ class GradientStripView(View):
     description = ("(dJ/dθ)^(t) for each step t as it is computed, their running sum, and the "
                    "update θ − η Σ_t (dJ/dθ)^(t).")
 
-    def __init__(self, state, parent=None):
-        super().__init__(state, parent)
+    def __init__(self, ctx=None, parent=None):
+        super().__init__(ctx, parent)
         self.combo = QtWidgets.QComboBox()
         self.combo.setToolTip("The parameter θ whose per-step gradients are shown")
         self.combo.activated.connect(self._on_parameter_chosen)
@@ -61,17 +62,17 @@ class GradientStripView(View):
         self.setMinimumHeight(150)
 
     def _on_parameter_chosen(self, index: int) -> None:
-        self.state.set_selection(parameter=self.combo.itemText(index))
+        if self.app is not None:
+            self.app.set_selection(parameter=self.combo.itemText(index))
 
-    def render(self, result, cursor) -> None:
-        if result is None:
-            return
+    def _draw(self, frame) -> None:
+        result, cursor = frame.result, frame.cursor
         tr, bt = result.forward, result.backward
-        names = list(result.update)
+        names = list(result.applied_gradient)
         if [self.combo.itemText(i) for i in range(self.combo.count())] != names:
             self.combo.clear()
             self.combo.addItems(names)
-        name = self.state.selection.parameter or default_parameter(tr.kind)
+        name = frame.selection.parameter or default_parameter(tr.kind)
         self.parameter = name
         self.combo.setCurrentText(name)
         T = tr.T

@@ -19,13 +19,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from sim import analysis
-
 from .. import colors
+from ..graphics.arrows import EdgeLayer
+from ..graphics.colorbar import ColorBar
+from ..graphics.labels import add_label, pt, set_label
+from ..model.present.arrows import error_arrows
+from ..model.present.numbers import fmt
 from . import register
 from .base import View
-from .edges import EdgeLayer
-from .legend import ColorBar, add_label, fmt, pt, set_label
 
 # vertical layout (data units)
 Y_X, Y_H0, Y_H1, Y_OUT, Y_J = 0.4, 1.8, 6.2, 7.6, 9.0
@@ -62,8 +63,8 @@ class NetworkView(View):
     description = ("The RNN unfolded through time: values flow up and right; errors from each "
                    "loss J(s) flow back in J(s)'s colour.")
 
-    def __init__(self, state, parent=None):
-        super().__init__(state, parent)
+    def __init__(self, ctx=None, parent=None):
+        super().__init__(ctx, parent)
         ci = self.add_canvas()
         plot = ci.addLayout(row=1, col=0)
         self.vb = pg.ViewBox(enableMouse=False, enableMenu=False)
@@ -189,10 +190,9 @@ class NetworkView(View):
             return np.zeros((0, 2, 2)), np.zeros((0, 4), dtype=int)
         return np.concatenate(segs), np.concatenate(meta).astype(int)
 
-    # -- rendering ------------------------------------------------------------------------
-    def render(self, result, cursor) -> None:
-        if result is None:
-            return
+    # -- drawing --------------------------------------------------------------------------
+    def _draw(self, frame) -> None:
+        result, cursor = frame.result, frame.cursor
         tr = result.forward
         shape = (tr.kind, tr.T, tr.n_in, tr.n_hidden, tr.n_out)
         if shape != self._shape or result is not self._result:
@@ -292,7 +292,7 @@ class NetworkView(View):
         kind, t = meta[:, 0], meta[:, 1]
         p = tr.params
         if cursor.phase == "update":
-            g = result.update
+            g = result.applied_gradient
             if tr.kind == "LSTM":
                 mats = (_combined(g, "W"), _combined(g, "R"), g["V"])
             else:
@@ -355,7 +355,7 @@ class NetworkView(View):
             self.errors.set(np.zeros((0, 2, 2)), np.zeros(0), {})
             return
         norms = result.error_norms  # (T_s, T_t), computed once per result, not per frame
-        s_idx, t_idx, mags = analysis.error_arrows(norms, bt.loss_mask, cursor.t, self.bundle)
+        s_idx, t_idx, mags = error_arrows(norms, bt.loss_mask, cursor.t, self.bundle)
         self._arrow_table = np.stack([s_idx + 1, t_idx + 1, mags], axis=1)
         lane = self._lane[s_idx // self.bundle]
         segs = np.empty((len(s_idx), 2, 2))
@@ -372,7 +372,7 @@ class NetworkView(View):
         wbin = np.minimum((level * 4).astype(int), 3)
         scale = (1.5 if self._export else 1.0) * self.theme.line_scale
         n_hues = len(colors.SOURCE_HEX)
-        if self.state.selection.color_by == "magnitude":
+        if self.frame.selection.color_by == "magnitude":
             hue = 100 + np.minimum((level * 8).astype(int), 7)  # 8 viridis bins
         else:
             hue = s_idx % n_hues  # the colour of J(s): sources sharing a hue share an item
@@ -401,7 +401,7 @@ class NetworkView(View):
         else:
             self.value_bar.set("diverging", f"value of {state}(t) (ŷ, x: own scale)", "-1", "0",
                                "1", fg)
-        by_mag = self.state.selection.color_by == "magnitude"
+        by_mag = self.frame.selection.color_by == "magnitude"
         # the viridis bar explains arrow colours only when they encode magnitude
         self.error_bar.vb.setVisible(cursor.phase == "update"
                                      or (cursor.phase == "backward" and by_mag))
@@ -535,7 +535,7 @@ class NetworkView(View):
     def _describe_edge(self, tr, result, m) -> str:
         kind, t, j, k = (int(v) for v in m)
         st = tr.state_name
-        p, g = tr.params, result.update
+        p, g = tr.params, result.applied_gradient
         if tr.kind == "SimpleRNN":
             name = ("U", "W", "V")[kind]
             w, gw = p[name][j, k], g[name][j, k]
@@ -574,20 +574,17 @@ class NetworkView(View):
     def graphics_item(self):
         return self.canvas.ci
 
-    def set_export_style(self, on: bool) -> None:
+    def _set_export_style(self, on: bool) -> None:
         self._export = on
         self._node_geometry = None
         for layer in (self.weights, self.current, self.errors):
             layer.set_antialias(on)
         self.nodes.opts["antialias"] = on
-        if self._result is not None:
-            self.render(self._result, self._cursor)
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt's name
         super().resizeEvent(ev)
-        if self._result is not None:  # node sizes and arrowheads are in pixels
-            QtCore.QTimer.singleShot(0, lambda: self._result is not None and self.render(
-                self._result, self._cursor))
+        if self.frame is not None:  # node sizes and arrowheads are in pixels
+            QtCore.QTimer.singleShot(0, self, self.redraw)
 
 
 

@@ -23,8 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 def frame_times(name, cfg, size, rounds=3, setup=None):
     from gui.state import AppState
+
+    from gui.model.cursor import Cursor
     from gui.views import get
-    from sim.session import Cursor
 
     state = AppState(cfg)
     view = get(name)(state)
@@ -49,9 +50,9 @@ def frame_times(name, cfg, size, rounds=3, setup=None):
 
 def cold_typesetting(cfg):
     """Seconds to typeset every symbolic line a session can show (process-wide cache cleared)."""
+    from gui.model.present import equations as eqm
     from gui.views import equations as ev
-    from sim import equations as eqm
-    from sim.session import compute
+    from sim.run import compute
 
     r = compute(cfg)
     tr = r.forward
@@ -65,7 +66,7 @@ def cold_typesetting(cfg):
 
 def main():
     from gui.app import make_app
-    from sim.session import SessionConfig
+    from sim.run import SessionConfig
 
     make_app()
     rows = []

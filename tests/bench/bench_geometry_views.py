@@ -39,11 +39,11 @@ VIEWS = ("geometry-grid", "geometry-cube", "geometry-angles", "geometry-shell",
 
 
 def make_tab(size, mode):
+    from gui.geometry_state import GeometryState
+    from gui.state import AppState
     from PySide6 import QtWidgets
 
     from gui import views
-    from gui.geometry_state import GeometryState
-    from gui.state import AppState
 
     views.load()
     state = AppState(compute_now=False)

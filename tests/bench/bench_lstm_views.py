@@ -29,7 +29,8 @@ def frame_times(cls, cfg, phase, flow, n=100, size=(1400, 800), runs=3):
 
 def _frame_times(cls, cfg, phase, flow, n, size):
     from gui.state import AppState
-    from sim.session import Cursor
+
+    from gui.model.cursor import Cursor
 
     state = AppState(cfg)
     state.set_selection(flow=flow)
@@ -51,10 +52,11 @@ def _frame_times(cls, cfg, phase, flow, n, size):
 
 
 def main():
-    from gui.app import make_app
     from gui.views.lstm_circuit import LstmCircuitView
     from gui.views.lstm_odyssey import LstmOdysseyView
-    from sim.session import SessionConfig
+
+    from gui.app import make_app
+    from sim.run import SessionConfig
 
     make_app()
     print(f"{'view':<14} {'H':>3} {'T':>4} {'peep':>5} {'phase':<9} {'flow':<6} "

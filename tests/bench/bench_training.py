@@ -2,7 +2,7 @@
 
 Run: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python tests/bench/bench_training.py
 Prints two tables: updates per second of the default LSTM (H = 6, T = 12) on delayed-recall,
-directly (sim.train.Trainer, sim.training_session.SessionTrainer) and through the GUI's
+directly (sim.train.Trainer, gui.model.training.trainer.SessionTrainer) and through the GUI's
 TrainingController (worker process + 30 Hz collection, offscreen), and with the Training view
 drawing live (how long the GUI thread is ever blocked); then the time of
 sim.landscape.loss_surface on a 200 x 200 grid at T = 50 (uncached and cached), the landscape
@@ -21,9 +21,9 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from sim.session import SessionConfig  # noqa: E402
+from gui.model.training.trainer import SessionTrainer, model_for, train_config  # noqa: E402
+from sim.run import SessionConfig  # noqa: E402
 from sim.train import TrainConfig, Trainer  # noqa: E402
-from sim.training_session import SessionTrainer, model_for, train_config  # noqa: E402
 
 N = 1000
 
@@ -80,11 +80,10 @@ def live_view() -> None:
     """The Training view drawing live while the default LSTM trains: update rate, redraws per
     second and the longest gap of a 10 ms GUI timer (how long the GUI thread was blocked)."""
     import numpy as np
-    from PySide6 import QtCore
-
     from gui.state import AppState
     from gui.training import TrainingSettings
     from gui.views.training import TrainingView
+    from PySide6 import QtCore
 
     app = _app()
     state = AppState(SessionConfig())
@@ -127,9 +126,9 @@ def live_view() -> None:
 
 
 def landscape() -> None:
+    from gui.model.present.landscape import CliffSettings, cliff_scene, session_line
     from sim import landscape as ls
-    from sim.landscape_scene import CliffSettings, cliff_scene, session_line
-    from sim.session import compute
+    from sim.run import compute
 
     model = ls.CliffRNN(T=50)
     print(f"\n{'landscape (one-unit RNN, T = 50)':<44} {'ms':>8}")

@@ -18,8 +18,9 @@ sys.path.insert(0, str(ROOT))
 
 def frame_times(name, cfg, n=200, size=(1400, 800)):
     from gui.state import AppState
+
+    from gui.model.cursor import Cursor
     from gui.views import get
-    from sim.session import Cursor
 
     state = AppState(cfg)
     view = get(name)(state)
@@ -57,7 +58,7 @@ def launch_time(repeat=3):
 
 def main():
     from gui.app import make_app
-    from sim.session import SessionConfig
+    from sim.run import SessionConfig
 
     make_app()
     print(f"{'view':<16} {'model':<10} {'H':>3} {'T':>4} {'median ms':>10} {'max ms':>8}")

@@ -1,0 +1,110 @@
+"""Frames for views, and the painter that keeps the visible views drawn.
+
+:func:`make_frame` freezes the model's state for one view; :class:`Painter` draws the views it is
+given whenever the model changes, asks the job runner for the derived data each view needs, and
+draws a view again when its data lands. :func:`draw_now` does the same once and waits for the
+data (headless export and tests).
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore
+
+from . import theme as themes
+from .views.base import Frame
+
+#: model events after which the views are drawn again
+REDRAW_ON = ("cursor_changed", "selection_changed", "theme_changed",
+             "options_changed", "busy_changed")
+
+
+def make_frame(app, *, theme: themes.Theme | None = None, derived=None, pending=(),
+               failed=None, export: bool = False) -> Frame:
+    """The model's state as a frozen Frame (``theme`` defaults to the model's)."""
+    return Frame(result=app.result, cursor=app.cursor, selection=app.selection,
+                 theme=theme or themes.get(app.theme), options=app.options,
+                 derived=dict(derived or {}), pending=frozenset(pending),
+                 failed=dict(failed or {}), export=export, busy=app.busy)
+
+
+def owner_of(view) -> str:
+    """The job-runner owner name of one view instance."""
+    return f"view:{view.name}:{id(view):x}"
+
+
+def frame_for(view, ctx, *, theme=None, export: bool = False, force: bool = False) -> Frame:
+    """A frame for ``view``: its derived data requested from the runner, with what has landed."""
+    base = make_frame(ctx.app, theme=theme, export=export)
+    wanted = view.needs(base) if base.result is not None or not view.uses_session else {}
+    if not wanted:
+        ctx.runner.release(owner_of(view))
+        return base
+    names, jobs = list(wanted), list(wanted.values())
+    values = ctx.runner.request(owner_of(view), jobs, force=force)
+    derived, pending, failed = {}, [], {}
+    for name, job, value in zip(names, jobs, values, strict=True):
+        if value is not None:
+            derived[name] = value
+        elif ctx.runner.status(job) == "failed":
+            failed[name] = ctx.runner.error(job)
+        else:
+            pending.append(name)
+    return make_frame(ctx.app, theme=theme, derived=derived, pending=pending, failed=failed,
+                      export=export)
+
+
+def draw_now(view, ctx, *, theme=None, export: bool = False, msecs: int = 120_000) -> bool:
+    """Draw ``view`` with all its derived data, waiting for it (exports, tests). False if the
+    data did not land in ``msecs``."""
+    frame = frame_for(view, ctx, theme=theme, export=export, force=True)
+    ok = True
+    if frame.pending:
+        jobs = list(view.needs(frame).values())
+        ok = ctx.runner.wait(msecs, jobs=jobs)
+        frame = frame_for(view, ctx, theme=theme, export=export)
+    view.draw(frame)
+    return ok and not frame.pending
+
+
+class Painter(QtCore.QObject):
+    """Keeps ``views()`` (the visible ones) drawn from ``ctx``'s model.
+
+    Parameters
+    ----------
+    ctx : the gui.context.Context.
+    views : a callable returning the views to draw now.
+    theme : a callable returning the theme to draw with (the window scales it in presentation
+        mode).
+    """
+
+    def __init__(self, ctx, views, theme, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._views = views
+        self._theme = theme
+        for name in REDRAW_ON:
+            getattr(ctx.qt, name).connect(self._on_model_changed)
+        ctx.runner.landed.connect(self._on_landed)
+        ctx.runner.settled.connect(self._on_settled)
+
+    def _on_model_changed(self, *_) -> None:
+        self.draw()
+
+    def draw(self, views=None) -> None:
+        """Draw ``views`` (default: every visible view) from the model's current state."""
+        theme = self._theme()
+        for view in self._views() if views is None else views:
+            view.draw(frame_for(view, self.ctx, theme=theme))
+
+    def _on_landed(self, job, _value) -> None:
+        self._redraw_waiting_for(job)
+
+    def _on_settled(self, job, status: str) -> None:
+        if status != "done":
+            self._redraw_waiting_for(job)
+
+    def _redraw_waiting_for(self, job) -> None:
+        theme = self._theme()
+        for view in self._views():
+            if job in self.ctx.runner.wanted(owner_of(view)):
+                view.draw(frame_for(view, self.ctx, theme=theme))

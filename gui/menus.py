@@ -1,0 +1,115 @@
+"""The window's menus and keyboard shortcuts (the keys work with the menu bar hidden too)."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+SHORTCUTS = (
+    ("Space", "play / pause"),
+    ("Right / Left", "step forward / back"),
+    ("Home / End", "jump to the start / to the update"),
+    ("Page Down / Page Up", "next / previous preset of the tour"),
+    ("M", "colour errors by source / by magnitude"),
+    ("F11", "presentation mode"),
+    ("Ctrl+E", "export the view (PNG/SVG)"),
+    ("Ctrl+S / Ctrl+O", "save / open a session"),
+    ("Ctrl+T", "light / dark theme"),
+    ("Ctrl+Q", "quit"),
+)
+PLAYBACK_KEYS = (QtCore.Qt.Key.Key_Left, QtCore.Qt.Key.Key_Right, QtCore.Qt.Key.Key_Home,
+                 QtCore.Qt.Key.Key_End, QtCore.Qt.Key.Key_Space)
+
+
+def build_menus(window) -> None:
+    """File, View and Help menus of ``window`` (a MainWindow)."""
+    app = window.app
+    bar = window.menuBar()
+    window.file_menu = bar.addMenu("&File")
+    window.files.build_menu(window.file_menu)
+    quit_ = QtGui.QAction("&Quit", window)
+    quit_.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
+    quit_.setShortcutContext(QtCore.Qt.ShortcutContext.ApplicationShortcut)
+    quit_.triggered.connect(window.close)
+    window.file_menu.addAction(quit_)
+
+    view_menu = window.view_menu = bar.addMenu("&View")
+    dark = window.dark_action = QtGui.QAction("&Dark theme", window, checkable=True)
+    dark.setShortcut(QtGui.QKeySequence("Ctrl+T"))
+    dark.toggled.connect(lambda on: app.set_theme("dark" if on else "light"))
+    view_menu.addAction(dark)
+    mag = window.magnitude_action = QtGui.QAction("Colour errors by &magnitude", window,
+                                                  checkable=True)
+    mag.setShortcut(QtGui.QKeySequence("M"))
+    mag.setToolTip("Error arrows coloured by |δ| instead of by source J(s)")
+    mag.toggled.connect(lambda on: app.set_selection(color_by="magnitude" if on else "source"))
+    view_menu.addAction(mag)
+    for a in (dark, mag):
+        window.addAction(a)  # their keys work with the menu bar hidden (presentation mode)
+    view_menu.addAction(window.dock.toggleViewAction())
+    present = window.present_action = QtGui.QAction("&Presentation mode", window,
+                                                    checkable=True)
+    present.setShortcut(QtGui.QKeySequence("F11"))
+    present.setShortcutContext(QtCore.Qt.ShortcutContext.ApplicationShortcut)
+    present.toggled.connect(window.set_presentation)
+    view_menu.addAction(present)
+    window.addAction(present)  # F11 works with the menu bar hidden too
+    tour_next = QtGui.QAction("Next preset (tour)", window)
+    tour_next.setShortcut(QtGui.QKeySequence("PgDown"))
+    tour_next.triggered.connect(lambda: window.files.tour_step(1))
+    tour_prev = QtGui.QAction("Previous preset (tour)", window)
+    tour_prev.setShortcut(QtGui.QKeySequence("PgUp"))
+    tour_prev.triggered.connect(lambda: window.files.tour_step(-1))
+    for a in (tour_next, tour_prev):
+        view_menu.addAction(a)
+        window.addAction(a)
+
+    help_menu = bar.addMenu("&Help")
+    keys = QtGui.QAction("&Keyboard shortcuts", window)
+    keys.triggered.connect(lambda: show_shortcuts(window))
+    help_menu.addAction(keys)
+
+
+def show_shortcuts(window) -> None:
+    rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+    QtWidgets.QMessageBox.information(window, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+
+class _PlaybackKeys(QtCore.QObject):
+    """A spin box that has the focus would swallow the playback keys (its caret, its value):
+    after touching "hidden size" the arrow keys must still step through time."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
+        if (ev.type() == QtCore.QEvent.Type.ShortcutOverride
+                and ev.key() in PLAYBACK_KEYS
+                and ev.modifiers() == QtCore.Qt.KeyboardModifier.NoModifier):
+            focus = QtWidgets.QApplication.focusWidget()
+            if (isinstance(focus, QtWidgets.QAbstractSpinBox | QtWidgets.QSlider)
+                    and self.window.isAncestorOf(focus)):
+                return True  # not claimed by the widget: the window's shortcut fires
+        return False
+
+
+def build_shortcuts(window) -> None:
+    """Space, arrows, Home and End drive the model's cursor from anywhere in the window."""
+    keys = _PlaybackKeys(window)
+    QtWidgets.QApplication.instance().installEventFilter(keys)
+    window.destroyed.connect(lambda: _remove_filter(keys))
+    window._playback_keys = keys
+    a = window.app
+    for key, slot in (("Space", a.toggle_play), ("Right", lambda: a.step(1)),
+                      ("Left", lambda: a.step(-1)), ("Home", a.home), ("End", a.end)):
+        sc = QtGui.QShortcut(QtGui.QKeySequence(key), window)
+        sc.activated.connect(slot)
+
+
+def _remove_filter(keys) -> None:
+    app = QtWidgets.QApplication.instance()
+    if app is not None:
+        try:
+            app.removeEventFilter(keys)
+        except RuntimeError:
+            pass

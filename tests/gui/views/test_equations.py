@@ -1,0 +1,217 @@
+"""The equations view shows the trace's numbers of the selected unit, typeset off the GUI thread."""
+
+import numpy as np
+import pytest
+from gui.state import AppState
+from gui.views.equations import EquationsView
+from PySide6 import QtCore, QtGui
+
+from gui import theme, views
+from gui.model.cursor import Cursor
+from gui.model.present.equations import fmt_number
+from sim.run import SessionConfig
+
+
+def make_view(qtbot, config, unit=0, size=(1300, 700)):
+    state = AppState(config)
+    state.set_selection(unit=unit)
+    v = EquationsView(state)
+    qtbot.addWidget(v)
+    v.setMinimumSize(600, 200)  # a fixed minimum: no size-hint changes for the offscreen window
+    v.resize(*size)
+    v.show()
+    qtbot.waitExposed(v)
+    v.render(state.result, state.cursor)
+    return state, v
+
+
+def trace_value(result, phase, t, key, k, m):
+    """What the trace holds for an equation's left-hand side (hidden unit k, output unit m)."""
+    tr, bt = result.forward, result.backward
+    r = t - 1
+    if phase == "forward":
+        if key == "readout":
+            return tr.readout[r, m]
+        if key == "y_hat":
+            return tr.y_hat[r, m]
+        return getattr(tr, key)[r, k]
+    if phase == "backward":
+        if key == "delta_readout":
+            return bt.deltas["o" if tr.kind == "SimpleRNN" else "out"][r, m]
+        return bt.deltas[key.removeprefix("delta_")][r, k]
+    param = key.removeprefix("new_")
+    return result.new_params[param][m if param == "c" else k]
+
+
+@pytest.mark.parametrize("model, peepholes", [("SimpleRNN", False), ("LSTM", False),
+                                              ("LSTM", True)])
+def test_numbers_are_the_trace_numbers_of_the_selected_unit(qtbot, no_leaks, model, peepholes):
+    state, v = make_view(qtbot, SessionConfig(model=model, peepholes=peepholes, hidden=6),
+                         unit=4)
+    r = state.result
+    T = r.T
+    for cursor in (Cursor("forward", 1), Cursor("forward", 7), Cursor("backward", T),
+                   Cursor("backward", 3), Cursor("update", T)):
+        state.set_cursor(cursor)
+        v.render(r, cursor)
+        cards = v.cards()
+        assert cards, cursor
+        m = v.step.out_unit
+        assert v.step.unit == 4
+        for card in cards:
+            want = float(trace_value(r, cursor.phase, cursor.t, card["key"], 4, m))
+            assert card["value"] == fmt_number(want), (cursor, card["key"])
+            assert card["numbers"].endswith("= " + fmt_number(want))
+        assert sum(c["focus"] for c in cards) == 1
+        assert "hidden unit k = 5" in v.header.text()  # shown counted from 1
+
+
+def test_substituted_operands_are_the_trace_values(qtbot, no_leaks):
+    state, v = make_view(qtbot, SessionConfig(model="LSTM", peepholes=True, hidden=6), unit=2)
+    tr, bt = state.result.forward, state.result.backward
+    t, k = 6, 2
+    v.render(state.result, Cursor("forward", t))
+    c = next(c for c in v.cards() if c["key"] == "c")
+    z, i, c_prev, f = (float(x) for x in (tr.z[t - 1, k], tr.i[t - 1, k], tr.c[t - 2, k],
+                                          tr.f[t - 1, k]))
+    cp = fmt_number(c_prev) if c_prev >= 0 else f"({fmt_number(c_prev)})"
+    zs = fmt_number(z)  # the leading number needs no parentheses
+    assert c["numbers"] == (f"= {zs} × {fmt_number(i)} + {cp} × {fmt_number(f)} = "
+                            f"{fmt_number(tr.c[t - 1, k])}")
+    assert c["focus"]  # forward: the cell highway is framed
+    v.render(state.result, Cursor("backward", t))
+    dc = next(c for c in v.cards() if c["key"] == "delta_c")
+    assert dc["focus"]
+    for x in (bt.deltas["c"][t, k], tr.f[t, k], bt.deltas["i_bar"][t, k],
+              bt.deltas["f_bar"][t, k], tr.params["p_i"][k], tr.params["p_f"][k]):
+        assert fmt_number(x) in dc["numbers"]
+
+
+def test_unit_chooser_sets_the_selection(qtbot, no_leaks):
+    state, v = make_view(qtbot, SessionConfig(model="SimpleRNN", hidden=5), unit=0)
+    state.set_cursor(Cursor("forward", 4))
+    v.render(state.result, state.cursor)
+    v.unit.setValue(3)
+    assert state.selection.unit == 2
+    a = next(c for c in v.cards() if c["key"] == "a")
+    assert a["value"] == fmt_number(state.result.forward.a[3, 2])
+    assert v.unit.maximum() == 5
+    state.set_selection(unit=4)  # from another view: the chooser follows on the next render
+    v.render(state.result, state.cursor)
+    assert v.unit.value() == 5
+
+
+def test_click_frames_an_equation_until_clicked_again(qtbot, no_leaks):
+    state, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4))
+    v.render(state.result, Cursor("forward", 3))
+    v.wait_ready()
+    target = next(c for c in v.cards() if c["key"] == "f")
+    center = target["rect"].center().toPoint()
+    qtbot.mouseClick(v.board, QtCore.Qt.MouseButton.LeftButton, pos=center)
+    assert v.pinned == "f"
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["f"]
+    assert "your choice" in v.header.text()
+    v.render(state.result, Cursor("forward", 4))  # stays framed while stepping
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["f"]
+    v.render(state.result, Cursor("backward", 4))  # no "f" backward: the default frame
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["delta_c"]
+    v.render(state.result, Cursor("forward", 4))
+    target = next(c for c in v.cards() if c["key"] == "f")
+    qtbot.mouseClick(v.board, QtCore.Qt.MouseButton.LeftButton,
+                     pos=target["rect"].center().toPoint())
+    assert v.pinned is None
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["c"]
+
+
+def test_selected_flow_is_framed_backward(qtbot, no_leaks):
+    state, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4))
+    state.set_selection(flow="f_bar")
+    v.render(state.result, Cursor("backward", 5))
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["delta_f_bar"]
+
+
+def test_typesetting_runs_off_thread_and_is_drawn(qtbot, no_leaks):
+    state, v = make_view(qtbot, SessionConfig(model="LSTM", peepholes=True, hidden=4,
+                                              truncation=3, seed=7))
+    v.render(state.result, Cursor("backward", 2))
+    assert v.wait_ready()
+    assert not v.typesetter.busy
+    cards = v.cards()
+    assert all(c["typeset"] for c in cards)
+    img = v.board.grab().toImage()
+    # the framed card is tinted and carries dark glyphs
+    r = next(c["rect"] for c in cards if c["focus"])
+    tint = QtGui.QColor(v.theme.banner_bg)
+    dpr = img.devicePixelRatio()
+    x0, y0 = int(r.x() * dpr) + 20, int(r.y() * dpr) + 20
+    region = [img.pixelColor(x, y) for x in range(x0, int(r.right() * dpr) - 5, 3)
+              for y in range(y0, int(r.bottom() * dpr) - 5, 3)]
+    assert sum(c == tint for c in region) > len(region) / 3
+    assert sum(c.lightness() < 80 for c in region) > 20  # typeset glyphs and numbers
+    # figures draw the lines as vectors (crisp when scaled, real paths in SVG)
+    v.set_export_style(True)
+    vec = v.board.grab().toImage()
+    assert v.board.vector
+    assert sum(vec.pixelColor(x, y).lightness() < 80 for x in range(x0, int(r.right() * dpr) - 5, 3)
+               for y in range(y0, int(r.bottom() * dpr) - 5, 3)) > 20
+    v.set_export_style(False)
+    # every line of this session was typeset ahead of time: stepping needs no typesetting
+    for cursor in (Cursor("forward", 1), Cursor("update", state.T)):
+        v.render(state.result, cursor)
+        assert all(c["typeset"] for c in v.cards()) and not v.typesetter.busy
+
+
+def test_dark_theme_recolours_the_typeset_lines(qtbot, no_leaks):
+    state, v = make_view(qtbot, SessionConfig(model="SimpleRNN", hidden=4))
+    v.wait_ready()
+    v.apply_theme(theme.DARK)
+    v.render(state.result, Cursor("forward", 2))
+    img = v.board.grab().toImage()
+    colours = {img.pixelColor(x, y).name() for x in range(0, img.width(), 4)
+               for y in range(0, img.height(), 4)}
+    assert theme.DARK.background in colours
+    assert any(QtGui.QColor(c).lightness() > 200 for c in colours)  # light glyphs
+
+
+def test_the_strip_appears_under_the_lstm_block_views():
+    tabs = dict(views.tabs())
+    for title in ("Equations", "LSTM circuit", "LSTM odyssey"):
+        assert "equations" in tabs[title]
+    for title in ("LSTM circuit", "LSTM odyssey"):
+        assert tabs[title][-1] == "equations"  # the strip goes under the block view
+    assert EquationsView.stretch == 1
+
+
+def test_keeps_up_with_playback(qtbot, no_leaks):
+    """A cursor step costs far less than the 250 ms of playback at 4 steps per second."""
+    import time
+
+    state, v = make_view(qtbot, SessionConfig(model="LSTM", peepholes=True, hidden=8))
+    v.wait_ready()
+    times = []
+    for frame in range(state.n_frames):
+        t0 = time.perf_counter()
+        v.render(state.result, Cursor.from_frame(frame, state.T))
+        v.board.repaint()
+        times.append(time.perf_counter() - t0)
+    assert np.median(times) < 0.1
+
+
+def test_frames_follow_the_block_views_stage_walk(qtbot, no_leaks):
+    from gui.views.lstm_common import block_stage
+
+    state, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4))
+    stage = block_stage(state)
+    state.set_cursor(Cursor("forward", 3))
+    stage.set(3)  # c(t) = z i + c(t-1) f: the view re-renders on its own
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["c"]
+    assert "stage 4" in v.header.text()
+    stage.set(1)
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["i_bar", "i"]
+    state.set_cursor(Cursor("backward", 3))
+    v.render(state.result, state.cursor)
+    stage.set(3)
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["delta_z_bar", "delta_i_bar",
+                                                          "delta_f_bar"]
+    stage.set(None)
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["delta_c"]
