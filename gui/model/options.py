@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .present.geometry import GeometryParams
 from sim import landscape
 
+from .present.geometry import GeometryParams
 from .schema import Section, boolean, choice, integer, number
 from .training.settings import TrainingSettings
 

@@ -1,0 +1,48 @@
+"""Axes helpers shared by views: static plots, plain tick numbers, log axes written as numbers,
+and theme colours for axes."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+from .. import colors
+
+
+def plain_numbers(axis: pg.AxisItem) -> None:
+    """Tick labels as the numbers themselves: no SI prefix (pyqtgraph would write 10000 steps as
+    "10 (x1e3)"). Disabling it still computes a scale from the current range, so reset that."""
+    axis.enableAutoSIPrefix(False)
+    axis.autoSIPrefixScale = 1.0
+    axis.labelUnitPrefix = ""
+
+
+class NumberLogAxis(pg.AxisItem):
+    """A log axis labelled 1, 10, 100, 1,000, 10,000 (not 1e+03)."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        if not self.logMode:
+            return super().tickStrings(values, scale, spacing)
+        out = []
+        for v in values:
+            if abs(v - round(v)) < 1e-6 and -4 <= round(v) <= 6:
+                out.append(f"{10 ** round(v):,.{max(0, -round(v))}f}")
+            else:
+                out.append("")
+        return out
+
+
+def static_plot(layout: pg.GraphicsLayout, row: int, col: int, **kw) -> pg.PlotItem:
+    """A PlotItem without mouse interaction, menu or buttons (figures with fixed ranges)."""
+    plot = layout.addPlot(row=row, col=col, **kw)
+    plot.setMouseEnabled(False, False)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    return plot
+
+
+def style_axes(plot: pg.PlotItem, theme, names=("left", "bottom")) -> None:
+    """Axis lines in the theme's muted colour, tick text in its foreground."""
+    for name in names:
+        ax = plot.getAxis(name)
+        ax.setPen(colors.pen(theme.muted))
+        ax.setTextPen(colors.pen(theme.foreground))
