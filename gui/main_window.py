@@ -112,6 +112,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.app.result is not None:
             self._on_result_changed(self.app.result)
         self._on_busy_changed(self.app.busy)
+        self.render_current()  # the first tab is on screen from the start: build it now
 
     # -- tabs -------------------------------------------------------------------------------
     def _add_tab(self, title: str, names: list[str]) -> None:

@@ -44,17 +44,20 @@ class QtModel(QtCore.QObject):
     def __init__(self, model: AppModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self._forwards = []
+        forwards = []
         for name in EVENTS:
             forward = getattr(self, name).emit
             getattr(model, name).connect(forward)
-            self._forwards.append((name, forward))
-        self.destroyed.connect(self._disconnect)
+            forwards.append((name, forward))
 
-    def _disconnect(self) -> None:
-        for name, forward in self._forwards:
-            getattr(self.model, name).disconnect(forward, missing_ok=True)
-        self._forwards = []
+        def disconnect(*_):
+            for name, forward in forwards:
+                getattr(model, name).disconnect(forward, missing_ok=True)
+            forwards.clear()
+
+        self._disconnect = disconnect
+        # a plain function (not a method of the object being destroyed) still runs then
+        self.destroyed.connect(disconnect)
 
     def close(self) -> None:
         """Stop forwarding (the window is closing)."""

@@ -1,0 +1,144 @@
+"""The longest GUI stall a user can cause: stepping, End, switching tabs, clicking the landscape.
+
+A heartbeat timer fires every 2 ms on the GUI thread; the longest gap between two beats while an
+action is handled (and its background work lands and is drawn) is the longest time the window
+could not respond. Each action is started from inside the event loop, as a key press or click
+would be. Sizes: (H, T) = (6, 12), (16, 40), (64, 100), the LSTM of the default session, in a
+1600 x 1000 window (offscreen).
+
+    python tests/bench/bench_stalls.py            # prints a table; target: every cell <= 100 ms
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6 import QtCore, QtTest, QtWidgets  # noqa: E402
+
+SIZES = ((6, 12), (16, 40), (64, 100))
+SETTLE_S = 0.25  # quiet time after the last background job before an action counts as done
+
+
+class Heartbeat(QtCore.QObject):
+    """Beats every 2 ms; :meth:`longest` is the longest gap since :meth:`reset`."""
+
+    def __init__(self):
+        super().__init__()
+        self.timer = QtCore.QTimer(self)
+        self.timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(2)
+        self.timer.timeout.connect(self._beat)
+        self.reset()
+        self.timer.start()
+
+    def reset(self) -> None:
+        self.last = time.perf_counter()
+        self.gap = 0.0
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gap = max(self.gap, now - self.last)
+        self.last = now
+
+    def longest(self) -> float:
+        return max(self.gap, time.perf_counter() - self.last)
+
+
+def run_action(window, beat: Heartbeat, action) -> float:
+    """Start ``action`` from the event loop; the longest stall (s) until all its work is drawn."""
+    app = QtWidgets.QApplication.instance()
+    runner = window.ctx.runner
+    beat.reset()
+    QtCore.QTimer.singleShot(0, action)
+    deadline = time.perf_counter() + 60
+    quiet_since = None
+    while time.perf_counter() < deadline:
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        busy = runner.busy or window.app.busy
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.perf_counter()
+        elif time.perf_counter() - quiet_since > SETTLE_S:
+            break
+    return beat.longest()
+
+
+def key(window, k):
+    return lambda: QtTest.QTest.keyClick(window, k)
+
+
+def click_landscape(window):
+    """A click in the middle of the landscape's map (it sets the descent's start)."""
+    view = window.view("landscape")
+    if view is None or not hasattr(view, "map_viewbox"):
+        return None
+    vb = view.map_viewbox()
+    rect = vb.sceneBoundingRect()
+    pos = view.canvas.mapFromScene(rect.center().toPoint())
+    return lambda: QtTest.QTest.mouseClick(view.canvas.viewport(),
+                                            QtCore.Qt.MouseButton.LeftButton, pos=pos)
+
+
+def measure(H: int, T: int) -> dict:
+    from gui.main_window import MainWindow
+    from gui.model.app_model import AppModel
+    from sim.run import SessionConfig
+
+    window = MainWindow(AppModel(SessionConfig(hidden=H, length=T)))
+    window.discard_answer = lambda what: "discard"
+    window.resize(1600, 1000)
+    window.show()
+    window.session.wait()
+    beat = Heartbeat()
+    out = {}
+    window.show_tab("Unfolded")
+    run_action(window, beat, lambda: None)
+    out["step (Right)"] = max(run_action(window, beat, key(window, QtCore.Qt.Key.Key_Right))
+                              for _ in range(8))
+    out["End"] = run_action(window, beat, key(window, QtCore.Qt.Key.Key_End))
+    out["Home"] = run_action(window, beat, key(window, QtCore.Qt.Key.Key_Home))
+    worst_tab, worst = "", 0.0
+    for i in range(window.tabs.count()):
+        title = window.tabs.tabText(i)
+        s = run_action(window, beat, lambda i=i: window.tabs.setCurrentIndex(i))
+        out[f"tab: {title}"] = s
+        if s > worst:
+            worst_tab, worst = title, s
+    window.show_tab("Landscape")
+    run_action(window, beat, lambda: None)
+    click = click_landscape(window)
+    if click is not None:
+        out["landscape click"] = run_action(window, beat, click)
+    window.show_tab("Gradient flow")
+    run_action(window, beat, lambda: None)
+    out["gradient flow: End"] = run_action(window, beat, key(window, QtCore.Qt.Key.Key_End))
+    window.close()
+    beat.timer.stop()
+    return out
+
+
+def main() -> None:
+    from gui.app import make_app
+
+    make_app()
+    results = {size: measure(*size) for size in SIZES}
+    actions = list(next(iter(results.values())))
+    head = "| action | " + " | ".join(f"H={H}, T={T}" for H, T in SIZES) + " |"
+    print(head)
+    print("|---" * (len(SIZES) + 1) + "|")
+    for a in actions:
+        cells = [f"{1000 * results[s].get(a, float('nan')):.0f} ms" for s in SIZES]
+        print(f"| {a} | " + " | ".join(cells) + " |")
+    worst = max(v for r in results.values() for v in r.values())
+    print(f"\nlongest stall: {1000 * worst:.0f} ms (target <= 100 ms)")
+
+
+if __name__ == "__main__":
+    main()

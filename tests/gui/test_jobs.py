@@ -1,0 +1,148 @@
+"""The one job runner: latest request per owner wins, values cached, cancel and progress, failures
+reported, uncached values delivered once, nothing waits on the GUI thread but wait()."""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import pytest
+
+from gui.jobs import JobRunner
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Sleeps ``seconds`` in chunks (checking should_stop), reports progress, returns ``value``."""
+
+    value: int
+    seconds: float = 0.05
+    log: list = field(default_factory=list, compare=False, hash=False, repr=False)
+    cost: ClassVar[float] = 0.05
+
+    def compute(self, progress, should_stop):
+        self.log.append(("start", self.value, threading.current_thread().name))
+        n = 10
+        for i in range(n):
+            if should_stop():
+                self.log.append(("stopped", self.value))
+                return None
+            time.sleep(self.seconds / n)
+            progress((i + 1) / n)
+        return self.value
+
+
+@dataclass(frozen=True)
+class Boom:
+    message: str
+
+    def compute(self, progress, should_stop):
+        raise ValueError(self.message)
+
+
+@dataclass(frozen=True)
+class Once:
+    value: int
+    cached: ClassVar[bool] = False
+
+    def compute(self, progress, should_stop):
+        return self.value
+
+
+@pytest.fixture
+def runner(qapp):
+    r = JobRunner(threads=1)
+    yield r
+    r.shutdown()
+    r.deleteLater()
+
+
+def test_values_land_on_the_gui_thread_and_are_cached(runner, qtbot):
+    log = []
+    job = Sleep(7, log=log)
+    landed = []
+    runner.landed.connect(lambda j, v: landed.append((j, v, threading.current_thread().name)))
+    assert runner.request("a", [job]) == [None]
+    assert runner.status(job) in ("queued", "running")
+    assert runner.wait(5000)
+    assert landed == [(job, 7, threading.main_thread().name)]
+    assert log[0][2] != threading.main_thread().name  # computed off the GUI thread
+    assert runner.request("a", [job]) == [7] and runner.status(job) == "ready"
+    assert runner.request("b", [job]) == [7]  # another owner: the same cached value
+    assert [e for e in log if e[0] == "start"] == [log[0]]  # computed once
+
+
+def test_the_latest_request_per_owner_wins(runner):
+    log = []
+    slow = Sleep(1, seconds=2.0, log=log)
+    runner.request("view", [slow])
+    time.sleep(0.05)
+    quick = Sleep(2, seconds=0.01, log=log)
+    t0 = time.monotonic()
+    runner.request("view", [quick])  # replaces: the slow one is told to stop
+    assert runner.wait(5000, jobs=[quick])
+    assert time.monotonic() - t0 < 1.5
+    assert ("stopped", 1) in log
+    assert runner.result(quick) == 2 and runner.result(slow) is None
+
+
+def test_cancel_stops_and_sticks_until_resumed(runner):
+    log = []
+    job = Sleep(3, seconds=2.0, log=log)
+    cancelled = []
+    runner.cancelled.connect(lambda: cancelled.append(True))
+    runner.request("geometry", [job])
+    time.sleep(0.05)
+    runner.cancel("geometry")
+    assert runner.wait(3000)
+    assert runner.status(job) == "cancelled" and cancelled
+    runner.request("geometry", [job])  # the same request does not restart it
+    assert runner.status(job) == "cancelled"
+    runner.resume()
+    assert runner.status(job) in ("queued", "running")
+    runner.cancel()
+    runner.wait(3000)
+
+
+def test_failures_are_reported_not_raised(runner):
+    failed = []
+    runner.failed.connect(lambda j, m: failed.append(m))
+    job = Boom("D must be an integer")
+    runner.request("x", [job])
+    assert runner.wait(3000)
+    assert failed == ["D must be an integer"] and runner.status(job) == "failed"
+    assert runner.error(job) == "D must be an integer"
+    runner.request("x", [job], force=True)  # forced: tried again
+    assert runner.wait(3000) and len(failed) == 2
+
+
+def test_uncached_values_are_delivered_once(runner):
+    got = []
+    runner.landed.connect(lambda j, v: got.append(v))
+    runner.request("session", [Once(5)])
+    assert runner.wait(3000)
+    time.sleep(0.05)
+    assert runner.wait(3000)
+    assert got == [5] and runner.result(Once(5)) is None and not runner.busy
+
+
+def test_progress_and_forget(runner):
+    fractions = []
+    runner.progress.connect(fractions.append)
+    job = Sleep(4, seconds=0.1)
+    runner.request("p", [job])
+    assert runner.wait(3000)
+    assert fractions and fractions[-1] == pytest.approx(1.0)
+    assert any(0 < f < 1 for f in fractions)
+    runner.forget(lambda j: getattr(j, "value", None) == 4)
+    assert runner.result(job) is None
+
+
+def test_releasing_an_owner_stops_its_work(runner):
+    log = []
+    job = Sleep(9, seconds=2.0, log=log)
+    runner.request("closing-view", [job])
+    time.sleep(0.05)
+    runner.release("closing-view")
+    assert runner.wait(3000)
+    assert ("stopped", 9) in log and runner.result(job) is None
