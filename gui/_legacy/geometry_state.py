@@ -22,7 +22,6 @@ from dataclasses import fields
 
 from PySide6 import QtCore
 
-from sim import geometry
 from gui.model.present.geometry import (  # noqa: F401 - re-exported for the views and tests
     B_MAX,
     CONTRAST_DIMS,
@@ -75,6 +74,7 @@ from gui.model.present.geometry import (  # noqa: F401 - re-exported for the vie
     sd_curve,
     slider_to_d,
 )
+from sim import geometry
 
 
 class _Signals(QtCore.QObject):

@@ -21,9 +21,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from sim import landscape
-from gui.model.present.landscape import CliffSettings, cliff_scene, session_line, step_at
 from gui.model.cursor import Cursor
+from gui.model.present.landscape import CliffSettings, cliff_scene, session_line, step_at
+from sim import landscape
 
 from .. import colors
 from ..worker import Worker

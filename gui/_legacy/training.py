@@ -13,8 +13,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtWidgets
 
-from sim import generate as gen
 from gui.model.training.trainer import envelope, running_mean
+from sim import generate as gen
 
 from .. import colors
 from ..training import COMPARE_TASKS, TrainingController, TrainingSettings

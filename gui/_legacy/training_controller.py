@@ -27,10 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6 import QtCore
 
-from sim import generate as gen
 from gui.model.training import process as training_worker
-from sim.run import SessionConfig
-from sim.train import OPTIMIZERS, TrainConfig, UpdateMetrics
 from gui.model.training.trainer import (
     SessionTrainer,
     model_for,
@@ -40,6 +37,9 @@ from gui.model.training.trainer import (
     train_config,
     update_session,
 )
+from sim import generate as gen
+from sim.run import SessionConfig
+from sim.train import OPTIMIZERS, TrainConfig, UpdateMetrics
 
 from .worker import Worker
 

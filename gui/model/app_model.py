@@ -31,7 +31,9 @@ THEMES = ("light", "dark")
 #: the config fields that fix the shapes of the weights: trained weights survive every other
 #: change (a new input sequence, truncation, the learning rate), and none of these
 SHAPE_KEYS = ("model", "hidden", "peepholes", "task", "task_settings")
-COLOR_BY = ("source", "magnitude")
+#: how error arrows are coloured: by their source loss J(s), by the per-step gradient that needs
+#: them (the simple-RNN article's figure), or by their magnitude
+COLOR_BY = ("source", "step", "magnitude")
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ class Selection:
 
     unit : hidden unit k (0-based) of the block and equation views.
     parameter : the parameter of the per-step gradient strip, or None for the first.
-    color_by : "source" (each J(s) its own hue) or "magnitude" for error arrows.
+    color_by : error arrows coloured by "source" (each J(s) its own hue), by gradient "step"
+        (the arrows each (dJ/dtheta)^(k) needs, the article's figure) or by "magnitude".
     flow : the variable whose routes to J "follow one flow" highlights, or None.
     stage : the stage of the LSTM block's equations highlighted (0-based), or None for all.
     """

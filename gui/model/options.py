@@ -20,6 +20,25 @@ LANDSCAPE_MODES = ("cliff", "line")
 
 
 @dataclass(frozen=True)
+class NetworkOptions(Section):
+    """The unfolded view.
+
+    split : draw a simple RNN's middle layer as two layers, a(t) then h(t) = g(a(t)) (the
+        simple-RNN article's figure).
+    gate : which of an LSTM's four gate matrices (W_g, R_g) the connections show: "z", "i",
+        "f" or "o" (drawing their sum would show connections no matrix makes).
+    """
+
+    section = "network"
+    split: bool = False
+    gate: str = "z"
+
+    def __post_init__(self):
+        boolean("split", self.split)
+        choice("gate", self.gate, ("z", "i", "f", "o"))
+
+
+@dataclass(frozen=True)
 class GradientFlowOptions(Section):
     """compare : draw a model of the other kind on the same input beside the session's."""
 
@@ -80,8 +99,8 @@ class LandscapeOptions(Section):
 
 
 SECTIONS: dict[str, type[Section]] = {
-    cls.section: cls for cls in (GeometryParams, GeometryPanelOptions, TrainingSettings,
-                                 GradientFlowOptions, LandscapeOptions)
+    cls.section: cls for cls in (NetworkOptions, GeometryParams, GeometryPanelOptions,
+                                 TrainingSettings, GradientFlowOptions, LandscapeOptions)
 }
 
 

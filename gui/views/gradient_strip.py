@@ -1,5 +1,8 @@
-"""Per-step gradients: the articles' (dJ/dtheta)^(t) of one parameter as a row of small heat maps,
-their running sum filling in as the backward pass proceeds, and at the update the new value."""
+"""Per-step gradients: the articles' (dJ/dtheta)^(t) of one parameter as a row of small heat maps
+that fill in as the backward pass reaches each step; beside them, on their own scale, their
+running sum, the parameter theta and, at the update, theta - eta * sum. In the article's
+colouring (errors by gradient step) the tiles of the coloured steps get frames of their colours.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ import pyqtgraph as pg
 from PySide6 import QtWidgets
 
 from .. import colors
-from ..graphics.labels import pt
+from ..graphics.arrows import EdgeLayer
+from ..graphics.labels import pt, set_label
 from ..model.present.numbers import fmt
+from ..model.present.unfolded_layout import article_steps
 from . import register
-from .base import View
+from .base import View, plain_viewbox
 
 
 def default_parameter(kind: str) -> str:
@@ -19,14 +24,20 @@ def default_parameter(kind: str) -> str:
 
 
 def strip_layout(shape, T):
-    """Column offsets of the tiles: T per-step tiles, the sum, theta, theta_new; gap of one."""
+    """Column offsets of the T per-step tiles (gap of one column between tiles).
+
+    Returns h, w (a tile's rows and columns), xs (T,) the tiles' first columns, and the total
+    width of the per-step image.
+    """
     h, w = (shape[0], 1) if len(shape) == 1 else shape
     step = w + 1
-    x_steps = np.arange(T) * step  # (T,)
-    x_sum = T * step + 1
-    x_old = x_sum + step + 1
-    x_new = x_old + step
-    return h, w, x_steps, x_sum, x_old, x_new, x_new + w
+    xs = np.arange(T) * step  # (T,)
+    return h, w, xs, T * step - 1
+
+
+def _colour(values: np.ndarray, vmax: float) -> np.ndarray:
+    """(..., 3) the diverging colours of signed ``values`` on [-vmax, vmax]."""
+    return colors.rgb("diverging", colors.signed_index(values, vmax))
 
 
 @register
@@ -49,21 +60,42 @@ class GradientStripView(View):
         head.addWidget(self.combo)
         head.addStretch(1)
         ci = self.add_canvas(head)
-        self.vb = ci.addViewBox(row=1, col=0)
-        self.vb.setMouseEnabled(False, False)
-        self.vb.setMenuEnabled(False)
-        self.vb.invertY(True)
+        row = ci.addLayout(row=1, col=0)
+        self.vb = plain_viewbox(row, row=0, col=0)
+        self.sum_vb = plain_viewbox(row, row=0, col=1)
+        row.layout.setColumnStretchFactor(0, 6)
+        row.layout.setColumnStretchFactor(1, 1)
+        for vb in (self.vb, self.sum_vb):
+            vb.invertY(True)
         self.image = pg.ImageItem()
         self.vb.addItem(self.image)
-        self.labels: list[pg.TextItem] = []
+        self.sum_image = pg.ImageItem()
+        self.sum_vb.addItem(self.sum_image)
+        self.frames = EdgeLayer(self.vb, z=2, head_px=0)
+        self.step_labels: list[pg.TextItem] = []
+        self.sum_labels = [pg.TextItem(anchor=(0.5, 0)) for _ in range(3)]
+        for lab in self.sum_labels:
+            self.sum_vb.addItem(lab)
         self._layout_key = None
         self.rgba = np.zeros((1, 1, 4), np.uint8)
+        self.running = np.zeros(0)
         self.parameter = None
+        self.framed: tuple = ()
         self.setMinimumHeight(150)
 
     def _on_parameter_chosen(self, index: int) -> None:
         if self.app is not None:
             self.app.set_selection(parameter=self.combo.itemText(index))
+
+    @staticmethod
+    def shown_steps(T: int, cursor) -> np.ndarray:
+        """(T,) which steps' contributions are computed at ``cursor``."""
+        t = np.arange(1, T + 1)
+        if cursor.phase == "forward":
+            return np.zeros(T, bool)
+        if cursor.phase == "backward":
+            return t >= cursor.t
+        return np.ones(T, bool)
 
     def _draw(self, frame) -> None:
         result, cursor = frame.result, frame.cursor
@@ -81,74 +113,91 @@ class GradientStripView(View):
         new = np.asarray(result.new_params[name])
         if g.ndim == 2:  # vectors as one column
             g, theta, new = g[:, :, None], theta[:, None], new[:, None]
-        h, w, xs, x_sum, x_old, x_new, width = strip_layout(theta.shape if theta.shape[1] > 1
-                                                            else (theta.shape[0],), T)
+        h, w, xs, width = strip_layout(theta.shape, T)
         shown = self.shown_steps(T, cursor)
-        rgba = np.zeros((h, width, 4), np.uint8)
         faint = colors.hex_to_rgb(self.theme.faint)
         v_step = colors.finite_max(g)
-        for t in range(T):
-            tile = rgba[:, xs[t]:xs[t] + w]
-            if shown[t]:
-                tile[..., :3] = colors.rgb("diverging", colors.signed_index(g[t], v_step))
-            else:
-                tile[..., :3] = faint
-            tile[..., 3] = 255
-        running = g[shown].sum(axis=0) if shown.any() else np.zeros_like(theta)
-        v_sum = colors.finite_max(running) if shown.any() else 1.0
-        rgba[:, x_sum:x_sum + w, :3] = colors.rgb("diverging",
-                                                  colors.signed_index(running, v_sum)) \
-            if shown.any() else faint
-        rgba[:, x_sum:x_sum + w, 3] = 255
-        if cursor.phase == "update":
-            v_theta = max(colors.finite_max(theta), colors.finite_max(new))
-            rgba[:, x_old:x_old + w, :3] = colors.rgb("diverging",
-                                                      colors.signed_index(theta, v_theta))
-            rgba[:, x_new:x_new + w, :3] = colors.rgb("diverging",
-                                                      colors.signed_index(new, v_theta))
-            rgba[:, x_old:x_old + w, 3] = 255
-            rgba[:, x_new:x_new + w, 3] = 255
+        tiles = _colour(g, v_step)  # (T, h, w, 3)
+        tiles[~shown] = faint
+        rgba = np.zeros((h, T, w + 1, 4), np.uint8)  # a gap column after every tile
+        rgba[:, :, :w, :3] = tiles.transpose(1, 0, 2, 3)
+        rgba[:, :, :w, 3] = 255
+        rgba = rgba.reshape(h, T * (w + 1), 4)[:, :width]  # (h, width, 4)
         self.rgba = rgba
-        self.running = running
         self.image.setImage(np.ascontiguousarray(rgba.transpose(1, 0, 2)), levels=(0, 255))
+        running = g[shown].sum(axis=0) if shown.any() else np.zeros_like(theta)
+        self.running = running
+        v_sum = colors.finite_max(running) if shown.any() else 1.0
+        summary = np.zeros((h, 3 * w + 2, 4), np.uint8)
+        summary[:, :w, :3] = _colour(running, v_sum) if shown.any() else faint
+        v_theta = max(colors.finite_max(theta), colors.finite_max(new))
+        summary[:, w + 1:2 * w + 1, :3] = _colour(theta, v_theta)
+        summary[:, 2 * w + 2:, :3] = _colour(new, v_theta) if cursor.phase == "update" \
+            else faint
+        for x0 in (0, w + 1, 2 * w + 2):
+            summary[:, x0:x0 + w, 3] = 255
+        self.sum_image.setImage(np.ascontiguousarray(summary.transpose(1, 0, 2)),
+                                levels=(0, 255))
         key = (name, T, h, w, self.theme)
         if key != self._layout_key:
             self._layout_key = key
-            self._place_labels(name, T, h, w, xs, x_sum, x_old, x_new, width)
+            self._place_labels(name, T, h, w, xs, width)
+        self._draw_frames(frame, h, w, xs)
         fg = self.theme.foreground
-        text = (f"(∂J/∂{name})<sup>(t)</sup>, scale ±{fmt(v_step)} · Σ so far, ±{fmt(v_sum)}")
+        text = (f"(∂J/∂{name})<sup>(t)</sup> for each step t, scale ±{fmt(v_step)} · right: "
+                f"Σ so far (±{fmt(v_sum)}), {name} and {name} − η Σ (±{fmt(v_theta)})")
         if cursor.phase == "update":
-            text += (f" · {name} and {name} − η Σ, ±{fmt(v_theta)} (η = {fmt(result.config.lr)}"
-                     f"{', clipped' if result.clipped else ''})")
+            c = result.config
+            text += f", η = {fmt(c.lr)}{', clipped' if result.clipped else ''}"
         elif cursor.phase == "forward":
-            text += " · fills in during the backward pass"
-        self.caption.setText(text, color=fg, size=pt(self.theme, 10))
+            text += " · the gradients fill in during the backward pass"
+        set_label(self.caption, text, color=fg, size=pt(self.theme, 10))
 
-    @staticmethod
-    def shown_steps(T: int, cursor) -> np.ndarray:
-        """(T,) which steps' contributions are computed at ``cursor``."""
-        t = np.arange(1, T + 1)
-        if cursor.phase == "forward":
-            return np.zeros(T, bool)
-        if cursor.phase == "backward":
-            return t >= cursor.t
-        return np.ones(T, bool)
+    def _draw_frames(self, frame, h: int, w: int, xs: np.ndarray) -> None:
+        """Frames in the colours of the gradient steps the unfolded view colours (the article's
+        figure: "a gradient in a colored frame needs all the errors in the same color")."""
+        if frame.selection.color_by != "step" or frame.cursor.phase == "forward":
+            self.framed = ()
+            self.frames.set(np.zeros((0, 2, 2)), np.zeros(0), {})
+            return
+        T = len(xs)
+        steps = (frame.cursor.t,) if T >= 40 and frame.cursor.phase == "backward" else \
+            article_steps(T, frame.cursor)
+        self.framed = steps
+        segs, style = [], []
+        for i, k in enumerate(steps):  # pixel (x, y) of the image covers [x, x+1] x [y, y+1]
+            x0, x1 = xs[k - 1] - 0.35, xs[k - 1] + w + 0.35
+            y0, y1 = -0.35, h + 0.35
+            corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+            segs += [(corners[j], corners[(j + 1) % 4]) for j in range(4)]
+            style += [i] * 4
+        pens = {i: colors.pen(colors.STEP_HEX[i % len(colors.STEP_HEX)],
+                              2.5 if self.exporting else 2.0) for i in range(len(steps))}
+        self.frames.set(np.asarray(segs, dtype=float), np.asarray(style), pens)
 
-    def _place_labels(self, name, T, h, w, xs, x_sum, x_old, x_new, width) -> None:
-        for lab in self.labels:
+    def _place_labels(self, name, T, h, w, xs, width) -> None:
+        for lab in self.step_labels:
             self.vb.removeItem(lab)
-        self.labels = []
+        self.step_labels = []
         fg = self.theme.foreground
         every = max(1, int(np.ceil(T / 20)))
-        marks = [(xs[t] + w / 2, str(t + 1)) for t in range(0, T, every)]
-        marks += [(x_sum + w / 2, "Σ"), (x_old + w / 2, name), (x_new + w / 2, "new")]
-        for x, text in marks:
-            lab = pg.TextItem(text, anchor=(0.5, 0), color=fg)
-            lab.setPos(x, h + 0.2)
+        for t in range(0, T, every):
+            lab = pg.TextItem(str(t + 1), anchor=(0.5, 0), color=fg)
+            lab.setPos(xs[t] + w / 2, h + 0.4)
             self.vb.addItem(lab)
-            self.labels.append(lab)
-        self.vb.setRange(xRange=(-0.5, width + 0.5), yRange=(-0.5, h + 0.5 + 0.25 * h + 1.5),
-                         padding=0)
+            self.step_labels.append(lab)
+        for lab, text, x in zip(self.sum_labels, ("Σ", name, f"{name} − ηΣ"),
+                                (w / 2, 1.5 * w + 1, 2.5 * w + 2), strict=True):
+            lab.setText(text, color=fg)
+            lab.setPos(x, h + 0.4)
+        pad = 0.25 * h + 1.5
+        self.vb.setRange(xRange=(-0.6, width + 0.6), yRange=(-0.6, h + pad), padding=0)
+        self.sum_vb.setRange(xRange=(-0.8, 3 * w + 2.8), yRange=(-0.6, h + pad), padding=0)
+        row = self.vb.parentItem()
+        grid = getattr(row, "layout", None)
+        if grid is not None:  # each side as wide as its tiles, the right at least a quarter
+            grid.setColumnStretchFactor(0, int(width))
+            grid.setColumnStretchFactor(1, int(max(3 * w + 4, width / 3)))
 
     def graphics_item(self):
         return self.canvas.ci

@@ -157,6 +157,8 @@ def test_switching_model_size_and_task_recomputes_and_redraws(window, qtbot):
             assert getattr(c, k) == v
         tr = s.result.forward
         n_nodes = tr.T * (tr.n_in + tr.n_hidden + tr.n_out + 1)
+        if tr.kind == "LSTM":  # both streams: the cell state c(t) has its own stack of H units
+            n_nodes += tr.T * tr.n_hidden
         assert len(view.node_table) == n_nodes
         assert s.cursor == Cursor("forward", 4)  # the cursor stays where it makes sense
     assert window.panel.model.currentText() == "LSTM"
@@ -201,7 +203,7 @@ def test_non_finite_banner_for_an_exploding_rnn(qtbot, make_window):
     state.set_cursor(Cursor("forward", 100))
     view = w.view("network")
     grey = colors.NONFINITE_RGB
-    cols = {(b.color().red(), b.color().green(), b.color().blue()) for b in view.node_brushes()}
+    cols = {tuple(int(v) for v in c) for c in view.node_colors()}  # points or cells
     assert grey in cols
     state.set_cursor(Cursor("backward", 50))
     state.set_cursor(Cursor("update", 100))
@@ -224,10 +226,10 @@ def test_large_sizes_switch_to_level_of_detail(window, qtbot):
     with qtbot.waitSignal(window.ctx.qt.result_changed, timeout=10_000):
         s.update_config(hidden=32, length=50)
     view = window.view("network")
-    assert view.lod
+    assert view.lay.large
     s.set_cursor(Cursor("forward", 10))
     assert "strongest" in view.caption.text
-    segs, meta = view._edges
+    meta = view.edge_meta  # rows (matrix, t, j, k); matrix 1 is the recurrent one
     per_column = (meta[:, 0] == 1) & (meta[:, 1] == 10)
     assert per_column.sum() <= 2 * 32
 
@@ -284,8 +286,8 @@ def test_long_sequences_bundle_the_error_lanes(window, qtbot):
         s.update_config(model="SimpleRNN", hidden=4, length=64)
     s.set_cursor(Cursor("backward", 1))
     view = window.view("network")
-    g = view.bundle
-    assert g == 4 and len(view._lane) == 16
+    g = view.lay.bundle
+    assert g == 4 and len(view.lay.lanes) == 16
     arrows = view.error_arrows()
     norms = np.linalg.norm(s.result.backward.delta_by_source, axis=2)  # (s, t)
     along = arrows[arrows[:, 0] != arrows[:, 1]]
@@ -313,6 +315,8 @@ def test_the_diagram_keeps_most_of_the_view_whatever_the_legends_say(qtbot, cfg,
         draw(view, state, c)
         QtCore.QCoreApplication.processEvents()
         plot = view.vb.sceneBoundingRect()
+        if view.norm_map.plot.isVisible():  # a long sequence's overview: the map is the figure too
+            plot = plot.united(view.norm_map.plot.sceneBoundingRect())
         assert plot.height() > 0.55 * view.height(), c
         assert plot.width() > 0.85 * view.width(), c
         assert view.minimumSizeHint().width() < 700  # legends wrap, they do not widen the view

@@ -1,0 +1,36 @@
+"""Characters of a text task under each column: the input, the target, the most likely output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ColumnText:
+    """(T,) strings per column: the input character x(t), the target, the most likely output
+    (argmax of ŷ(t)); a space is shown as '␣'."""
+
+    inputs: tuple[str, ...]
+    targets: tuple[str, ...]
+    predicted: tuple[str, ...]
+
+
+def _visible(c: str) -> str:
+    return "␣" if c == " " else c
+
+
+def column_text(result) -> ColumnText | None:
+    """The characters of a char-text session, or None for tasks whose symbols are not text."""
+    task = result.task
+    if not hasattr(task, "decode"):
+        return None
+    xs = np.asarray(result.sample.xs)  # (T, V) one-hot inputs
+    inputs = task.decode(np.argmax(xs, axis=1))
+    targets = task.decode(np.asarray(result.sample.targets, dtype=np.int64))
+    with np.errstate(invalid="ignore"):
+        guess = np.nan_to_num(np.asarray(result.forward.y_hat), nan=-1.0)  # (T, V)
+    predicted = task.decode(np.argmax(guess, axis=1))
+    return ColumnText(tuple(map(_visible, inputs)), tuple(map(_visible, targets)),
+                      tuple(map(_visible, predicted)))
