@@ -1,5 +1,7 @@
-"""The folded network: the whole RNN as one block with a self-loop, the black box the articles
-warn about, showing the same values as the unfolded view at the cursor."""
+"""The folded network: the whole RNN as one block with its self-loop, the black box the articles
+warn about, showing the same values as the unfolded view at the cursor. An LSTM has two loops:
+y(t-1) back into the gates (through R_z, R_i, R_f, R_o) and the cell state c(t-1) -> c(t), the
+highway (through f(t))."""
 
 from __future__ import annotations
 
@@ -39,6 +41,8 @@ class FoldedView(View):
         self.vb.addItem(self.block)
         self.loop = QtWidgets.QGraphicsPathItem()
         self.vb.addItem(self.loop)
+        self.cell_loop = QtWidgets.QGraphicsPathItem()  # an LSTM's second loop: c(t-1) -> c(t)
+        self.vb.addItem(self.cell_loop)
         self.links = pg.PlotCurveItem(connect="pairs")
         self.vb.addItem(self.links)
         self.nodes = pg.ScatterPlotItem(pxMode=True, size=16)
@@ -46,10 +50,10 @@ class FoldedView(View):
         self.vb.addItem(self.nodes)
         self.texts = {k: pg.TextItem(anchor=a) for k, a in
                       (("x", (1, 0.5)), ("h", (0, 0.5)), ("out", (1, 0.5)), ("J", (0, 0.5)),
-                       ("loop", (0.5, 1)), ("block", (0.5, 0)))}
+                       ("loop", (0.5, 1)), ("block", (0.5, 0)), ("cell", (0.5, 0)))}
         for t in self.texts.values():
             self.vb.addItem(t)
-        self.vb.setRange(xRange=(-3.2, 3.6), yRange=(-0.7, 6.0), padding=0)
+        self.vb.setRange(xRange=(-3.8, 3.8), yRange=(-0.7, 6.0), padding=0)
         self._positions = {}
 
     @staticmethod
@@ -101,18 +105,19 @@ class FoldedView(View):
         self.links.setData(xy[:, 0], xy[:, 1], pen=colors.pen(theme.muted, 2.0))
         self.block.setPen(colors.pen(fg, 2.0))
         self.block.setBrush(colors.brush(theme.faint, 90))
-        path = QtGui.QPainterPath(QtCore.QPointF(BLOCK.right(), Y_H + 0.3))
-        path.cubicTo(QtCore.QPointF(BLOCK.right() + 1.6, Y_H + 1.3),
-                     QtCore.QPointF(BLOCK.right() + 1.6, Y_H - 1.3),
-                     QtCore.QPointF(BLOCK.right(), Y_H - 0.3))
-        # arrowhead pointing back into the block
-        tip = QtCore.QPointF(BLOCK.right(), Y_H - 0.3)
-        path.moveTo(tip + QtCore.QPointF(0.25, -0.12))
-        path.lineTo(tip)
-        path.lineTo(tip + QtCore.QPointF(0.22, 0.18))
-        self.loop.setPath(path)
+        self.loop.setPath(_loop_path(BLOCK.right(), Y_H, 1.6, 1.3))
         self.loop.setPen(colors.pen(theme.recurrent, 3.0))
-        rec = "W" if tr.kind == "SimpleRNN" else "R"
+        lstm = tr.kind == "LSTM"
+        self.cell_loop.setVisible(lstm)
+        tx_cell = self.texts["cell"]
+        tx_cell.setVisible(lstm)
+        if lstm:  # the highway loops on the left, the cell state's own recurrence
+            self.cell_loop.setPath(_loop_path(BLOCK.left(), Y_H, -1.6, 1.3))
+            self.cell_loop.setPen(colors.pen(colors.HIGHWAY_HEX, 3.0))
+            tx_cell.setText("c(t−1) → c(t): ⊙ f(t)" if not backward else
+                            "δc from t + 1, ⊙ f(t+1)", color=colors.HIGHWAY_HEX)
+            tx_cell.setPos(BLOCK.left() - 0.9, Y_H + 1.35)
+        rec = "W" if tr.kind == "SimpleRNN" else "R_z, R_i, R_f, R_o"
         tx = self.texts
         tx["x"].setText(f"x({t})", color=fg)
         tx["x"].setPos(-1.6, Y_X)
@@ -122,7 +127,8 @@ class FoldedView(View):
         tx["out"].setPos(-1.6, Y_OUT)
         tx["J"].setText(f"J({t}) = {fmt(bt.losses[k])}" if on else f"J({t}): no loss", color=fg)
         tx["J"].setPos(0.3, Y_J)
-        tx["loop"].setText(f"{rec}: {st}({t - 1}) → {st}({t})" if not backward else
+        into = f"the gates at {t}" if lstm else f"{st}({t})"
+        tx["loop"].setText(f"{rec}: {st}({t - 1}) → {into}" if not backward else
                            f"{rec}ᵀ: δ from t + 1 = {t + 1}", color=theme.recurrent)
         tx["loop"].setPos(BLOCK.right() + 0.9, Y_H + 1.35)
         tx["block"].setText(f"{tr.kind}, H = {tr.n_hidden}", color=fg)
@@ -134,3 +140,17 @@ class FoldedView(View):
 
     def graphics_item(self):
         return self.canvas.ci
+
+
+def _loop_path(x: float, y: float, reach: float, height: float) -> QtGui.QPainterPath:
+    """A loop leaving the block's side at ``x`` above ``y`` and coming back below it, bulging
+    ``reach`` outwards (negative: to the left), with an arrowhead pointing back in."""
+    path = QtGui.QPainterPath(QtCore.QPointF(x, y + 0.3))
+    path.cubicTo(QtCore.QPointF(x + reach, y + height), QtCore.QPointF(x + reach, y - height),
+                 QtCore.QPointF(x, y - 0.3))
+    tip = QtCore.QPointF(x, y - 0.3)
+    side = 1.0 if reach > 0 else -1.0
+    path.moveTo(tip + QtCore.QPointF(0.25 * side, -0.12))
+    path.lineTo(tip)
+    path.lineTo(tip + QtCore.QPointF(0.22 * side, 0.18))
+    return path
