@@ -7,8 +7,10 @@ main.py stays thin: it parses the command line, then opens the window or runs a 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
+from gui import interrupts
 from gui.cli import UsageError
 
 EXAMPLES = """\
@@ -23,10 +25,11 @@ examples:
   python main.py --view lstm-circuit --export-animation out.gif --fps 8 \\
                  --from forward:1 --to update
   python main.py --session my.json --view gradient-strip --export strip.png
-  python main.py --export-all assets/screenshots --width 1200   every view, for the README
+  python main.py --export-all figures --width 1200   every view into ./figures
   python main.py --summary                          the default session's numbers as text
 
-Exit status: 0 when done, 2 for bad input (one line on stderr, nothing written).
+Exit status: 0 when done, 2 for bad input (one line on stderr, nothing written), 130 or 143
+when Ctrl+C or SIGTERM stopped an export (its unfinished file removed, finished ones kept).
 """
 
 
@@ -66,12 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--width", type=int, metavar="PX",
                      help="image width in pixels (default 1600 for --export, 800 for "
                           "animations), e.g. --width 1920")
-    out.add_argument("--fps", type=float, default=8.0,
+    out.add_argument("--fps", type=float,
                      help="animation frames per second (default 8), e.g. --fps 4")
-    out.add_argument("--from", dest="start", metavar="PHASE[:T]", default="forward:1",
+    out.add_argument("--from", dest="start", metavar="PHASE[:T]",
                      help="first frame of an animation (default forward:1), e.g. --from "
                           "backward")
-    out.add_argument("--to", dest="stop", metavar="PHASE[:T]", default="update",
+    out.add_argument("--to", dest="stop", metavar="PHASE[:T]",
                      help="last frame of an animation (default update), e.g. --to backward:1")
     out.add_argument("--export-all", metavar="DIR",
                      help="write every view as DIR/<view>.png and exit, each on the preset that "
@@ -88,16 +91,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    interrupts.install()  # Ctrl+C and SIGTERM stop exports cleanly, between frames
     try:
         args = build_parser().parse_args(argv)
         from gui import cli
 
-        return cli.run(args)
+        code = cli.run(args)
+        interrupts.check()
+        sys.stdout.flush()  # a full device or a closed pipe shows here, not at exit
+        return code
     except UsageError as exc:
         print(f"unfold: error: {exc}", file=sys.stderr)
         return 2
+    except interrupts.Interrupted as exc:
+        print(f"unfold: interrupted ({exc}); unfinished files removed", file=sys.stderr)
+        return exc.code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader left (e.g. --summary | head -1): not an error of ours
+        _silence_stdout()
+        return 141
+    except OSError as exc:  # standard output on a full device, and the like
+        _silence_stdout()
+        print(f"unfold: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests)
+        pass
 
 
 if __name__ == "__main__":

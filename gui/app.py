@@ -50,7 +50,32 @@ def display_problem() -> str | None:
     if ctypes.util.find_library("xcb-cursor") is None:
         return ("Qt's X11 plugin needs system libraries that are missing; on Debian/Ubuntu: "
                 f"sudo apt-get install {XCB_PACKAGES}")
+    if not _display_answers(os.environ["DISPLAY"]):
+        return (f"cannot connect to display {os.environ['DISPLAY']}: is the X server running "
+                "(a stale SSH session)? Export figures headless with --export")
     return None
+
+
+def _display_answers(name: str) -> bool:
+    """Whether an X server answers at display ``name`` (True when that cannot be checked)."""
+    import ctypes
+    import ctypes.util
+
+    lib = ctypes.util.find_library("X11")
+    if lib is None:
+        return True
+    try:
+        x11 = ctypes.CDLL(lib)
+        x11.XOpenDisplay.restype = ctypes.c_void_p
+        x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        handle = x11.XOpenDisplay(name.encode())
+    except (OSError, AttributeError):
+        return True
+    if not handle:
+        return False
+    x11.XCloseDisplay(handle)
+    return True
 
 
 def run_window(session=None, *, view: str | None = None, cursor: str | None = None,
@@ -62,6 +87,8 @@ def run_window(session=None, *, view: str | None = None, cursor: str | None = No
         print(f"unfold: {problem}", file=sys.stderr)
         return 2
     qt_app = make_app()
+    from PySide6 import QtCore
+
     from sim.run import SessionConfig
 
     from .main_window import MainWindow
@@ -78,4 +105,16 @@ def run_window(session=None, *, view: str | None = None, cursor: str | None = No
     window.show()
     if present:
         window.set_presentation(True)
+    watch = QtCore.QTimer(window)  # Ctrl+C in the terminal closes the window (asking first)
+    watch.setObjectName("interrupt-watch")
+    watch.timeout.connect(lambda: _close_on_interrupt(window))
+    watch.start(200)
     return qt_app.exec()
+
+
+def _close_on_interrupt(window) -> None:
+    from . import interrupts
+
+    if interrupts.requested() is not None:
+        interrupts.clear()
+        window.close()

@@ -1,5 +1,12 @@
 """What the command line does once its arguments are parsed: list, summarise, export headless,
-or open the window. Every check happens before anything is written."""
+or open the window.
+
+Every check happens before anything is written: bad input is one line on stderr and exit status
+2, with no file written or changed. Files are written to a temporary file beside the target and
+renamed into place when complete; a failed write (a full disk, a name too long) says so in one
+line and leaves nothing behind. Ctrl+C or SIGTERM stops an export between frames or views,
+removes its temporary file, keeps the files already finished, and exits 130 or 143.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +15,61 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import interrupts
+
+#: the actions of a run; at most one may be given
+ACTIONS = ("export", "export_animation", "export_all", "summary", "list_views", "list_presets")
+
 
 class UsageError(Exception):
     """Bad input on the command line: one line for the user, exit status 2."""
 
 
+def flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def check(args) -> None:
+    """Refuse combinations that mean nothing, naming the options that conflict."""
+    given = [a for a in ACTIONS if getattr(args, a)]
+    if len(given) > 1:
+        raise UsageError(f"{flag(given[0])} and {flag(given[1])} conflict: give one of them")
+    if args.present and given:
+        raise UsageError(f"--present opens the window; it conflicts with {flag(given[0])}")
+    for name in ("view", "preset", "session", "export", "export_animation", "export_all"):
+        value = getattr(args, name)
+        if value is not None and not str(value).strip():
+            raise UsageError(f"{flag(name)} needs a name, got an empty one")
+    animation_only = [n for n in ("fps", "start", "stop") if getattr(args, n) is not None]
+    if animation_only and not args.export_animation:
+        name = {"start": "from", "stop": "to"}.get(animation_only[0], animation_only[0])
+        where = flag(given[0]) if given else "the window"
+        raise UsageError(f"--{name} only applies to --export-animation, not to {where}")
+    if args.width is not None and not (args.export or args.export_animation or args.export_all):
+        raise UsageError("--width only applies to --export, --export-animation and "
+                         "--export-all")
+    if args.export_all and (args.view or args.phase or args.step is not None):
+        raise UsageError("--export-all exports every view; leave out --view, --phase, --step")
+    if args.list_presets or args.list_views or args.summary:
+        extra = [flag(n) for n in ("view", "phase", "step", "theme")
+                 if getattr(args, n) is not None]
+        if extra:
+            raise UsageError(f"{extra[0]} does not apply to {flag(given[0])}")
+
+
 def run(args) -> int:
+    check(args)
     if args.list_presets:
-        from gui.model import session_file
+        from .model import session_file
 
         for name in session_file.preset_names():
             print(f"{name}\t{session_file.load_preset(name).title}")
         return 0
-    headless = bool(args.export or args.export_animation or args.list_views or args.summary
-                    or args.export_all)
     session = resolve_session(args)
     if args.summary:
         print(summary(session))
         return 0
+    headless = bool(args.export or args.export_animation or args.list_views or args.export_all)
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.list_views:
@@ -35,26 +79,30 @@ def run(args) -> int:
         for name in views.names():
             print(name)
         return 0
-    if args.export and args.export_animation:
-        raise UsageError("give either --export or --export-animation, not both")
     if args.export:
         return export_still(args, session)
     if args.export_animation:
         return export_animation(args, session)
     if args.export_all:
         return export_all(args, session)
-    if args.width is not None:
-        raise UsageError("--width only applies to --export and --export-animation")
+    cursor = _cursor_text(args, session)
+    _parse_cursor(cursor, session.config.length)
+    if args.view is not None:
+        from . import views
+
+        _app()
+        _known_view(views, args.view)
     from .app import run_window
 
-    return run_window(session=session, view=args.view, cursor=_cursor_text(args, session),
-                      theme=args.theme, present=args.present)
+    return run_window(session=session, view=args.view, cursor=cursor, theme=args.theme,
+                      present=args.present)
 
 
 def resolve_session(args):
     """The Session the arguments name (preset, file, or the default), validated."""
-    from gui.model import session_file
     from sim.run import SessionConfig
+
+    from .model import session_file
 
     try:
         if args.preset:
@@ -88,17 +136,44 @@ def _cursor_text(args, session) -> str | None:
     return args.phase if args.step is None else f"{args.phase}:{args.step}"
 
 
-def _output(path: str, suffixes: tuple[str, ...], flag: str) -> Path:
+def _parse_cursor(text: str | None, T: int):
+    from .model.cursor import Cursor
+
+    try:
+        return Cursor.parse(text, T) if text else Cursor("forward", 1)
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("step must", "--step must")) from None
+
+
+def _known_view(views, name: str) -> None:
+    try:
+        views.get(name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _output(path: str, suffixes: tuple[str, ...], option: str) -> Path:
+    """A file to write, checked: its suffix, a folder that exists and is writable, a name the
+    file system takes."""
+    if path.endswith(("/", os.sep)):
+        raise UsageError(f"{option} {path!r} ends in a slash: give a file name")
     p = Path(path)
     if p.suffix.lower() not in suffixes:
-        raise UsageError(f"{flag} must end in {' or '.join(suffixes)}, got {p.name!r}")
-    if p.is_dir():
-        raise UsageError(f"{flag} {path!r} is a directory")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"cannot write {path!r}: folder {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise UsageError(f"cannot write {path!r}: folder {str(parent)!r} is not writable")
+        raise UsageError(f"{option} must end in {' or '.join(suffixes)}, got {p.name!r}")
+    existing = p.parent if str(p.parent) else Path(".")
+    try:
+        if p.is_dir():
+            raise UsageError(f"{option} {path!r} is a directory")
+        if not existing.is_dir():
+            raise UsageError(f"cannot write {path!r}: folder {str(existing)!r} does not exist")
+        max_name = os.pathconf(existing, "PC_NAME_MAX")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path!r}: {exc.strerror or exc}") from None
+    if len(os.fsencode(p.name)) + 16 > max_name:  # room for the temporary file's name too
+        raise UsageError(f"cannot write {path!r}: the file name is longer than the folder "
+                         f"allows ({max_name} bytes)")
+    if not os.access(existing, os.W_OK):
+        raise UsageError(f"cannot write {path!r}: folder {str(existing)!r} is not writable")
     return p
 
 
@@ -109,25 +184,16 @@ def _app():
 
 
 def _prepare(args, session, default_width: int):
-    """Validate everything, then build the state and the view (nothing written yet)."""
+    """Validate everything, then build the model and the view (nothing written yet)."""
     from . import views
-    from .model.cursor import Cursor
 
     width = default_width if args.width is None else args.width
     if not 16 <= width <= 10_000:
         raise UsageError(f"--width must be in 16..10000 pixels, got {width}")
     name = args.view or session.view or "network"
     _app()
-    try:
-        views.get(name)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    text = _cursor_text(args, session)
-    T = session.config.length
-    try:
-        cursor = Cursor.parse(text, T) if text else Cursor("forward", 1)
-    except ValueError as exc:
-        raise UsageError(str(exc).replace("step must", "--step must")) from None
+    _known_view(views, name)
+    cursor = _parse_cursor(_cursor_text(args, session), session.config.length)
     from . import export
     from .context import Context
     from .model.app_model import from_session
@@ -142,6 +208,7 @@ def export_still(args, session) -> int:
 
     path = _output(args.export, export.FORMATS, "--export")
     ctx, view, cursor, width = _prepare(args, session, 1600)
+    interrupts.check()
     with _atomic(path) as tmp:
         if path.suffix.lower() == ".png":
             export.export_png(view, ctx, tmp, width=width, cursor=cursor)
@@ -156,25 +223,30 @@ def export_animation(args, session) -> int:
     from .model.cursor import Cursor
 
     path = _output(args.export_animation, export.ANIMATION_FORMATS, "--export-animation")
-    if not 0.1 <= args.fps <= 60:
-        raise UsageError(f"--fps must be in 0.1..60, got {args.fps:g}")
+    fps = 8.0 if args.fps is None else args.fps
+    if not 0.1 <= fps <= 60:
+        raise UsageError(f"--fps must be in 0.1..60, got {fps:g}")
     T = session.config.length
     try:
-        start, stop = Cursor.parse(args.start, T), Cursor.parse(args.stop, T)
+        start = Cursor.parse(args.start or "forward:1", T)
+        stop = Cursor.parse(args.stop or "update", T)
         cursors = export.animation_cursors(T, start, stop)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if path.suffix.lower() == ".mp4":
         try:
-            export._mp4_writer  # noqa: B018 - the import check happens when writing starts
-            import imageio  # noqa: F401
+            import imageio  # noqa: F401 - the import check happens before anything is written
         except ImportError:
             raise UsageError('MP4 export needs the optional extra: python -m pip install -e '
                              '".[mp4]"; GIF works without it') from None
     ctx, view, _, width = _prepare(args, session, 800)
     with _atomic(path) as tmp:
         try:
-            n = export.export_animation(view, ctx, tmp, cursors, fps=args.fps, width=width)
+            n = export.export_animation(view, ctx, tmp, cursors, fps=fps, width=width,
+                                        should_stop=lambda: interrupts.requested() is not None)
+        except export.ExportCancelled:
+            interrupts.check()
+            raise
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     view.close()
@@ -184,31 +256,35 @@ def export_animation(args, session) -> int:
 
 def export_all(args, session) -> int:
     """Every view as DIR/<view>.png: on the preset that shows it unless a session was given."""
-    from gui.model import session_file
-
     from . import export, views
+    from .context import Context
+    from .model import session_file
+    from .model.app_model import from_session
+    from .model.cursor import Cursor
 
     folder = Path(args.export_all)
-    if not folder.is_dir():
-        raise UsageError(f"--export-all needs an existing folder, got {args.export_all!r}")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write into {args.export_all!r}")
-    if args.view or args.phase or args.step:
-        raise UsageError("--export-all exports every view; leave out --view, --phase, --step")
     width = 1200 if args.width is None else args.width
     if not 16 <= width <= 10_000:
         raise UsageError(f"--width must be in 16..10000 pixels, got {width}")
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"--export-all needs a folder, {args.export_all!r} is a file")
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            print(f"made the folder {folder}", file=sys.stderr)
+    except OSError as exc:
+        raise UsageError(f"cannot make the folder {args.export_all!r}: "
+                         f"{exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write into {args.export_all!r}")
     _app()
     given = bool(args.preset or args.session)
     by_view = {}
     for name in session_file.preset_names():
         p = session_file.load_preset(name)
         by_view.setdefault(p.view, p)
-    from .context import Context
-    from .model.app_model import from_session
-    from .model.cursor import Cursor
-
     for name in views.names():
+        interrupts.check()
         s = session if given else by_view.get(name, session)
         ctx = Context(from_session(s, theme=args.theme))
         view = export.make_view(name, ctx)
@@ -229,22 +305,40 @@ def _usual_mode(path: Path) -> None:
 
 
 class _atomic:
-    """Write to a temporary file beside ``path`` and rename it into place only on success."""
+    """Write to a temporary file beside ``path`` and rename it into place only when complete
+    (and not interrupted); the temporary file is removed whatever happens."""
 
     def __init__(self, path: Path):
         self.path = path
 
     def __enter__(self) -> Path:
-        fd, name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.path.suffix,
-                                    dir=self.path.parent if str(self.path.parent) else ".")
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.path.suffix,
+                                        dir=folder)
+        except OSError as exc:
+            raise UsageError(f"cannot write {str(self.path)!r}: {exc.strerror or exc}") \
+                from None
         os.close(fd)
         self.tmp = Path(name)
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
-            _usual_mode(self.tmp)
-            os.replace(self.tmp, self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)
+            try:
+                interrupts.check()
+                _usual_mode(self.tmp)
+                os.replace(self.tmp, self.path)
+            except OSError as err:
+                self.tmp.unlink(missing_ok=True)
+                raise UsageError(f"cannot write {str(self.path)!r}: {err.strerror or err}") \
+                    from None
+            except BaseException:
+                self.tmp.unlink(missing_ok=True)
+                raise
+            return False
+        self.tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write {str(self.path)!r}: {exc.strerror or exc}") \
+                from None
         return False

@@ -52,9 +52,25 @@ def draw(view, ctx, cursor: Cursor | None, *, export: bool = True) -> None:
         ctx.app.set_cursor(cursor)
     if ctx.app.pending is not None:
         ctx.app.compute_now()
-    draw_now(view, ctx, export=export)
-    QtWidgets.QApplication.processEvents()
-    draw_now(view, ctx, export=export)  # sizes in pixels (nodes, heads) follow the layout
+    # sizes in pixels (nodes, arrowheads) follow the layout, and wrapped text settles the
+    # layout: draw until the geometry stops changing (two or three passes)
+    before = None
+    for _ in range(4):
+        draw_now(view, ctx, export=export)
+        QtWidgets.QApplication.processEvents()
+        now = _geometry(view)
+        if now == before:
+            break
+        before = now
+
+
+def _geometry(view) -> tuple:
+    """The scene rectangles of the view's graphics items: equal when its layout has settled."""
+    canvas = getattr(view, "canvas", None)
+    if canvas is None:
+        return (view.size().width(), view.size().height())
+    return tuple((round(r.x(), 2), round(r.y(), 2), round(r.width(), 2), round(r.height(), 2))
+                 for r in (item.sceneBoundingRect() for item in canvas.ci.items))
 
 
 def figure_widget(view):

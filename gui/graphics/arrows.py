@@ -27,6 +27,7 @@ class EdgeLayer:
         self.z = z
         self.head_px = head_px
         self._items: dict[int, pg.PlotCurveItem] = {}
+        self._antialias = False
         self.segments = np.zeros((0, 2, 2))
         self.style = np.zeros(0, dtype=int)
         self._last = None
@@ -34,7 +35,8 @@ class EdgeLayer:
     def _item(self, key, pen) -> pg.PlotCurveItem:
         item = self._items.get(key)
         if item is None:
-            item = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True, antialias=False)
+            item = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True,
+                                    antialias=self._antialias)
             item.setZValue(self.z)
             self.viewbox.addItem(item, ignoreBounds=True)
             self._items[key] = item
@@ -101,6 +103,7 @@ class EdgeLayer:
         return list(self._items.values())
 
     def set_antialias(self, on: bool) -> None:
+        self._antialias = on  # for items made later too
         self._last = None
         for item in self._items.values():
             item.opts["antialias"] = on

@@ -137,11 +137,18 @@ def _from_version_1(d: dict) -> dict:
         keep = {"optimizer": "optimizer", "batch_size": "batch_size", "updates": "n_updates"}
         options["training"] = {new: training[k] for k, new in keep.items() if k in training}
     for view, values in old.items():
-        if view == "gradient-flow" and isinstance(values, dict) and "compare" in values:
+        if not isinstance(values, dict):
+            raise ValueError(f"options.{view} must be an object")
+        if view.startswith("geometry-"):  # the geometry views saved the panel's parameters
+            options.setdefault("geometry", {})
+            if not isinstance(options["geometry"], dict):
+                raise ValueError("geometry must be an object")
+            options["geometry"] = {**values, **options["geometry"]}
+        elif view == "gradient-flow" and "compare" in values:
             options["gradient-flow"] = {"compare": values["compare"]}
-        elif view == "landscape" and isinstance(values, dict):
+        elif view == "landscape":
             options["landscape"] = values
-        elif view == "training" and isinstance(values, dict):
+        elif view == "training":
             options.setdefault("training", {}).update(
                 {k: v for k, v in values.items()
                  if k in ("optimizer", "batch_size", "n_updates", "temperature",
@@ -211,12 +218,20 @@ def dumps(session: Session) -> str:
 
 
 def loads(text: str) -> Session:
+    """Parse and validate a session file's text; ValueError naming the first problem."""
+    if len(text) > MAX_FILE_BYTES:
+        raise ValueError(f"session file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"malformed session JSON (line {exc.lineno}, column {exc.colno}): "
                          f"{exc.msg}") from None
-    return from_dict(data)
+    except RecursionError:
+        raise ValueError("malformed session JSON: nested too deeply") from None
+    try:
+        return from_dict(data)
+    except RecursionError:
+        raise ValueError("malformed session: a value is nested too deeply") from None
 
 
 def save(path, session: Session) -> None:
@@ -242,14 +257,17 @@ def save(path, session: Session) -> None:
 def load(path) -> Session:
     """Read and validate a session file; ValueError (with the reason) for anything wrong."""
     path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"no such session file: {path}")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"session file is larger than {MAX_FILE_BYTES // 1_000_000} MB: {path}")
     try:
+        if not path.is_file():
+            raise ValueError(f"no such session file: {path}")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ValueError(f"session file is larger than {MAX_FILE_BYTES // 1_000_000} MB: "
+                             f"{path}")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read session file {path}: {exc}") from None
+        raise ValueError(f"cannot read session file {path}: {exc.strerror or exc}"
+                         if isinstance(exc, OSError) else
+                         f"cannot read session file {path}: {exc}") from None
     return loads(text)
 
 
