@@ -8,11 +8,12 @@ controls). While training runs, the controls that fix the weights' shapes are lo
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 
 from sim import tasks
-from sim.run import SessionConfig
+from sim.run import MODELS, SessionConfig
 
+from .controls import RangeDoubleSpinBox, RangeSpinBox
 from .model.limits import MAX_HIDDEN, MAX_LENGTH
 
 LOSSES = (("task default", None), ("cross entropy", "cross_entropy"), ("mean squared", "mse"))
@@ -30,15 +31,15 @@ class SessionPanel(QtWidgets.QWidget):
         form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         self.model = QtWidgets.QComboBox()
-        self.model.addItems(["SimpleRNN", "LSTM"])
+        self.model.addItems(list(MODELS))
         self.model.setToolTip("Simple (Elman) RNN, or LSTM with gates and a cell highway")
         self.activation = QtWidgets.QComboBox()
         self.activation.addItems(["tanh", "relu", "sigmoid"])
         self.activation.setToolTip("g, the SimpleRNN's hidden nonlinearity: h = g(a)")
         self.peepholes = QtWidgets.QCheckBox("peepholes")
         self.peepholes.setToolTip("LSTM peepholes: p_i, p_f read c(t-1); p_o reads c(t)")
-        self.hidden = _spin(1, MAX_HIDDEN, f"H, the number of hidden units (1-{MAX_HIDDEN})")
-        self.length = _spin(1, MAX_LENGTH, f"T, the sequence length (1-{MAX_LENGTH})")
+        self.hidden = RangeSpinBox(1, MAX_HIDDEN, "Hidden size H", "H, the number of hidden units")
+        self.length = RangeSpinBox(1, MAX_LENGTH, "Length T", "T, the sequence length")
         self.task = QtWidgets.QComboBox()
         for name in tasks.names():
             kind, _ = tasks.describe(name)
@@ -54,26 +55,24 @@ class SessionPanel(QtWidgets.QWidget):
         for label, value in LOSSES:
             self.loss.addItem(label, value)
         self.loss.setToolTip("J(t): cross entropy on the softmax, or 1/2 ||ŷ - target||²")
-        self.truncation = _spin(0, MAX_LENGTH, "Truncated BPTT: each error J(s) travels back "
-                                "at most k steps (0: off, full BPTT)")
+        self.truncation = RangeSpinBox(0, MAX_LENGTH, "Truncation K",
+                                       "Truncated BPTT with window K: the error of J(s) "
+                                       "reaches back K − 1 steps, to h(s − K + 1) (every term "
+                                       "with s − t ≥ K is dropped); off: full BPTT")
         self.truncation.setSpecialValueText("off")
-        self.lr = QtWidgets.QDoubleSpinBox()
-        self.lr.setDecimals(4)
-        self.lr.setRange(0.0001, 10.0)
+        self.lr = RangeDoubleSpinBox(0.0001, 10.0, "Learning rate η",
+                                     "η, the learning rate of the update θ ← θ − η g (the "
+                                     "update shown at the end of the sequence, and every update "
+                                     "training makes)", decimals=4)
         self.lr.setStepType(QtWidgets.QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
-        self.lr.setKeyboardTracking(False)
-        self.lr.setToolTip("η, the learning rate of the update θ ← θ − η g (the update shown at "
-                           "the end of the sequence, and every update training makes)")
         self.clip_on = QtWidgets.QCheckBox("clip at τ =")
         self.clip_on.setToolTip("Norm clipping of the update: g ← g τ/‖g‖ when ‖g‖ > τ")
-        self.clip = QtWidgets.QDoubleSpinBox()
-        self.clip.setDecimals(3)
-        self.clip.setRange(0.001, 1e5)
+        self.clip = RangeDoubleSpinBox(0.001, 1e5, "Clipping threshold τ",
+                                       "τ, the clipping threshold (the one threshold of the "
+                                       "session: the update, training and the gradient-flow "
+                                       "view all use it)", decimals=3)
         self.clip.setValue(1.0)
         self.clip.setStepType(QtWidgets.QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
-        self.clip.setKeyboardTracking(False)
-        self.clip.setToolTip("τ, the clipping threshold (the one threshold of the session: the "
-                             "update, training and the gradient-flow view all use it)")
         self.clip_mode = QtWidgets.QComboBox()
         for label, value in CLIP_MODES:
             self.clip_mode.addItem(label, value)
@@ -84,15 +83,18 @@ class SessionPanel(QtWidgets.QWidget):
         clip_row.setContentsMargins(0, 0, 0, 0)
         clip_row.addWidget(self.clip_on)
         clip_row.addWidget(self.clip, 1)
-        self.seed = _spin(0, 10**6, "Seed of the initial weights")
+        self.seed = RangeSpinBox(0, 10**6, "Weight seed", "Seed of the initial weights")
         self.new_input = QtWidgets.QPushButton("New input sequence")
         self.new_input.setToolTip("Draw a new sample of the task (the weights stay)")
-        self.radius = QtWidgets.QDoubleSpinBox()
-        self.radius.setRange(0.0, 3.0)
-        self.radius.setSingleStep(0.1)
-        self.radius.setSpecialValueText("as initialised")
-        self.radius.setToolTip("Rescale W (or every R) to this spectral radius: < 1 vanishing, "
-                               "> 1 exploding")
+        self.radius = RangeDoubleSpinBox(0.0, 3.0, "Recurrent radius",
+                                         "Rescale W (or every R) to this spectral radius: "
+                                         "< 1 vanishing, > 1 exploding", special="as initialised")
+        self.text = QtWidgets.QLineEdit()
+        self.text.setPlaceholderText("type a text (char-text)")
+        self.text.setToolTip("char-text: the text the model reads; the columns show exactly it "
+                             "(T becomes its length − 1). Characters outside the text's own "
+                             "vocabulary are fine: the vocabulary is the text's.")
+        self.text.editingFinished.connect(self._on_text_typed)
 
         form.addRow("Model", self.model)
         form.addRow("Activation g", self.activation)
@@ -102,8 +104,10 @@ class SessionPanel(QtWidgets.QWidget):
         form.addRow("Task", self.task)
         form.addRow(self.task_info)
         form.addRow(self.settings_box)
+        form.addRow("Text", self.text)
+        self.form = form
         form.addRow("Loss", self.loss)
-        form.addRow("Truncation k", self.truncation)
+        form.addRow("Truncation K", self.truncation)
         form.addRow("Recurrent radius", self.radius)
         form.addRow("Learning rate η", self.lr)
         form.addRow("Clipping", clip_row)
@@ -139,6 +143,9 @@ class SessionPanel(QtWidgets.QWidget):
             lambda i: self._set(clip_mode=self.clip_mode.itemData(i)))
         self.new_input.clicked.connect(
             lambda: self._set(input_seed=self.state.config.input_seed + 1))
+        for w in (self.hidden, self.length, self.truncation, self.lr, self.clip, self.seed,
+                  self.radius):
+            w.refused.connect(self.status.setText)
         ctx.qt.config_changed.connect(self.sync)
         ctx.qt.error.connect(self.status.setText)
         ctx.qt.result_changed.connect(self._on_result_changed)
@@ -173,6 +180,22 @@ class SessionPanel(QtWidgets.QWidget):
         lo = getattr(task, "min_length", 1)
         length = max(self.state.config.length, lo)
         self.state.update_config(task=name, length=length)
+
+    def _on_text_typed(self) -> None:
+        """char-text: the typed text becomes the sequence (T = its length − 1, so the columns
+        show exactly it); an empty field goes back to the built-in text."""
+        if self._syncing or self.state.config.task != "char-text":
+            return
+        text = self.text.text()
+        settings = {**self.state.config.settings, "text": text}
+        changes = {"task_settings": settings}
+        if text:
+            if len(text) < 3:
+                self.status.setText("type at least three characters")
+                return
+            changes["length"] = min(len(text) - 1, MAX_LENGTH)
+            changes["input_seed"] = 0
+        self.state.update_config(**changes)
 
     def _on_setting_changed(self, key: str, value) -> None:
         if self._syncing:
@@ -225,6 +248,10 @@ class SessionPanel(QtWidgets.QWidget):
             if config.clip is not None:
                 self.clip.setValue(config.clip)
             self.clip_mode.setCurrentIndex(self.clip_mode.findData(config.clip_mode))
+            chars = config.task == "char-text"
+            self.form.setRowVisible(self.text, chars)
+            if chars:
+                self.text.setText(config.settings.get("text", ""))
         finally:
             self._syncing = False
 
@@ -237,26 +264,17 @@ class SessionPanel(QtWidgets.QWidget):
             for key, (default, lo, hi, help_text) in spec.items():
                 if lo is None:  # free text (char-text's own text): not a panel control
                     continue
+                label = key.replace("_", " ")
                 if isinstance(default, int):
-                    w = _spin(int(lo), int(hi), help_text)
+                    w = RangeSpinBox(int(lo), int(hi), label, help_text)
                     w.valueChanged.connect(lambda v, k=key: self._on_setting_changed(k, int(v)))
                 else:
-                    w = QtWidgets.QDoubleSpinBox()
-                    w.setRange(float(lo), float(hi))
-                    w.setSingleStep(0.05 if hi <= 1 else 1.0)
-                    w.setToolTip(help_text)
+                    w = RangeDoubleSpinBox(float(lo), float(hi), label, help_text,
+                                           step=0.05 if hi <= 1 else 1.0)
                     w.valueChanged.connect(lambda v, k=key: self._on_setting_changed(k, float(v)))
+                w.refused.connect(self.status.setText)
                 self.settings_form.addRow(key.replace("_", " "), w)
                 self.setting_widgets[key] = w
         values = config.make_task().settings
         for key, w in self.setting_widgets.items():
             w.setValue(values[key])
-
-
-def _spin(lo: int, hi: int, tip: str) -> QtWidgets.QSpinBox:
-    w = QtWidgets.QSpinBox()
-    w.setRange(lo, hi)
-    w.setToolTip(tip)
-    w.setKeyboardTracking(False)  # typing "64" recomputes once, not for "6" then "64"
-    w.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
-    return w

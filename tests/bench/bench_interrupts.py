@@ -21,13 +21,17 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = 20
 EXPECTED = {signal.SIGINT: 130, signal.SIGTERM: 143}
+SESSION = ('{"format": "unfold-session", "version": 2, "config": {"model": "SimpleRNN", '
+           '"hidden": 6, "length": 30, "task": "adding"}}')
 
 
 def one(kind: str, sig: int, delay: float) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="unfold-int-"))
-    if kind == "gif":
+    if kind == "gif":  # T = 30: 61 frames, forward 1..30, backward 30..1, the update
+        session = folder.parent / f"{folder.name}-session.json"
+        session.write_text(SESSION)
         argv = ["--export-animation", str(folder / "a.gif"), "--width", "400",
-                "--from", "forward:1", "--to", "backward:1", "--preset", "vanishing-gradients"]
+                "--session", str(session)]
     else:
         argv = ["--export-all", str(folder), "--width", "300"]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
