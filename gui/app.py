@@ -13,6 +13,7 @@ def make_app():
     if QtWidgets.QApplication.instance() is None:
         QtCore.qInstallMessageHandler(_quiet_offscreen)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    app.setStyle("Fusion")  # draws every control from the palette: the dark theme reaches all
     app.setApplicationName("Unfold")
     app.setOrganizationName("Unfold")
     pg.setConfigOptions(antialias=False, foreground="k", background="w")

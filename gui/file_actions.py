@@ -101,12 +101,15 @@ class FileActions(QtCore.QObject):
         return True
 
     def tour_step(self, delta: int) -> None:
-        """Page Down / Page Up: the next or previous preset of the tour."""
+        """Page Down / Page Up: the next or previous preset of the tour; the caption says where
+        in the tour it is."""
         if not self.presets:
             return
         index = (self.tour_index + delta) % len(self.presets)
         if self.load_preset(self.presets[index]):
             self.tour_index = index
+            title = f"Tour {index + 1} of {len(self.presets)}: {self.app.title}"
+            self.app.set_caption(title, self.app.caption)
 
     def save(self) -> bool:
         """Save to the session's file, or ask where; True if it was saved."""
@@ -116,14 +119,18 @@ class FileActions(QtCore.QObject):
 
     def save_as_dialog(self) -> bool:
         path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Save session",
-                                                        "session.json", "Unfold session (*.json)")
+                                                        self._start("session.json"),
+                                                        "Unfold session (*.json)")
+        self._remember(path)
         return bool(path) and self._guard(self.save_to, path) is not None
 
     def open_dialog(self) -> None:
         if not self.window.confirm_discard("open another session"):
             return
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self.window, "Open session", "",
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self.window, "Open session",
+                                                        self._start(""),
                                                         "Unfold session (*.json)")
+        self._remember(path)
         if path:
             self.open_path(path, ask=False)
 
@@ -159,7 +166,9 @@ class FileActions(QtCore.QObject):
     def export_view_dialog(self) -> None:
         view = self.window.current_view()
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self.window, "Export view", f"{view.name}.png", "PNG image (*.png);;SVG (*.svg)")
+            self.window, "Export view", self._start(f"{view.name}.png"),
+            "PNG image (*.png);;SVG (*.svg)")
+        self._remember(path)
         if not path:
             return
         width = None
@@ -172,7 +181,9 @@ class FileActions(QtCore.QObject):
 
     def export_window_dialog(self) -> None:
         path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Export window",
-                                                        "unfold.png", "PNG image (*.png)")
+                                                        self._start("unfold.png"),
+                                                        "PNG image (*.png)")
+        self._remember(path)
         if path:
             self._guard(self.export_window_to, path)
 
@@ -181,8 +192,9 @@ class FileActions(QtCore.QObject):
         if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self.window, "Export animation", f"{self.window.current_view().name}.gif",
-            "GIF (*.gif);;MP4 (*.mp4)")
+            self.window, "Export animation",
+            self._start(f"{self.window.current_view().name}.gif"), "GIF (*.gif);;MP4 (*.mp4)")
+        self._remember(path)
         if not path:
             return
         start, stop, fps, width = dlg.values()
@@ -208,11 +220,22 @@ class FileActions(QtCore.QObject):
 
     def export_data_dialog(self) -> None:
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self.window, "Export data", "traces.npz", "NumPy arrays (*.npz);;CSV (*.csv)")
+            self.window, "Export data", self._start("traces.npz"),
+            "NumPy arrays (*.npz);;CSV (*.csv)")
+        self._remember(path)
         if path:
             self._guard(export_data.save, self.app.result, path)
 
     # -- helpers ----------------------------------------------------------------------------------
+    def _start(self, name: str) -> str:
+        """A dialog's starting path: ``name`` in the folder the user last used."""
+        folder = QtCore.QSettings().value("last_folder", "", type=str)
+        return str(Path(folder) / name) if folder and Path(folder).is_dir() else name
+
+    def _remember(self, path: str) -> None:
+        if path:
+            QtCore.QSettings().setValue("last_folder", str(Path(path).parent))
+
     def _guard(self, fn, *args, **kw):
         try:
             out = fn(*args, **kw)
@@ -230,21 +253,23 @@ class FileActions(QtCore.QObject):
 
 
 class AnimationDialog(QtWidgets.QDialog):
-    """Range, frame rate and width of an animation export."""
+    """Range, frame rate and width of an animation export: the first and last moments chosen
+    from the phases and steps that exist (no syntax to remember)."""
 
     def __init__(self, parent, T: int):
         super().__init__(parent)
         self.setWindowTitle("Export animation")
         self.T = T
-        self.start = QtWidgets.QLineEdit("backward")
-        self.start.setToolTip("forward:1 … forward:T, backward:T … backward:1, update")
-        self.stop = QtWidgets.QLineEdit("update")
+        self.start = _MomentPicker(T, Cursor("forward", 1))
+        self.stop = _MomentPicker(T, Cursor("update", T))
         self.fps = QtWidgets.QDoubleSpinBox()
         self.fps.setRange(0.5, 60)
         self.fps.setValue(8)
+        self.fps.setToolTip("Frames per second of the animation (0.5 to 60)")
         self.width_box = QtWidgets.QSpinBox()
         self.width_box.setRange(100, 4000)
         self.width_box.setValue(800)
+        self.width_box.setToolTip("Width of the animation in pixels (100 to 4000)")
         form = QtWidgets.QFormLayout(self)
         form.addRow("From", self.start)
         form.addRow("To", self.stop)
@@ -264,10 +289,34 @@ class AnimationDialog(QtWidgets.QDialog):
             start, stop, _, _ = self.values()
             export.animation_cursors(self.T, start, stop)
         except ValueError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(str(exc).replace("--to", "To").replace("--from", "From"))
             return
         self.accept()
 
     def values(self):
-        return (Cursor.parse(self.start.text(), self.T), Cursor.parse(self.stop.text(), self.T),
-                self.fps.value(), self.width_box.value())
+        return self.start.cursor(), self.stop.cursor(), self.fps.value(), self.width_box.value()
+
+
+class _MomentPicker(QtWidgets.QWidget):
+    """A phase (forward, backward, update) and a step 1..T."""
+
+    def __init__(self, T: int, cursor: Cursor):
+        super().__init__()
+        self.phase = QtWidgets.QComboBox()
+        self.phase.addItems(["forward", "backward", "update"])
+        self.phase.setCurrentText(cursor.phase)
+        self.step = QtWidgets.QSpinBox()
+        self.step.setRange(1, T)
+        self.step.setValue(cursor.t)
+        self.step.setPrefix("t = ")
+        self.phase.currentTextChanged.connect(
+            lambda p: self.step.setEnabled(p != "update"))
+        self.step.setEnabled(cursor.phase != "update")
+        lay = QtWidgets.QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.phase)
+        lay.addWidget(self.step)
+
+    def cursor(self) -> Cursor:
+        phase = self.phase.currentText()
+        return Cursor(phase, self.step.value() if phase != "update" else self.step.maximum())

@@ -66,9 +66,11 @@ class MainWindow(QtWidgets.QMainWindow):
         lay = QtWidgets.QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        lay.addWidget(self.caption)
-        lay.addWidget(self.banner)
+        # the tab bar stays where it is: a preset's caption and the warning banner sit below
+        # the views, above the playback bar, so nothing moves under the mouse
         lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.caption)
         lay.addWidget(self.playback_bar)
         self.setCentralWidget(central)
 
@@ -242,7 +244,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.present_action.blockSignals(True)
         self.present_action.setChecked(on)
         self.present_action.blockSignals(False)
-        self.dock.setVisible(not on and self._uses_session())
+        self.dock.setVisible(not on)
         self.menuBar().setVisible(not on)
         self.statusBar().setVisible(not on)
         app = QtWidgets.QApplication.instance()
@@ -269,11 +271,12 @@ class MainWindow(QtWidgets.QMainWindow):
         return any(v.uses_session for v in self.current_views())
 
     def _on_tab_changed(self, _index: int) -> None:
-        # the geometry panel ignores the RNN session: its controls would only take room there
+        # the geometry panel ignores the RNN session: its controls are greyed out, not hidden,
+        # so the tabs do not jump sideways under the mouse
         uses = self._uses_session()
-        if not self.presenting:
-            self.dock.setVisible(uses and self._dock_wanted)
-        self.playback_bar.setVisible(uses or self.presenting)
+        self.panel.setEnabled(uses)
+        self.panel.setToolTip("" if uses else "This tab does not use the RNN session")
+        self.playback_bar.setEnabled(uses)
         view = self.current_view()
         if view is not None and self.app.view not in self._tab_names[self.tabs.currentIndex()]:
             self.app.set_view(view.name)
@@ -290,9 +293,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.cursor_label.setText(cursor_label(cursor, self.app.T))
 
     def _on_selection_changed(self, selection) -> None:
-        self.magnitude_action.blockSignals(True)
-        self.magnitude_action.setChecked(selection.color_by == "magnitude")
-        self.magnitude_action.blockSignals(False)
+        self.color_actions[selection.color_by].setChecked(True)
 
     def _on_result_changed(self, result) -> None:
         c = result.config

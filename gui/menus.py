@@ -9,8 +9,9 @@ SHORTCUTS = (
     ("Right / Left", "step forward / back"),
     ("Home / End", "jump to the start / to the update"),
     ("Page Down / Page Up", "next / previous preset of the tour"),
-    ("M", "colour errors by source / by magnitude"),
+    ("M", "colour errors by source / by gradient step (the article's) / by magnitude"),
     ("F11", "presentation mode"),
+    ("F1", "what each tab shows, and which article section"),
     ("Ctrl+E", "export the view (PNG/SVG)"),
     ("Ctrl+S / Ctrl+O", "save / open a session"),
     ("Ctrl+T", "light / dark theme"),
@@ -37,13 +38,24 @@ def build_menus(window) -> None:
     dark.setShortcut(QtGui.QKeySequence("Ctrl+T"))
     dark.toggled.connect(lambda on: app.set_theme("dark" if on else "light"))
     view_menu.addAction(dark)
-    mag = window.magnitude_action = QtGui.QAction("Colour errors by &magnitude", window,
-                                                  checkable=True)
-    mag.setShortcut(QtGui.QKeySequence("M"))
-    mag.setToolTip("Error arrows coloured by |δ| instead of by source J(s)")
-    mag.toggled.connect(lambda on: app.set_selection(color_by="magnitude" if on else "source"))
-    view_menu.addAction(mag)
-    for a in (dark, mag):
+    colour_menu = view_menu.addMenu("Colour &errors by")
+    group = QtGui.QActionGroup(window)
+    window.color_actions = {}
+    for label, value in (("the loss J(s) they come from", "source"),
+                         ("the gradient step that needs them (the article's figure)", "step"),
+                         ("their magnitude", "magnitude")):
+        a = QtGui.QAction(label, window, checkable=True)
+        a.setActionGroup(group)
+        a.triggered.connect(lambda _=False, v=value: app.set_selection(color_by=v))
+        colour_menu.addAction(a)
+        window.color_actions[value] = a
+    window.color_actions[app.selection.color_by].setChecked(True)
+    cycle = window.color_cycle_action = QtGui.QAction("Next error colouring", window)
+    cycle.setShortcut(QtGui.QKeySequence("M"))
+    cycle.setToolTip("Error arrows by source J(s), by gradient step, by magnitude (M cycles)")
+    cycle.triggered.connect(lambda: app.set_selection(color_by=_next_colouring(app)))
+    colour_menu.addAction(cycle)
+    for a in (dark, cycle):
         window.addAction(a)  # their keys work with the menu bar hidden (presentation mode)
     view_menu.addAction(window.dock.toggleViewAction())
     present = window.present_action = QtGui.QAction("&Presentation mode", window,
@@ -63,15 +75,18 @@ def build_menus(window) -> None:
         view_menu.addAction(a)
         window.addAction(a)
 
+    from .help import show_page
+
     help_menu = bar.addMenu("&Help")
-    keys = QtGui.QAction("&Keyboard shortcuts", window)
-    keys.triggered.connect(lambda: show_shortcuts(window))
-    help_menu.addAction(keys)
-
-
-def show_shortcuts(window) -> None:
-    rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
-    QtWidgets.QMessageBox.information(window, "Keyboard shortcuts", f"<table>{rows}</table>")
+    for text, which, key in (("What each &tab shows (the articles)", "tabs", "F1"),
+                             ("&Notation", "notation", ""),
+                             ("&Keyboard shortcuts", "keys", ""),
+                             ("&About Unfold", "about", "")):
+        a = QtGui.QAction(text, window)
+        if key:
+            a.setShortcut(QtGui.QKeySequence(key))
+        a.triggered.connect(lambda _=False, w=which: show_page(window, w))
+        help_menu.addAction(a)
 
 
 class _PlaybackKeys(QtCore.QObject):
@@ -91,6 +106,12 @@ class _PlaybackKeys(QtCore.QObject):
                     and self.window.isAncestorOf(focus)):
                 return True  # not claimed by the widget: the window's shortcut fires
         return False
+
+
+def _next_colouring(app) -> str:
+    from .model.app_model import COLOR_BY
+
+    return COLOR_BY[(COLOR_BY.index(app.selection.color_by) + 1) % len(COLOR_BY)]
 
 
 def build_shortcuts(window) -> None:

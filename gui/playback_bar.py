@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from . import icons
+from . import theme as themes
 from .model.app_model import SPEEDS
 from .model.present.numbers import cursor_label
 
@@ -15,23 +17,22 @@ class PlaybackBar(QtWidgets.QWidget):
         super().__init__(parent)
         self.state = state = ctx.app
         qt = ctx.qt
-        style = self.style()
-        sp = QtWidgets.QStyle.StandardPixmap
+        self._icons: dict = {}
 
         def button(icon, tip, slot):
             b = QtWidgets.QToolButton()
-            b.setIcon(style.standardIcon(icon))
+            self._icons[b] = icon
             b.setToolTip(tip)
             b.setAutoRaise(True)
             b.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
             b.clicked.connect(slot)
             return b
 
-        self.home = button(sp.SP_MediaSkipBackward, "Jump to the start (Home)", state.home)
-        self.back = button(sp.SP_MediaSeekBackward, "Step back (Left)", lambda: state.step(-1))
-        self.play = button(sp.SP_MediaPlay, "Play / pause (Space)", state.toggle_play)
-        self.fwd = button(sp.SP_MediaSeekForward, "Step forward (Right)", lambda: state.step(1))
-        self.end = button(sp.SP_MediaSkipForward, "Jump to the update (End)", state.end)
+        self.home = button("home", "Jump to the start (Home)", state.home)
+        self.back = button("back", "Step back (Left)", lambda: state.step(-1))
+        self.play = button("play", "Play / pause (Space)", state.toggle_play)
+        self.fwd = button("forward", "Step forward (Right)", lambda: state.step(1))
+        self.end = button("end", "Jump to the update (End)", state.end)
         self.scrubber = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
         self.scrubber.setToolTip("The whole sequence: forward t = 1..T, backward t = T..1, "
                                  "then the one parameter update")
@@ -64,6 +65,8 @@ class PlaybackBar(QtWidgets.QWidget):
         qt.playing_changed.connect(self._on_playing_changed)
         qt.rate_changed.connect(self._on_rate_changed)
         qt.loop_changed.connect(self._on_loop_changed)
+        qt.theme_changed.connect(self._on_theme_changed)
+        self._on_theme_changed(state.theme)
         self._on_rate_changed(state.rate)
         self._on_cursor_changed(state.cursor)
 
@@ -87,10 +90,16 @@ class PlaybackBar(QtWidgets.QWidget):
         self.scrubber.blockSignals(False)
         self.label.setText(cursor_label(cursor, s.T))
 
+    def _on_theme_changed(self, name: str) -> None:
+        """Icons in the theme's text colour: visible on light and on dark."""
+        self._color = themes.get(name).foreground
+        self._icons[self.play] = "pause" if self.state.playing else "play"
+        for b, shape in self._icons.items():
+            b.setIcon(icons.icon(shape, self._color))
+
     def _on_playing_changed(self, playing: bool) -> None:
-        sp = QtWidgets.QStyle.StandardPixmap
-        self.play.setIcon(self.style().standardIcon(sp.SP_MediaPause if playing
-                                                    else sp.SP_MediaPlay))
+        self._icons[self.play] = "pause" if playing else "play"
+        self.play.setIcon(icons.icon(self._icons[self.play], self._color))
 
     def _on_rate_changed(self, rate: float) -> None:
         i = self.speed.findData(rate)

@@ -79,7 +79,7 @@ def test_random_user_actions(qtbot, make_window, seed):
         "tab": lambda: w.tabs.setCurrentIndex(int(rng.integers(w.tabs.count()))),
         "resize": lambda: w.resize(int(rng.integers(1000, 1700)), int(rng.integers(700, 1100))),
         "theme": lambda: w.dark_action.toggle(),
-        "colour-mode": lambda: w.magnitude_action.toggle(),
+        "colour-mode": lambda: w.color_cycle_action.trigger(),
         "cursor": lambda: state.set_cursor(Cursor(pick(["forward", "backward", "update"]),
                                                   int(rng.integers(1, 101)))),
         "unit": lambda: state.set_selection(unit=int(rng.integers(0, state.result.forward
