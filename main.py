@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     interrupts.install()  # Ctrl+C and SIGTERM stop exports cleanly, between frames
     try:
+        return _main(argv)
+    finally:
+        interrupts.uninstall()
+
+
+def _main(argv) -> int:
+    try:
         args = build_parser().parse_args(argv)
         from gui import cli
 
@@ -127,4 +134,9 @@ def _silence_stdout() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if interrupts.requested() is not None:  # stopped by a signal: leave now, files are closed
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)  # (tearing Qt down as well would take half a second more)
+    sys.exit(status)

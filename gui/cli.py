@@ -72,6 +72,10 @@ def run(args) -> int:
     headless = bool(args.export or args.export_animation or args.list_views or args.export_all)
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from . import export
+
+        export.should_stop_hook = lambda: interrupts.requested() is not None
+        interrupts.leave_at_once()  # nothing to clean up until a file is being written
     if args.list_views:
         from . import views
 
@@ -209,7 +213,7 @@ def export_still(args, session) -> int:
     path = _output(args.export, export.FORMATS, "--export")
     ctx, view, cursor, width = _prepare(args, session, 1600)
     interrupts.check()
-    with _atomic(path) as tmp:
+    with _atomic(path) as tmp, _stopped_by_signal():
         if path.suffix.lower() == ".png":
             export.export_png(view, ctx, tmp, width=width, cursor=cursor)
         else:
@@ -290,11 +294,25 @@ def export_all(args, session) -> int:
         view = export.make_view(name, ctx)
         T = ctx.app.T
         cursor = Cursor.parse(s.cursor, T) if s.cursor else Cursor("backward", max(1, T // 2))
-        with _atomic(folder / f"{name}.png") as tmp:
+        with _atomic(folder / f"{name}.png") as tmp, _stopped_by_signal():
             export.export_png(view, ctx, tmp, width=width, cursor=cursor)
         view.close()
         print(folder / f"{name}.png", file=sys.stderr)
     return 0
+
+
+class _stopped_by_signal:
+    """Turn an export the interrupt hook cancelled into :class:`interrupts.Interrupted`."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        from .export import ExportCancelled
+
+        if exc_type is not None and issubclass(exc_type, ExportCancelled):
+            interrupts.check()
+        return False
 
 
 def _usual_mode(path: Path) -> None:
@@ -312,11 +330,13 @@ class _atomic:
         self.path = path
 
     def __enter__(self) -> Path:
+        self._writing = interrupts.writing().__enter__()
         folder = self.path.parent if str(self.path.parent) else Path(".")
         try:
             fd, name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.path.suffix,
                                         dir=folder)
         except OSError as exc:
+            self._writing.__exit__(None, None, None)
             raise UsageError(f"cannot write {str(self.path)!r}: {exc.strerror or exc}") \
                 from None
         os.close(fd)
@@ -324,6 +344,13 @@ class _atomic:
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb):
+        try:
+            return self._finish(exc_type, exc)
+        finally:
+            self._writing.__exit__(None, None, None)
+            interrupts.check()  # a signal that came while writing: stop now, cleaned up
+
+    def _finish(self, exc_type, exc):
         if exc_type is None:
             try:
                 interrupts.check()

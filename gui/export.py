@@ -45,9 +45,20 @@ def _set_quality(view, on: bool) -> None:
         gv.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
 
 
+#: asked between the passes of every export drawing; True stops the export (ExportCancelled).
+#: The command line points it at its interrupt flag, so Ctrl+C stops within a pass.
+should_stop_hook = None
+
+
+def _check_stop() -> None:
+    if should_stop_hook is not None and should_stop_hook():
+        raise ExportCancelled
+
+
 def draw(view, ctx, cursor: Cursor | None, *, export: bool = True) -> None:
     """Draw the model of ``ctx`` at ``cursor`` into ``view`` (waiting for its derived data) and
     let it settle."""
+    _check_stop()
     if cursor is not None:
         ctx.app.set_cursor(cursor)
     if ctx.app.pending is not None:
@@ -58,6 +69,7 @@ def draw(view, ctx, cursor: Cursor | None, *, export: bool = True) -> None:
     for _ in range(4):
         draw_now(view, ctx, export=export)
         QtWidgets.QApplication.processEvents()
+        _check_stop()
         now = _geometry(view)
         if now == before:
             break
@@ -162,22 +174,13 @@ def animation_cursors(T: int, start: Cursor, stop: Cursor) -> list[Cursor]:
     return [Cursor.from_frame(f, T) for f in range(a, b + 1)]
 
 
-def export_animation(view, ctx, path, cursors, *, fps: float = 8, width: int = 800,
-                     progress=None, should_stop=None) -> int:
-    """Write the view over ``cursors`` as a GIF (Pillow) or MP4 (imageio-ffmpeg, optional).
+def render_frames(view, ctx, cursors, *, width: int = 800, progress=None, should_stop=None):
+    """Yield the view at each of ``cursors`` as an (h, w, 3) uint8 image, ``width`` wide.
 
-    ``progress(done, total)`` is called after each frame; ``should_stop()`` before each, and a
-    True answer raises ExportCancelled and writes nothing. Returns the number of frames.
+    Export pens (thicker) without per-stroke antialiasing; smoothness comes from drawing twice
+    as large and scaling down. ``should_stop()`` is asked before each frame (True raises
+    ExportCancelled), ``progress(done, total)`` told after each.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in ANIMATION_FORMATS:
-        raise ValueError(f"animation format must be .gif or .mp4, got {path.suffix or 'none'}")
-    writer = None
-    if suffix == ".mp4":
-        writer = _mp4_writer(path, fps)
-    frames = []
-    # thicker pens (an export frame); smoothness from supersampling, not per-stroke AA
     draw(view, ctx, None)
     _item_antialias(view, False)
     try:
@@ -186,31 +189,44 @@ def export_animation(view, ctx, path, cursors, *, fps: float = 8, width: int = 8
                 raise ExportCancelled
             draw(view, ctx, c)
             _item_antialias(view, False)
-            rgb = _rgb_array(to_image(view, width, supersample=2))
-            if writer is not None:
-                writer.append_data(rgb)
-            else:
-                frames.append(rgb)
+            yield _rgb_array(to_image(view, width, supersample=2))
             if progress is not None:
                 progress(i + 1, len(cursors))
-    except BaseException:
-        if writer is not None:
-            writer.close()
-            path.unlink(missing_ok=True)
-        raise
     finally:
         draw_now(view, ctx, export=False)
-    if writer is not None:
+
+
+def export_animation(view, ctx, path, cursors, *, fps: float = 8, width: int = 800,
+                     progress=None, should_stop=None) -> int:
+    """Write the view over ``cursors`` as a GIF (Pillow; one palette that keeps every
+    categorical colour exact, gui/gif.py) or MP4 (imageio-ffmpeg, optional).
+
+    ``progress(done, total)`` is called after each frame; ``should_stop()`` before each, and a
+    True answer raises ExportCancelled and writes nothing. Returns the number of frames.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in ANIMATION_FORMATS:
+        raise ValueError(f"animation format must be .gif or .mp4, got {path.suffix or 'none'}")
+    frames = render_frames(view, ctx, cursors, width=width, progress=progress,
+                           should_stop=should_stop)
+    if suffix == ".mp4":
+        writer = _mp4_writer(path, fps)
+        try:
+            for rgb in frames:
+                writer.append_data(rgb)
+        except BaseException:
+            writer.close()
+            path.unlink(missing_ok=True)
+            raise
         writer.close()
         return len(cursors)
-    from PIL import Image
+    from .gif import write_gif
 
-    images = [Image.fromarray(f) for f in frames]
-    palette = images[0].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-    quantized = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
-    quantized[0].save(path, save_all=True, append_images=quantized[1:], loop=0,
-                      duration=max(20, round(1000 / fps)), optimize=False, disposal=1)
-    return len(frames)
+    images = list(frames)
+    if not write_gif(images, path, fps, should_stop):
+        raise ExportCancelled
+    return len(images)
 
 
 def _item_antialias(view, on: bool) -> None:
