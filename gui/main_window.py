@@ -105,7 +105,7 @@ class MainWindow(QtWidgets.QMainWindow):
         qt.theme_changed.connect(self._on_theme_changed)
         qt.view_changed.connect(self._on_view_changed)
         qt.caption_changed.connect(self._on_caption_changed)
-        qt.selection_changed.connect(self._on_selection_changed)
+        qt.options_changed.connect(self._on_options_changed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._on_theme_changed(self.app.theme)
         self._on_caption_changed(self.app.title, self.app.caption)
@@ -292,8 +292,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_cursor_changed(self, cursor) -> None:
         self.cursor_label.setText(cursor_label(cursor, self.app.T))
 
-    def _on_selection_changed(self, selection) -> None:
-        self.color_actions[selection.color_by].setChecked(True)
+    def _on_options_changed(self, section: str, options) -> None:
+        if section == "network":
+            self.color_actions[options.color_by].setChecked(True)
 
     def _on_result_changed(self, result) -> None:
         c = result.config

@@ -46,14 +46,14 @@ def build_menus(window) -> None:
                          ("their magnitude", "magnitude")):
         a = QtGui.QAction(label, window, checkable=True)
         a.setActionGroup(group)
-        a.triggered.connect(lambda _=False, v=value: app.set_selection(color_by=v))
+        a.triggered.connect(lambda _=False, v=value: app.set_options("network", color_by=v))
         colour_menu.addAction(a)
         window.color_actions[value] = a
-    window.color_actions[app.selection.color_by].setChecked(True)
+    window.color_actions[app.options["network"].color_by].setChecked(True)
     cycle = window.color_cycle_action = QtGui.QAction("Next error colouring", window)
     cycle.setShortcut(QtGui.QKeySequence("M"))
     cycle.setToolTip("Error arrows by source J(s), by gradient step, by magnitude (M cycles)")
-    cycle.triggered.connect(lambda: app.set_selection(color_by=_next_colouring(app)))
+    cycle.triggered.connect(lambda: app.set_options("network", color_by=_next_colouring(app)))
     colour_menu.addAction(cycle)
     for a in (dark, cycle):
         window.addAction(a)  # their keys work with the menu bar hidden (presentation mode)
@@ -109,9 +109,10 @@ class _PlaybackKeys(QtCore.QObject):
 
 
 def _next_colouring(app) -> str:
-    from .model.app_model import COLOR_BY
+    from .model.options import COLOR_BY
 
-    return COLOR_BY[(COLOR_BY.index(app.selection.color_by) + 1) % len(COLOR_BY)]
+    now = app.options["network"].color_by
+    return COLOR_BY[(COLOR_BY.index(now) + 1) % len(COLOR_BY)]
 
 
 def build_shortcuts(window) -> None:

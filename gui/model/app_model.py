@@ -31,9 +31,6 @@ THEMES = ("light", "dark")
 #: the config fields that fix the shapes of the weights: trained weights survive every other
 #: change (a new input sequence, truncation, the learning rate), and none of these
 SHAPE_KEYS = ("model", "hidden", "peepholes", "task", "task_settings")
-#: how error arrows are coloured: by their source loss J(s), by the per-step gradient that needs
-#: them (the simple-RNN article's figure), or by their magnitude
-COLOR_BY = ("source", "step", "magnitude")
 
 
 @dataclass(frozen=True)
@@ -42,15 +39,12 @@ class Selection:
 
     unit : hidden unit k (0-based) of the block and equation views.
     parameter : the parameter of the per-step gradient strip, or None for the first.
-    color_by : error arrows coloured by "source" (each J(s) its own hue), by gradient "step"
-        (the arrows each (dJ/dtheta)^(k) needs, the article's figure) or by "magnitude".
     flow : the variable whose routes to J "follow one flow" highlights, or None.
     stage : the stage of the LSTM block's equations highlighted (0-based), or None for all.
     """
 
     unit: int = 0
     parameter: str | None = None
-    color_by: str = "source"
     flow: str | None = None
     stage: int | None = None
 
@@ -280,8 +274,6 @@ class AppModel:
     # -- what the user picked --------------------------------------------------------------
     def set_selection(self, **changes) -> None:
         new = replace(self.selection, **changes)
-        if new.color_by not in COLOR_BY:
-            raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}")
         if new != self.selection:
             self.selection = new
             self.selection_changed.emit(new)

@@ -16,6 +16,9 @@ from .schema import Section, boolean, choice, integer, number
 from .training.settings import TrainingSettings
 
 GEOMETRY_LAYOUTS = ("auto", "grid", "tabs")
+#: how error arrows are coloured: by their source loss J(s), by the per-step gradient that needs
+#: them (the simple-RNN article's figure), or by their magnitude
+COLOR_BY = ("source", "step", "magnitude")
 LANDSCAPE_MODES = ("cliff", "line")
 
 
@@ -27,15 +30,20 @@ class NetworkOptions(Section):
         simple-RNN article's figure).
     gate : which of an LSTM's four gate matrices (W_g, R_g) the connections show: "z", "i",
         "f" or "o" (drawing their sum would show connections no matrix makes).
+    color_by : error arrows coloured by "source" (each J(s) its own hue), by gradient "step"
+        (the arrows each (dJ/dtheta)^(k) needs: the simple-RNN article's figure) or by
+        "magnitude".
     """
 
     section = "network"
     split: bool = False
     gate: str = "z"
+    color_by: str = "source"
 
     def __post_init__(self):
         boolean("split", self.split)
         choice("gate", self.gate, ("z", "i", "f", "o"))
+        choice("color_by", self.color_by, COLOR_BY)
 
 
 @dataclass(frozen=True)
@@ -98,9 +106,40 @@ class LandscapeOptions(Section):
         object.__setattr__(self, "start", tuple(number("start", v, -1e6, 1e6) for v in start))
 
 
+@dataclass(frozen=True)
+class ChainRuleOptions(Section):
+    """The chain-rule view: the example ("single", "two" or "n"), n for the n-route example,
+    and the route lit in purple (-1: all at once)."""
+
+    section = "chain-rule"
+    example: str = "two"
+    n: int = 4
+    route: int = -1
+
+    def __post_init__(self):
+        choice("example", self.example, ("single", "two", "n"))
+        object.__setattr__(self, "n", integer("n", self.n, 2, 8))
+        object.__setattr__(self, "route", integer("route", self.route, -1, 7))
+
+
+@dataclass(frozen=True)
+class DenseOptions(Section):
+    """The dense-layer backprop view: the step (0..2L-1: forward layer 1..L, then backward
+    layer L..1) and the neuron whose incoming errors are drawn."""
+
+    section = "dense"
+    step: int = 0
+    neuron: int = 0
+
+    def __post_init__(self):
+        object.__setattr__(self, "step", integer("step", self.step, 0, 63))
+        object.__setattr__(self, "neuron", integer("neuron", self.neuron, 0, 63))
+
+
 SECTIONS: dict[str, type[Section]] = {
     cls.section: cls for cls in (NetworkOptions, GeometryParams, GeometryPanelOptions,
-                                 TrainingSettings, GradientFlowOptions, LandscapeOptions)
+                                 TrainingSettings, GradientFlowOptions, LandscapeOptions,
+                                 ChainRuleOptions, DenseOptions)
 }
 
 

@@ -18,10 +18,11 @@ from importlib import import_module
 REGISTRY: dict[str, type] = {}
 _TAB_BUILDERS: dict[str, object] = {}
 #: tab titles in the window's order; tabs not listed come after, alphabetically
-TAB_ORDER = ["Unfolded", "Folded", "LSTM circuit", "LSTM odyssey", "Gradient flow",
-             "Equations", "Training", "Landscape", "Geometry"]
+TAB_ORDER = ["Task types", "Unfolded", "Folded", "Backprop basics", "LSTM circuit",
+             "LSTM odyssey", "GRU", "Equations", "Gradient flow", "Training", "Landscape",
+             "Geometry"]
 #: modules of this package that hold no views
-_NOT_VIEWS = {"base", "edges", "legend", "lstm_common", "geometry_common"}
+_NOT_VIEWS = {"base"}
 _loaded = False
 
 
@@ -36,7 +37,7 @@ def register(cls):
 
 
 def register_tab(title: str, builder) -> None:
-    """Use ``builder(state, views) -> QWidget`` to lay out tab ``title``; ``views`` are the view
+    """Use ``builder(ctx, views) -> QWidget`` to lay out tab ``title``; ``views`` are the view
     instances of that tab, in order."""
     _TAB_BUILDERS[title] = builder
 

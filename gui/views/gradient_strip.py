@@ -156,7 +156,7 @@ class GradientStripView(View):
     def _draw_frames(self, frame, h: int, w: int, xs: np.ndarray) -> None:
         """Frames in the colours of the gradient steps the unfolded view colours (the article's
         figure: "a gradient in a colored frame needs all the errors in the same color")."""
-        if frame.selection.color_by != "step" or frame.cursor.phase == "forward":
+        if frame.options["network"].color_by != "step" or frame.cursor.phase == "forward":
             self.framed = ()
             self.frames.set(np.zeros((0, 2, 2)), np.zeros(0), {})
             return

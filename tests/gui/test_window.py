@@ -125,7 +125,7 @@ def test_backward_arrows_are_what_delta_by_source_implies(window, t):
 def test_colour_by_magnitude_toggle(window):
     s = window.app
     s.set_cursor(Cursor("backward", 4))
-    s.set_selection(color_by="magnitude")
+    s.set_options("network", color_by="magnitude")
     view = window.view("network")
     cols = view.error_arrow_colors()
     viridis = {tuple(int(v) for v in row) for row in colors.TABLES["viridis"]}

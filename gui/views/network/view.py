@@ -147,7 +147,7 @@ class NetworkView(View):
 
     def _on_color_chosen(self, index: int) -> None:
         if self.app is not None:
-            self.app.set_selection(color_by=self.color_box.itemData(index))
+            self.app.set_options("network", color_by=self.color_box.itemData(index))
 
     def _on_split_toggled(self, on: bool) -> None:
         if self.app is not None:
@@ -161,7 +161,7 @@ class NetworkView(View):
         opts, kind = frame.options["network"], frame.result.kind
         for w in (self.color_box, self.split_box, self.gate_box):
             w.blockSignals(True)
-        self.color_box.setCurrentIndex(self.color_box.findData(frame.selection.color_by))
+        self.color_box.setCurrentIndex(self.color_box.findData(frame.options["network"].color_by))
         self.split_box.setChecked(opts.split)
         self.gate_box.setCurrentIndex(self.gate_box.findData(opts.gate))
         for w in (self.color_box, self.split_box, self.gate_box):
@@ -259,7 +259,7 @@ class NetworkView(View):
         pts = [brushes[lv] if on else faint for lv, on in zip(np.maximum(level[idx], 0),
                                                               lit[idx], strict=True)]
         mask = result.backward.loss_mask
-        by_step = frame.selection.color_by == "step"
+        by_step = frame.options["network"].color_by == "step"
         for n, i in enumerate(idx):
             if code[i] != J:
                 continue
@@ -405,7 +405,7 @@ class NetworkView(View):
             return
         norms = result.error_norms  # (T, T)
         vmax = colors.finite_max(norms)
-        mode = frame.selection.color_by
+        mode = frame.options["network"].color_by
         self.steps = ()
         if lay.overview:
             segs, s_idx, t_idx, mags, hue = self._overview_arrows(frame, norms, vmax, mode)
@@ -539,7 +539,7 @@ class NetworkView(View):
         theme = self.theme
         fg = theme.foreground
         st, ro = tr.state_name, tr.readout_name
-        mode = frame.selection.color_by
+        mode = frame.options["network"].color_by
         if cursor.phase == "backward":
             vmax = colors.finite_max(bt.deltas[st])
             self.value_bar.set("diverging", f"error δ{st}, δ{ro} (units)", fmt(-vmax), "0",
@@ -579,7 +579,7 @@ class NetworkView(View):
                                          frame.options["network"].gate, lay.split)
         elif cursor.phase == "backward":
             text = words.backward_caption(tr.kind, cursor.t, result.backward.truncation,
-                                          len(self._arrow_table), frame.selection.color_by,
+                                          len(self._arrow_table), frame.options["network"].color_by,
                                           lay.overview)
         else:
             c = result.config
