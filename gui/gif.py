@@ -115,12 +115,16 @@ def to_indexed(frame: np.ndarray, palette: np.ndarray, exact_count: int) -> Imag
 def write_gif(frames: list[np.ndarray], path, fps: float, should_stop=None) -> bool:
     """Write ``frames`` ((h, w, 3) uint8 each) as a looping GIF; ``should_stop()`` is asked
     between frames: True there abandons the file (returns False, writes nothing)."""
+    if should_stop is not None and should_stop():
+        return False
     palette, exact_count = build_palette(frames)
     images = []
     for f in frames:
         if should_stop is not None and should_stop():
             return False
         images.append(to_indexed(f, palette, exact_count))
+    if should_stop is not None and should_stop():
+        return False
     images[0].save(path, save_all=True, append_images=images[1:], loop=0,
                    duration=max(20, round(1000 / fps)), optimize=False, disposal=1)
     return True
