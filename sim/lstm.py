@@ -22,6 +22,11 @@ from .trace import LSTMForwardTrace, freeze, freeze_dict
 GATES = ("z", "i", "f", "o")
 
 
+def gate_slices(H: int) -> tuple[slice, ...]:
+    """Where z, i, f, o sit in the stacked (4H,) pre-activations: one slice per gate."""
+    return tuple(slice(k * H, (k + 1) * H) for k in range(len(GATES)))
+
+
 class LSTM(RecurrentModel):
     """An LSTM block layer with a linear or softmax readout.
 
@@ -87,7 +92,8 @@ class LSTM(RecurrentModel):
         peep = self.peepholes
         if peep:
             p_i, p_f, p_o = p["p_i"], p["p_f"], p["p_o"]
-        zs, ifs, os_ = slice(0, H), slice(H, 3 * H), slice(3 * H, 4 * H)
+        zs, is_, fs, os_ = gate_slices(H)
+        ifs = slice(is_.start, fs.stop)  # i and f side by side: one sigmoid for both
         with np.errstate(all="ignore"):
             Wx = xs @ self._stack(p, "W").T + self._stack(p, "b")  # (T, 4H) W x(t) + b, all t
             y_prev = np.zeros(H)  # (H,) y(0)
@@ -96,12 +102,12 @@ class LSTM(RecurrentModel):
                 bar = pre[t]
                 bar[:] = Wx[t] + R @ y_prev  # (4H,) W x(t) + R y(t-1) + b
                 if peep:
-                    bar[H:2 * H] += p_i * c_prev  # (H,) peephole from c(t-1) into i_bar
-                    bar[2 * H:3 * H] += p_f * c_prev  # (H,) peephole from c(t-1) into f_bar
+                    bar[is_] += p_i * c_prev  # (H,) peephole from c(t-1) into i_bar
+                    bar[fs] += p_f * c_prev  # (H,) peephole from c(t-1) into f_bar
                 a = act[t]
                 a[zs] = np.tanh(bar[zs])  # (H,) z = tanh(z_bar)
                 a[ifs] = sigmoid(bar[ifs])  # (2H,) i, f = sigmoid(i_bar, f_bar)
-                c[t] = c_prev = a[zs] * a[H:2 * H] + c_prev * a[2 * H:3 * H]  # (H,) z*i + c*f
+                c[t] = c_prev = a[zs] * a[is_] + c_prev * a[fs]  # (H,) z*i + c*f
                 if peep:
                     bar[os_] += p_o * c_prev  # (H,) the output peephole reads the new c(t)
                 a[os_] = sigmoid(bar[os_])  # (H,) o = sigmoid(o_bar)
@@ -111,8 +117,8 @@ class LSTM(RecurrentModel):
         freeze(act)
         return LSTMForwardTrace(
             x=freeze(xs), y_hat=freeze(y_hat), params=freeze_dict(p), output=self.output,
-            z_bar=pre[:, zs], i_bar=pre[:, H:2 * H], f_bar=pre[:, 2 * H:3 * H], o_bar=pre[:, os_],
-            z=act[:, zs], i=act[:, H:2 * H], f=act[:, 2 * H:3 * H], o=act[:, os_],
+            z_bar=pre[:, zs], i_bar=pre[:, is_], f_bar=pre[:, fs], o_bar=pre[:, os_],
+            z=act[:, zs], i=act[:, is_], f=act[:, fs], o=act[:, os_],
             c=freeze(c), y=freeze(y), out=freeze(out), peepholes=peep,
         )
 
@@ -137,15 +143,16 @@ class LSTM(RecurrentModel):
         R = self._stack(p, "R")  # (4H, H)
         peep = tr.peepholes
         per_source = record or truncation is not None
+        zs, is_, fs, os_ = gate_slices(H)
         z, i, f, o, c = tr.z, tr.i, tr.f, tr.o, tr.c
         c_prev = np.vstack([np.zeros((1, H)), c[:-1]])  # (T, H) c(t-1)
         tanh_c = np.tanh(c)  # (T, H)
         # Local derivatives of each step, for all t at once.
-        dobar_dy = tanh_c * o * (1.0 - o)  # (T, H) d y / d o_bar
-        dc_dy = o * (1.0 - tanh_c * tanh_c)  # (T, H) d y / d c, through tanh
-        dzbar_dc = i * (1.0 - z * z)  # (T, H) d c / d z_bar
-        dibar_dc = z * i * (1.0 - i)  # (T, H) d c / d i_bar
-        dfbar_dc = c_prev * f * (1.0 - f)  # (T, H) d c / d f_bar
+        dy_dobar = tanh_c * o * (1.0 - o)  # (T, H) d y / d o_bar
+        dy_dc = o * (1.0 - tanh_c * tanh_c)  # (T, H) d y / d c, through tanh
+        dc_dzbar = i * (1.0 - z * z)  # (T, H) d c / d z_bar
+        dc_dibar = z * i * (1.0 - i)  # (T, H) d c / d i_bar
+        dc_dfbar = c_prev * f * (1.0 - f)  # (T, H) d c / d f_bar
         dy_own = dout @ p["V"]  # (T, H) V^T dJ(t)/dout(t), what J(t) injects at t
         gates = np.zeros((T, 4 * H))  # (T, 4H) delta z_bar, i_bar, f_bar, o_bar summed
         dy = np.zeros((T, H))
@@ -164,17 +171,17 @@ class LSTM(RecurrentModel):
                 dy_t[dst] = g @ R  # (keep, H) sum over gates of R_*^T delta_*bar(t+1)
                 dc_t[dst] = dc_next[:keep] * f[t + 1]  # (keep, H) the highway: delta_c(t+1) f(t+1)
                 if peep:
-                    dc_t[dst] += p["p_i"] * g[:, H:2 * H]  # (keep, H) via p_i into i_bar(t+1)
-                    dc_t[dst] += p["p_f"] * g[:, 2 * H:3 * H]  # (keep, H) via p_f into f_bar(t+1)
+                    dc_t[dst] += p["p_i"] * g[:, is_]  # (keep, H) via p_i into i_bar(t+1)
+                    dc_t[dst] += p["p_f"] * g[:, fs]  # (keep, H) via p_f into f_bar(t+1)
             dy_t[0] += dy_own[t]  # (H,) J(t)'s own error enters row s = t (or the sum)
             g_t = np.empty((n, 4 * H))
-            g_t[:, 3 * H:] = dy_t * dobar_dy[t]  # (rows, H) delta_o_bar(t)
-            dc_t += dy_t * dc_dy[t]  # (rows, H) from y(t) = o tanh(c(t))
+            g_t[:, os_] = dy_t * dy_dobar[t]  # (rows, H) delta_o_bar(t)
+            dc_t += dy_t * dy_dc[t]  # (rows, H) from y(t) = o tanh(c(t))
             if peep:
-                dc_t += p["p_o"] * g_t[:, 3 * H:]  # (rows, H) via the output peephole
-            g_t[:, :H] = dc_t * dzbar_dc[t]  # (rows, H) delta_z_bar(t)
-            g_t[:, H:2 * H] = dc_t * dibar_dc[t]  # (rows, H) delta_i_bar(t)
-            g_t[:, 2 * H:3 * H] = dc_t * dfbar_dc[t]  # (rows, H) delta_f_bar(t)
+                dc_t += p["p_o"] * g_t[:, os_]  # (rows, H) via the output peephole
+            g_t[:, zs] = dc_t * dc_dzbar[t]  # (rows, H) delta_z_bar(t)
+            g_t[:, is_] = dc_t * dc_dibar[t]  # (rows, H) delta_i_bar(t)
+            g_t[:, fs] = dc_t * dc_dfbar[t]  # (rows, H) delta_f_bar(t)
             gates[t] = g_t.sum(axis=0)  # (4H,)
             dy[t] = dy_t.sum(axis=0)  # (H,)
             dc[t] = dc_t.sum(axis=0)  # (H,)
@@ -182,8 +189,8 @@ class LSTM(RecurrentModel):
                 by_source[lo:hi, t] = dy_t
             g_next, dc_next = g_t, dc_t
         deltas = {"y": dy, "c": dc, "out": dout}
-        for k, g in enumerate(GATES):
-            deltas[f"{g}_bar"] = gates[:, k * H:(k + 1) * H]  # (T, H)
+        for g, sl in zip(GATES, gate_slices(H), strict=True):
+            deltas[f"{g}_bar"] = gates[:, sl]  # (T, H)
         return deltas, by_source
 
     def _grads(self, tr: LSTMForwardTrace, deltas: dict, *, per_step: bool) -> dict:
