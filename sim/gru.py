@@ -16,7 +16,16 @@ import numpy as np
 
 from ._model import SequenceModel
 from .activations import sigmoid
-from .cell import Cell, matvec, row_sum, shifted
+from .cell import (
+    Cell,
+    by_step,
+    chains,
+    lone,
+    matvec,
+    row_sum,
+    rowwise_by_step,
+    shifted,
+)
 from .trace import GRUForwardTrace, freeze
 
 GATES = ("r", "u", "n")
@@ -59,31 +68,32 @@ class GRUCell(Cell):
             p[f"b_{g}"] = np.zeros(H)  # (H,)
         return p
 
-    def stack(self, chains) -> dict[str, np.ndarray]:
-        return {m: np.stack([np.concatenate([p[f"{m}_{g}"] for g in GATES]) for p in chains])
+    def stack(self, ps) -> dict[str, np.ndarray]:
+        return {m: chains([np.concatenate([p[f"{m}_{g}"] for g in GATES]) for p in ps])
                 for m in ("W", "R", "b")}  # (D, 3H, I), (D, 3H, H), (D, 3H) gates r, u, n
 
     def forward(self, P, xs, state0=None):
         D, T, H = xs.shape[0], xs.shape[1], self.n_hidden
-        R = P["R"]  # (D, 3H, H)
+        R = lone(P["R"])  # (D, 3H, H)
         rs, us, ns = self.slices
         rus = slice(0, 2 * H)  # r and u side by side: one sigmoid for both
         pre = np.empty((D, T, 3 * H))  # (D, T, 3H) r_bar, u_bar, n_bar
         act = np.empty((D, T, 3 * H))  # (D, T, 3H) r, u, n
         n_rec = np.empty((D, T, H))
         h = np.empty((D, T, H))
-        Wx = self._project(P, xs)  # (D, T, 3H) W x(t) + b, all t
-        (h_prev,) = self._initial(D, state0)  # (D, H) h(0)
+        pre_t, act_t, n_rec_t, h_t = by_step(pre), by_step(act), by_step(n_rec), by_step(h)
+        Wx = by_step(self._project(P, xs))  # [t] -> (D, 3H) W x(t) + b, all t at once
+        h_prev = lone(self._initial(D, state0)[0])  # (D, H) h(0)
         for t in range(T):
             Rh = matvec(R, h_prev)  # (D, 3H) R_r h(t-1), R_u h(t-1), R_n h(t-1)
-            bar, a = pre[:, t], act[:, t]
-            bar[:, rus] = Wx[:, t, rus] + Rh[:, rus]  # (D, 2H) r_bar, u_bar
-            a[:, rus] = sigmoid(bar[:, rus])  # (D, 2H) r, u
-            n_rec[:, t] = Rh[:, ns]  # (D, H) R_n h(t-1), which the reset gate scales
-            bar[:, ns] = Wx[:, t, ns] + a[:, rs] * Rh[:, ns]  # (D, H) W_n x + b_n + r*(R_n h)
-            a[:, ns] = np.tanh(bar[:, ns])  # (D, H) n = tanh(n_bar)
-            u = a[:, us]
-            h[:, t] = h_prev = (1.0 - u) * a[:, ns] + u * h_prev  # (D, H) (1-u) n + u h(t-1)
+            wx, bar, a = Wx[t], pre_t[t], act_t[t]
+            bar[..., rus] = wx[..., rus] + Rh[..., rus]  # (D, 2H) r_bar, u_bar
+            a[..., rus] = sigmoid(bar[..., rus])  # (D, 2H) r, u
+            n_rec_t[t] = Rh[..., ns]  # (D, H) R_n h(t-1), which the reset gate scales
+            bar[..., ns] = wx[..., ns] + a[..., rs] * Rh[..., ns]  # (D, H) W_n x + b_n + r*R_n h
+            a[..., ns] = np.tanh(bar[..., ns])  # (D, H) n = tanh(n_bar)
+            u = a[..., us]
+            h_t[t] = h_prev = (1.0 - u) * a[..., ns] + u * h_prev  # (D, H) (1-u) n + u h(t-1)
         freeze(pre)
         freeze(act)
         F = {f"{g}_bar": pre[..., sl] for g, sl in zip(GATES, self.slices, strict=True)}
@@ -96,36 +106,40 @@ class GRUCell(Cell):
         h_prev = shifted(F["h"], None if state0 is None else state0[0])  # (D, T, H) h(t-1)
         rec_scale = np.ones(r.shape[:2] + (3 * self.n_hidden,))  # (D, T, 3H)
         rec_scale[..., self.slices[2]] = r  # R_n's error is r * delta_n_bar; R_r, R_u see theirs
-        return {
+        local = {
             "dh_dnbar": (1.0 - u) * (1.0 - n * n),  # (D, T, H) d h / d n_bar, through tanh
             "dh_dubar": (h_prev - n) * u * (1.0 - u),  # (D, T, H) d h / d u_bar
             "dnbar_drbar": F["n_rec"] * r * (1.0 - r),  # (D, T, H) d n_bar / d r_bar
-            "rec_scale": rec_scale,
+            "rec_scale": rec_scale,  # (D, T, 3H)
+            "u": u,  # (D, T, H) d h(t) / d h(t-1) along the highway
         }
+        L = {name: rowwise_by_step(v) for name, v in local.items()}
+        L.update(R=lone(P["R"]), W=lone(P["W"]))
+        return L
 
     def _record_sizes(self) -> dict[str, int]:
         return {"h": self.n_hidden, "gates": 3 * self.n_hidden}
 
-    def _back(self, P, F, L, t, ds, rec):
-        (dh,) = ds  # (D, rows, H) delta_h(t) per alive row
+    def _back(self, L, t, ds, rec):
+        (dh,) = ds  # ([D,] rows, H) delta_h(t) per alive row
         rs, us, ns = self.slices
-        g = np.empty(dh.shape[:2] + (3 * self.n_hidden,))  # (D, rows, 3H) delta_*_bar(t)
-        g[..., ns] = dh * L["dh_dnbar"][:, t, None]  # (D, rows, H) delta_n_bar(t)
-        g[..., us] = dh * L["dh_dubar"][:, t, None]  # (D, rows, H) delta_u_bar(t)
-        g[..., rs] = g[..., ns] * L["dnbar_drbar"][:, t, None]  # (D, rows, H) delta_r_bar(t)
-        g_rec = g * L["rec_scale"][:, t, None]  # (D, rows, 3H) what R_r, R_u, R_n see
-        rec["gates"][:, t] = row_sum(g)  # (D, 3H)
-        rec["h"][:, t] = row_sum(dh)  # (D, H)
+        g = np.empty(dh.shape[:-1] + (3 * self.n_hidden,))  # ([D,] rows, 3H) delta_*_bar(t)
+        g[..., ns] = dh * L["dh_dnbar"][t]  # ([D,] rows, H) delta_n_bar(t)
+        g[..., us] = dh * L["dh_dubar"][t]  # ([D,] rows, H) delta_u_bar(t)
+        g[..., rs] = g[..., ns] * L["dnbar_drbar"][t]  # ([D,] rows, H) delta_r_bar(t)
+        g_rec = g * L["rec_scale"][t]  # ([D,] rows, 3H) what R_r, R_u, R_n see
+        rec["gates"][t] = row_sum(g)  # ([D,] 3H)
+        rec["h"][t] = row_sum(dh)  # ([D,] H)
         return g, g_rec, dh
 
-    def _carry(self, P, F, nxt, rows, t1):
-        g_rec, dh = nxt[1][:, rows], nxt[2][:, rows]  # (D, keep, 3H), (D, keep, H) at t1
-        dh_prev = g_rec @ P["R"]  # (D, keep, H) R_r^T d_r_bar + R_u^T d_u_bar + R_n^T r d_n_bar
-        dh_prev += dh * F["u"][:, t1, None]  # (D, keep, H) the highway: delta_h(t1) u(t1)
+    def _carry(self, L, nxt, rows, t1):
+        g_rec, dh = nxt[1][..., rows, :], nxt[2][..., rows, :]  # ([D,] keep, 3H), ([D,] keep, H)
+        dh_prev = g_rec @ L["R"]  # ([D,] keep, H) R_r^T d_r_bar + R_u^T d_u_bar + R_n^T r d_n_bar
+        dh_prev += dh * L["u"][t1]  # ([D,] keep, H) the highway: delta_h(t1) u(t1)
         return (dh_prev,)
 
-    def _input_error(self, P, nxt, rows):
-        return nxt[0][:, rows] @ P["W"]  # (D, keep, I) sum over gates of W_*^T delta_*_bar
+    def _input_error(self, L, nxt, rows):
+        return nxt[0][..., rows, :] @ L["W"]  # ([D,] keep, I) sum over gates of W_*^T delta
 
     def _finish(self, rec, F):
         gates = rec.pop("gates")  # (D, T, 3H)

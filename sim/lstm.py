@@ -18,7 +18,17 @@ import numpy as np
 
 from ._model import SequenceModel
 from .activations import sigmoid
-from .cell import Cell, matvec, row_sum, shifted
+from .cell import (
+    Cell,
+    by_step,
+    chains,
+    lone,
+    matvec,
+    row_sum,
+    rowwise,
+    rowwise_by_step,
+    shifted,
+)
 from .trace import LSTMForwardTrace, freeze
 
 GATES = ("z", "i", "f", "o")
@@ -80,11 +90,11 @@ class LSTMCell(Cell):
                 p[name] = 0.1 * rng.standard_normal(H)  # (H,)
         return p
 
-    def stack(self, chains) -> dict[str, np.ndarray]:
-        P = {m: np.stack([np.concatenate([p[f"{m}_{g}"] for g in GATES]) for p in chains])
+    def stack(self, ps) -> dict[str, np.ndarray]:
+        P = {m: chains([np.concatenate([p[f"{m}_{g}"] for g in GATES]) for p in ps])
              for m in ("W", "R", "b")}  # (D, 4H, I), (D, 4H, H), (D, 4H) gates z, i, f, o
         if self.peepholes:
-            P.update({name: np.stack([p[name] for p in chains]) for name in PEEPHOLES})  # (D, H)
+            P.update({name: chains([p[name] for p in ps]) for name in PEEPHOLES})  # (D, H)
         return P
 
     def settings(self) -> dict:
@@ -92,32 +102,33 @@ class LSTMCell(Cell):
 
     def forward(self, P, xs, state0=None):
         D, T, H = xs.shape[0], xs.shape[1], self.n_hidden
-        R = P["R"]  # (D, 4H, H)
+        R = lone(P["R"])  # (D, 4H, H)
         peep = self.peepholes
         if peep:
-            p_i, p_f, p_o = P["p_i"], P["p_f"], P["p_o"]  # (D, H) each
+            p_i, p_f, p_o = lone(P["p_i"]), lone(P["p_f"]), lone(P["p_o"])  # (D, H) each
         zs, is_, fs, os_ = self.slices
         ifs = slice(is_.start, fs.stop)  # i and f side by side: one sigmoid for both
         pre = np.empty((D, T, 4 * H))  # (D, T, 4H) z_bar, i_bar, f_bar, o_bar
         act = np.empty((D, T, 4 * H))  # (D, T, 4H) z, i, f, o
         c = np.empty((D, T, H))
         y = np.empty((D, T, H))
-        Wx = self._project(P, xs)  # (D, T, 4H) W x(t) + b, all t
-        y_prev, c_prev = self._initial(D, state0)  # (D, H) y(0), c(0)
+        pre_t, act_t, c_t, y_t = by_step(pre), by_step(act), by_step(c), by_step(y)
+        Wx = by_step(self._project(P, xs))  # [t] -> (D, 4H) W x(t) + b, all t at once
+        y_prev, c_prev = (lone(s) for s in self._initial(D, state0))  # (D, H) y(0), c(0)
         for t in range(T):
-            bar = pre[:, t]
-            bar[:] = Wx[:, t] + matvec(R, y_prev)  # (D, 4H) W x + R y(t-1) + b
+            bar = pre_t[t]
+            bar[:] = Wx[t] + matvec(R, y_prev)  # (D, 4H) W x(t) + R y(t-1) + b
             if peep:
-                bar[:, is_] += p_i * c_prev  # (D, H) peephole from c(t-1) into i_bar
-                bar[:, fs] += p_f * c_prev  # (D, H) peephole from c(t-1) into f_bar
-            a = act[:, t]
-            a[:, zs] = np.tanh(bar[:, zs])  # (D, H) z = tanh(z_bar)
-            a[:, ifs] = sigmoid(bar[:, ifs])  # (D, 2H) i, f = sigmoid(i_bar, f_bar)
-            c[:, t] = c_prev = a[:, zs] * a[:, is_] + c_prev * a[:, fs]  # (D, H) z*i + c*f
+                bar[..., is_] += p_i * c_prev  # (D, H) peephole from c(t-1) into i_bar
+                bar[..., fs] += p_f * c_prev  # (D, H) peephole from c(t-1) into f_bar
+            a = act_t[t]
+            a[..., zs] = np.tanh(bar[..., zs])  # (D, H) z = tanh(z_bar)
+            a[..., ifs] = sigmoid(bar[..., ifs])  # (D, 2H) i, f = sigmoid(i_bar, f_bar)
+            c_t[t] = c_prev = a[..., zs] * a[..., is_] + c_prev * a[..., fs]  # (D, H) z*i + c*f
             if peep:
-                bar[:, os_] += p_o * c_prev  # (D, H) the output peephole reads the new c(t)
-            a[:, os_] = sigmoid(bar[:, os_])  # (D, H) o = sigmoid(o_bar)
-            y[:, t] = y_prev = a[:, os_] * np.tanh(c_prev)  # (D, H) y(t) = o * tanh(c(t))
+                bar[..., os_] += p_o * c_prev  # (D, H) the output peephole reads the new c(t)
+            a[..., os_] = sigmoid(bar[..., os_])  # (D, H) o = sigmoid(o_bar)
+            y_t[t] = y_prev = a[..., os_] * np.tanh(c_prev)  # (D, H) y(t) = o * tanh(c(t))
         freeze(pre)
         freeze(act)
         F = {f"{g}_bar": pre[..., sl] for g, sl in zip(GATES, self.slices, strict=True)}
@@ -129,46 +140,52 @@ class LSTMCell(Cell):
         z, i, f, o, c = F["z"], F["i"], F["f"], F["o"], F["c"]  # (D, T, H) each
         c_prev = shifted(c, None if state0 is None else state0[1])  # (D, T, H) c(t-1)
         tanh_c = np.tanh(c)  # (D, T, H)
-        return {
+        local = {
             "dy_dobar": tanh_c * o * (1.0 - o),  # (D, T, H) d y / d o_bar
             "dy_dc": o * (1.0 - tanh_c * tanh_c),  # (D, T, H) d y / d c, through tanh
             "dc_dzbar": i * (1.0 - z * z),  # (D, T, H) d c / d z_bar
             "dc_dibar": z * i * (1.0 - i),  # (D, T, H) d c / d i_bar
             "dc_dfbar": c_prev * f * (1.0 - f),  # (D, T, H) d c / d f_bar
+            "f": f,  # (D, T, H) d c(t) / d c(t-1), the highway
         }
+        L = {name: rowwise_by_step(v) for name, v in local.items()}
+        L.update(R=lone(P["R"]), W=lone(P["W"]))
+        if self.peepholes:
+            L.update({name: rowwise(P[name]) for name in PEEPHOLES})
+        return L
 
     def _record_sizes(self) -> dict[str, int]:
         H = self.n_hidden
         return {"y": H, "c": H, "gates": 4 * H}
 
-    def _back(self, P, F, L, t, ds, rec):
-        dy, dc = ds  # (D, rows, H) delta_y(t), delta_c(t) per alive row (so far)
+    def _back(self, L, t, ds, rec):
+        dy, dc = ds  # ([D,] rows, H) delta_y(t), delta_c(t) per alive row (so far)
         zs, is_, fs, os_ = self.slices
-        g = np.empty(dy.shape[:2] + (4 * self.n_hidden,))  # (D, rows, 4H) delta_*_bar(t)
-        g[..., os_] = dy * L["dy_dobar"][:, t, None]  # (D, rows, H) delta_o_bar(t)
-        dc += dy * L["dy_dc"][:, t, None]  # (D, rows, H) from y(t) = o tanh(c(t))
+        g = np.empty(dy.shape[:-1] + (4 * self.n_hidden,))  # ([D,] rows, 4H) delta_*_bar(t)
+        g[..., os_] = dy * L["dy_dobar"][t]  # ([D,] rows, H) delta_o_bar(t)
+        dc += dy * L["dy_dc"][t]  # ([D,] rows, H) from y(t) = o tanh(c(t))
         if self.peepholes:
-            dc += P["p_o"][:, None] * g[..., os_]  # (D, rows, H) via the output peephole
-        g[..., zs] = dc * L["dc_dzbar"][:, t, None]  # (D, rows, H) delta_z_bar(t)
-        g[..., is_] = dc * L["dc_dibar"][:, t, None]  # (D, rows, H) delta_i_bar(t)
-        g[..., fs] = dc * L["dc_dfbar"][:, t, None]  # (D, rows, H) delta_f_bar(t)
-        rec["gates"][:, t] = row_sum(g)  # (D, 4H)
-        rec["y"][:, t] = row_sum(dy)  # (D, H)
-        rec["c"][:, t] = row_sum(dc)  # (D, H)
+            dc += L["p_o"] * g[..., os_]  # ([D,] rows, H) via the output peephole
+        g[..., zs] = dc * L["dc_dzbar"][t]  # ([D,] rows, H) delta_z_bar(t)
+        g[..., is_] = dc * L["dc_dibar"][t]  # ([D,] rows, H) delta_i_bar(t)
+        g[..., fs] = dc * L["dc_dfbar"][t]  # ([D,] rows, H) delta_f_bar(t)
+        rec["gates"][t] = row_sum(g)  # ([D,] 4H)
+        rec["y"][t] = row_sum(dy)  # ([D,] H)
+        rec["c"][t] = row_sum(dc)  # ([D,] H)
         return g, dc
 
-    def _carry(self, P, F, nxt, rows, t1):
-        g, dc = nxt[0][:, rows], nxt[1][:, rows]  # (D, keep, 4H), (D, keep, H) at step t1
-        dy_prev = g @ P["R"]  # (D, keep, H) sum over gates of R_*^T delta_*_bar(t1)
-        dc_prev = dc * F["f"][:, t1, None]  # (D, keep, H) the highway: delta_c(t1) f(t1)
+    def _carry(self, L, nxt, rows, t1):
+        g, dc = nxt[0][..., rows, :], nxt[1][..., rows, :]  # ([D,] keep, 4H), ([D,] keep, H)
+        dy_prev = g @ L["R"]  # ([D,] keep, H) sum over gates of R_*^T delta_*_bar(t1)
+        dc_prev = dc * L["f"][t1]  # ([D,] keep, H) the highway: delta_c(t1) f(t1)
         if self.peepholes:
             _, is_, fs, _ = self.slices
-            dc_prev += P["p_i"][:, None] * g[..., is_]  # (D, keep, H) via p_i into i_bar(t1)
-            dc_prev += P["p_f"][:, None] * g[..., fs]  # (D, keep, H) via p_f into f_bar(t1)
+            dc_prev += L["p_i"] * g[..., is_]  # ([D,] keep, H) via p_i into i_bar(t1)
+            dc_prev += L["p_f"] * g[..., fs]  # ([D,] keep, H) via p_f into f_bar(t1)
         return dy_prev, dc_prev
 
-    def _input_error(self, P, nxt, rows):
-        return nxt[0][:, rows] @ P["W"]  # (D, keep, I) sum over gates of W_*^T delta_*_bar
+    def _input_error(self, L, nxt, rows):
+        return nxt[0][..., rows, :] @ L["W"]  # ([D,] keep, I) sum over gates of W_*^T delta
 
     def _finish(self, rec, F):
         gates = rec.pop("gates")  # (D, T, 4H)

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _checks, activations
 from ._model import SequenceModel
-from .cell import Cell, matvec, row_sum, shifted
+from .cell import Cell, by_step, chains, lone, matvec, row_sum, rowwise_by_step, shifted
 from .trace import RNNForwardTrace, freeze
 
 
@@ -50,42 +50,44 @@ class RNNCell(Cell):
             "b": np.zeros(H),  # (H,)
         }
 
-    def stack(self, chains) -> dict[str, np.ndarray]:
-        return {name: np.stack([p[name] for p in chains]) for name in ("U", "W", "b")}
+    def stack(self, ps) -> dict[str, np.ndarray]:
+        return {name: chains([p[name] for p in ps]) for name in ("U", "W", "b")}
 
     def settings(self) -> dict:
         return {"activation": self.activation}
 
     def forward(self, P, xs, state0=None):
         D, T = xs.shape[0], xs.shape[1]
-        W = P["W"]  # (D, H, H)
+        W = lone(P["W"])  # (D, H, H)
         a = np.empty((D, T, self.n_hidden))
         h = np.empty((D, T, self.n_hidden))
-        a_in = self._project(P, xs)  # (D, T, H) b + U x(t) for every t at once
-        (h_prev,) = self._initial(D, state0)  # (D, H) h(0)
+        a_t, h_t = by_step(a), by_step(h)  # [t] -> (D, H)
+        a_in = by_step(self._project(P, xs))  # [t] -> (D, H) b + U x(t), all t at once
+        h_prev = lone(self._initial(D, state0)[0])  # (D, H) h(0)
         for t in range(T):
-            a[:, t] = a_in[:, t] + matvec(W, h_prev)  # (D, H) b + W h(t-1) + U x(t)
-            h[:, t] = h_prev = activations.apply(self.activation, a[:, t])  # (D, H) g(a(t))
+            a_t[t] = a_in[t] + matvec(W, h_prev)  # (D, H) a(t) = b + W h(t-1) + U x(t)
+            h_t[t] = h_prev = activations.apply(self.activation, a_t[t])  # (D, H) g(a(t))
         return {"a": freeze(a), "h": freeze(h)}
 
     def _local(self, P, F, state0):
-        return {"g_prime": activations.derivative(self.activation, F["a"], F["h"])}  # (D, T, H)
+        g_prime = activations.derivative(self.activation, F["a"], F["h"])  # (D, T, H) g'(a(t))
+        return {"g_prime": rowwise_by_step(g_prime), "W": lone(P["W"]), "U": lone(P["U"])}
 
     def _record_sizes(self) -> dict[str, int]:
         return {"h": self.n_hidden, "a": self.n_hidden}
 
-    def _back(self, P, F, L, t, ds, rec):
-        (dh,) = ds  # (D, rows, H) delta_h(t) per alive row
-        da = dh * L["g_prime"][:, t, None]  # (D, rows, H) back through g
-        rec["h"][:, t] = row_sum(dh)  # (D, H)
-        rec["a"][:, t] = row_sum(da)  # (D, H)
+    def _back(self, L, t, ds, rec):
+        (dh,) = ds  # ([D,] rows, H) delta_h(t) per alive row
+        da = dh * L["g_prime"][t]  # ([D,] rows, H) back through g
+        rec["h"][t] = row_sum(dh)  # ([D,] H)
+        rec["a"][t] = row_sum(da)  # ([D,] H)
         return (da,)
 
-    def _carry(self, P, F, nxt, rows, t1):
-        return (nxt[0][:, rows] @ P["W"],)  # (D, keep, H) W^T delta_a(t1), per source
+    def _carry(self, L, nxt, rows, t1):
+        return (nxt[0][..., rows, :] @ L["W"],)  # ([D,] keep, H) W^T delta_a(t1), per source
 
-    def _input_error(self, P, nxt, rows):
-        return nxt[0][:, rows] @ P["U"]  # (D, keep, I) U^T delta_a(t1)
+    def _input_error(self, L, nxt, rows):
+        return nxt[0][..., rows, :] @ L["U"]  # ([D,] keep, I) U^T delta_a(t1)
 
     def grads(self, P, F, xs, deltas, state0, *, per_step):
         da = deltas["a"]  # (D, T, H)
