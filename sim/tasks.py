@@ -4,13 +4,23 @@ Each task turns ``(settings, T, seed)`` into one :class:`Sample`: inputs ``xs`` 
 and a loss mask that says at which steps t the loss J(t) counts. The three kinds of the articles:
 
 - many-to-one: read the whole sequence, answer once at the last step (``adding``,
-  ``sine-forecast`` -- the "temperature" example -- and ``sign-of-sum`` -- the "sentiment"
-  example). The loss mask is 1 only at t = T.
+  ``sine-forecast``, ``temperature`` -- the article's weather example -- and ``sign-of-sum`` --
+  the "sentiment" example). The loss mask is 1 only at t = T.
 - one-to-many: one input at t = 1, an answer at every step (``generate``).
-- many-to-many: an input and an answer at every step (``delayed-recall``, ``char-text``).
+- many-to-many: an input and an answer at every step (``delayed-recall``, ``char-text``, and
+  ``next-word``, whose answer at t can depend on the input at t + 1: a one-directional model
+  cannot know it, a bidirectional one can).
+- seq2seq: read a whole sequence, then write another (``reverse``, ``sort``): the article's
+  encoder-decoder tasks.
 
 Row ``t - 1`` of every array holds step ``t`` of the articles (t = 1..T). Samples are
 deterministic for (settings, T, seed) and their arrays are read-only.
+
+A seq2seq sample carries its two lengths in its shapes: ``xs`` is (T_enc, n_in), ``targets`` and
+``loss_mask`` are (T_dec, ...) -- :attr:`Sample.T_enc` and :attr:`Sample.T_dec`. The ``T`` given
+to :meth:`Task.sample` is T_enc; for ``reverse`` and ``sort`` T_dec = T_enc, so a one-sequence
+model can also read such a sample step against step (and must then answer some steps before it
+has seen what they ask for: :meth:`Task.future_dependent` tells which).
 
 >>> from sim import tasks
 >>> t = tasks.make("delayed-recall", delay=2)
@@ -47,7 +57,7 @@ __all__ = [
     "names",
 ]
 
-KINDS = ("many-to-one", "one-to-many", "many-to-many")
+KINDS = ("many-to-one", "one-to-many", "many-to-many", "seq2seq")
 MAX_BATCH = 100_000
 #: the largest vocabulary a user text for ``char-text`` may have
 MAX_VOCABULARY = 128
@@ -88,7 +98,8 @@ class Sample:
         (T, n_out) float64 values when it is "mse". Rows with mask 0 hold 0 and mean nothing.
     loss_mask : (T,) float64 of 0/1: 1 where the loss J(t) counts.
 
-    All three arrays are read-only.
+    All three arrays are read-only. For a seq2seq task ``xs`` has T_enc rows and ``targets``
+    and ``loss_mask`` have T_dec rows, one per output step.
     """
 
     xs: np.ndarray
@@ -97,8 +108,18 @@ class Sample:
 
     @property
     def T(self) -> int:
-        """Sequence length T."""
+        """Sequence length T (of the inputs: T_enc for a seq2seq task)."""
         return int(self.xs.shape[0])
+
+    @property
+    def T_enc(self) -> int:
+        """Input steps: the rows of ``xs``."""
+        return int(self.xs.shape[0])
+
+    @property
+    def T_dec(self) -> int:
+        """Output steps: the rows of ``targets`` and ``loss_mask`` (T for one-sequence tasks)."""
+        return int(self.loss_mask.shape[0])
 
 
 @dataclass(frozen=True)
@@ -108,7 +129,7 @@ class Task(ABC):
     Attributes
     ----------
     name : the task's name, one of :func:`names`.
-    kind : "many-to-one", "one-to-many" or "many-to-many".
+    kind : "many-to-one", "one-to-many", "many-to-many" or "seq2seq".
     description : one line for the GUI.
     n_in, n_out : input size I and output size O for these settings.
     loss : "cross_entropy" (targets (T,) int64) or "mse" (targets (T, n_out) float64).
@@ -200,7 +221,7 @@ class Task(ABC):
 
     # -- scoring ------------------------------------------------------------------------------
 
-    def accuracy(self, y_hat, sample: Sample) -> float:
+    def accuracy(self, y_hat, sample: Sample, *, steps=None) -> float:
         """Fraction of the masked steps that ``y_hat`` gets right.
 
         Classification: the argmax of y_hat(t) equals the target class. Regression: every
@@ -208,17 +229,40 @@ class Task(ABC):
 
         Parameters
         ----------
-        y_hat : (T, n_out) predictions (probabilities or raw scores; only the argmax matters for
-            classification).
+        y_hat : (T_dec, n_out) predictions, one row per target (probabilities or raw scores; only
+            the argmax matters for classification).
         sample : the Sample the predictions are for.
+        steps : optional (T_dec,) bool: count only these of the masked steps (for instance
+            :meth:`future_dependent`).
 
         Returns
         -------
         float in [0, 1].
         """
+        correct, on = self._correct(y_hat, sample, steps)
+        return float(np.mean(correct[on]))
+
+    def sequence_accuracy(self, y_hat, sample: Sample) -> float:
+        """1.0 when ``y_hat`` gets every masked step right, else 0.0 (a whole reversed or
+        sorted sequence, say)."""
+        correct, on = self._correct(y_hat, sample, None)
+        return float(np.all(correct[on]))
+
+    def future_dependent(self, sample: Sample) -> np.ndarray:
+        """(T_dec,) bool: the steps whose target depends on an input that comes after them, when
+        target t is read against input t (what a one-directional model cannot know yet)."""
         if not isinstance(sample, Sample):
             raise ValueError(f"sample must be a Sample, got {type(sample).__name__}")
-        T = sample.T
+        return self._future(sample)
+
+    def _future(self, sample: Sample) -> np.ndarray:
+        return np.zeros(sample.T_dec, dtype=bool)  # (T,) no task before next-word looks ahead
+
+    def _correct(self, y_hat, sample: Sample, steps) -> tuple[np.ndarray, np.ndarray]:
+        """(T_dec,) which steps are right, and (T_dec,) which of them count."""
+        if not isinstance(sample, Sample):
+            raise ValueError(f"sample must be a Sample, got {type(sample).__name__}")
+        T = sample.T_dec
         if sample.xs.shape[1] != self.n_in:
             raise ValueError(
                 f"sample has {sample.xs.shape[1]} inputs per step; {self._what()} has {self.n_in}"
@@ -234,9 +278,12 @@ class Task(ABC):
             with np.errstate(invalid="ignore"):
                 err = np.abs(y_hat - sample.targets)  # (T, O)
             correct = ok & np.all(err < self.tolerance, axis=1)  # (T,)
+        if steps is not None:
+            on = on & _checks.array("steps", steps, (T,), dtype=bool)  # (T,)
         if not on.any():
-            raise ValueError("sample has no step with loss_mask 1")
-        return float(np.mean(correct[on]))
+            raise ValueError("sample has no step with loss_mask 1"
+                             + ("" if steps is None else " among steps"))
+        return correct, on
 
 
 # -- the tasks -------------------------------------------------------------------------------
@@ -310,6 +357,109 @@ class _Generate(Task):
         targets = (start + step * np.arange(T, dtype=np.int64)) % k  # (T,) s, s+step, ...
         mask = np.ones(T)  # (T,)
         return xs, targets, mask
+
+
+@dataclass(frozen=True, repr=False)
+class _Temperature(Task):
+    """Weather readings every ``hours / T`` hours; the clean temperature ``horizon`` hours after
+    the last one is the target. Temperature = season + daily cycle + a passing front; pressure
+    leads the front by a quarter period (it falls before the warmth), humidity runs against the
+    daily cycle, wind follows the pressure's slope."""
+
+    def _draw(self, T, rng):
+        s = dict(self._settings)
+        dt = s["hours"] / T  # () hours per step
+        start = rng.uniform(0.0, 24.0)  # () clock time of the first reading
+        hour = start + dt * np.arange(T + 1)  # (T + 1,) reading times, then the forecast time
+        hour[T] = hour[T - 1] + s["horizon"]
+        season = rng.uniform(-0.5, 0.5)  # () the level of these days
+        amp = rng.uniform(0.3, 1.0)  # () the front's strength
+        omega = 2.0 * np.pi / rng.uniform(60.0, 160.0)  # () the front's angular speed, per hour
+        phase = rng.uniform(0.0, 2.0 * np.pi)  # ()
+        day = np.sin(2.0 * np.pi * (hour - 9.0) / 24.0)  # (T + 1,) peaks at 15:00
+        front = amp * np.sin(omega * hour + phase)  # (T + 1,)
+        temperature = season + 0.5 * day + front  # (T + 1,)
+        pressure = -amp * np.cos(omega * hour + phase)  # (T + 1,) a quarter period ahead
+        humidity = -0.6 * day + 0.2 * pressure  # (T + 1,)
+        wind = np.abs(amp * np.sin(omega * hour + phase + 0.5))  # (T + 1,)
+        clean = np.stack([temperature, pressure, humidity, wind], axis=1)  # (T + 1, 4)
+        xs = clean[:T] + s["noise"] * rng.standard_normal((T, 4))  # (T, 4) what is read
+        targets = np.zeros((T, 1))  # (T, 1)
+        targets[-1, 0] = temperature[T]  # () the temperature at the forecast time
+        mask = np.zeros(T)  # (T,)
+        mask[-1] = 1.0
+        return xs, targets, mask
+
+
+@dataclass(frozen=True, repr=False)
+class _NextWord(Task):
+    """Word 0 is ambiguous ("Teddy"); of the others the first half are names ("Roosevelt",
+    class 1), the rest ordinary words ("bears", class 0). Each word's class is its own, except
+    word 0's, which is the class of the word after it (never word 0, and word 0 never ends a
+    sequence). That follower is a name or not with even odds, so before it arrives the answer is
+    a coin toss."""
+
+    def _classes(self) -> np.ndarray:
+        k = dict(self._settings)["n_symbols"]
+        n_names = (k - 1) // 2
+        return np.r_[0, np.ones(n_names, dtype=np.int64), np.zeros(k - 1 - n_names, np.int64)]
+
+    def _draw(self, T, rng):
+        s = dict(self._settings)
+        k = s["n_symbols"]
+        cls = self._classes()  # (k,) class of each word (word 0: decided by its follower)
+        names, plain = np.flatnonzero(cls[1:] == 1) + 1, np.flatnonzero(cls[1:] == 0) + 1
+        words = rng.integers(1, k, size=T)  # (T,) unambiguous words
+        teddy = rng.random(T) < s["p_ambiguous"]  # (T,) where an ambiguous word may go
+        teddy[-1] = False
+        for t in range(1, T):
+            teddy[t] &= not teddy[t - 1]  # an ambiguous word is followed by a clear one
+        follower = np.flatnonzero(teddy) + 1  # (n,) the steps after an ambiguous word
+        is_name = rng.random(follower.size) < 0.5  # (n,) even odds: a name or not
+        words[follower] = np.where(is_name, rng.choice(names, follower.size),
+                                   rng.choice(plain, follower.size))  # (n,)
+        words[teddy] = 0
+        targets = cls[words]  # (T,) each word's own class ...
+        targets[teddy] = cls[words[follower]]  # (n,) ... or, for word 0, its follower's
+        xs = np.eye(k)[words]  # (T, k) one-hot
+        return xs, targets, np.ones(T)
+
+    def _future(self, sample):
+        return sample.xs[:, 0] == 1  # (T,) the ambiguous words
+
+
+@dataclass(frozen=True, repr=False)
+class _Seq2SeqSymbols(Task):
+    """Read T symbols, then write T symbols made from them (reverse or sort)."""
+
+    def _draw(self, T, rng):
+        k = dict(self._settings)["n_symbols"]
+        symbols = rng.integers(0, k, size=T)  # (T,)
+        xs = np.eye(k)[symbols]  # (T_enc, k) one-hot, T_enc = T
+        targets = self._write(symbols)  # (T_dec,), T_dec = T
+        return xs, targets, np.ones(T)
+
+    def _write(self, symbols: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, repr=False)
+class _Reverse(_Seq2SeqSymbols):
+    def _write(self, symbols):
+        return symbols[::-1].copy()  # (T,) target(j) = symbol(T + 1 - j)
+
+    def _future(self, sample):
+        j = np.arange(sample.T_dec)  # (T,) 0-based
+        return sample.T_enc - 1 - j > j  # (T,) the symbol asked for comes later
+
+
+@dataclass(frozen=True, repr=False)
+class _Sort(_Seq2SeqSymbols):
+    def _write(self, symbols):
+        return np.sort(symbols)  # (T,) ascending
+
+    def _future(self, sample):
+        return np.arange(sample.T_dec) < sample.T_enc - 1  # (T,) any later symbol may change it
 
 
 @dataclass(frozen=True, repr=False)
@@ -414,6 +564,36 @@ _SPECS: dict[str, _Spec] = {
             "text": ("", None, None, "text to learn instead of the built-in one (empty: built-in)"),
         },
     ),
+
+    "temperature": _Spec(
+        "many-to-one",
+        "Weather (the article's example): from T readings of temperature, pressure, humidity "
+        "and wind over `hours` (96 h), forecast the temperature `horizon` (24 h) later.",
+        {
+            "hours": (96.0, 12.0, 480.0, "how many hours the T readings span"),
+            "horizon": (24.0, 1.0, 96.0, "how many hours after the last reading to forecast"),
+            "noise": (0.05, 0.0, 1.0, "standard deviation of the noise on the readings"),
+        },
+    ),
+    "next-word": _Spec(
+        "many-to-many",
+        "Names (the article's 'Teddy bears' and 'Teddy Roosevelt'): at every step say if the "
+        "word is part of a name; for the ambiguous word only the next word tells.",
+        {
+            "n_symbols": (6, 4, 16, "how many different words there are (word 0 is ambiguous)"),
+            "p_ambiguous": (0.3, 0.0, 0.5, "how often the ambiguous word comes"),
+        },
+    ),
+    "reverse": _Spec(
+        "seq2seq",
+        "Reverse (encoder-decoder): read a sequence of symbols, then write it backwards.",
+        {"n_symbols": (4, 2, 16, "how many different symbols there are")},
+    ),
+    "sort": _Spec(
+        "seq2seq",
+        "Sort (encoder-decoder): read a sequence of symbols, then write them in ascending order.",
+        {"n_symbols": (4, 2, 16, "how many different symbols there are")},
+    ),
 }
 
 #: task name -> {setting name -> (default, min, max, help)}; min and max are None for text.
@@ -476,6 +656,25 @@ def make(name: str, **settings) -> Task:
         return _Generate(
             **common, n_in=k, n_out=k, loss="cross_entropy", output="softmax", default_length=8,
             min_length=1, max_length=MAX_LENGTH, tolerance=None, _settings=frozen,
+        )  # fmt: skip
+    if name == "temperature":
+        return _Temperature(
+            **common, n_in=4, n_out=1, loss="mse", output="linear", default_length=24,
+            min_length=2, max_length=MAX_LENGTH, tolerance=0.1, _settings=frozen,
+        )  # fmt: skip
+    if name == "next-word":
+        k = s["n_symbols"]
+        return _NextWord(
+            **common, n_in=k, n_out=2, loss="cross_entropy", output="softmax",
+            default_length=12, min_length=2, max_length=MAX_LENGTH, tolerance=None,
+            _settings=frozen,
+        )  # fmt: skip
+    if name in ("reverse", "sort"):
+        k = s["n_symbols"]
+        cls = _Reverse if name == "reverse" else _Sort
+        return cls(
+            **common, n_in=k, n_out=k, loss="cross_entropy", output="softmax", default_length=6,
+            min_length=1, max_length=MAX_LENGTH // 2, tolerance=None, _settings=frozen,
         )  # fmt: skip
     # char-text
     text = s["text"] or _builtin_corpus()
