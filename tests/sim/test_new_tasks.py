@@ -161,3 +161,59 @@ def test_a_seq2seq_model_reads_a_seq2seq_sample():
     assert tr.y_hat.shape == (s.T_dec, t.n_out) and tr.T == s.T_enc + s.T_dec
     bt = m.backward(tr, s.targets, loss_mask=s.loss_mask)
     assert 0.0 <= t.accuracy(tr.y_hat, s) <= 1.0 and bt.losses.shape == (s.T_dec,)
+
+
+# -- training every model --------------------------------------------------------------------
+
+MODELS = {
+    "gru": lambda t: sim.GRU(t.n_in, 6, t.n_out, output=t.output, seed=0),
+    "bi-rnn": lambda t: sim.BidirectionalRNN(t.n_in, 5, t.n_out, output=t.output, seed=0),
+    "bi-lstm": lambda t: sim.BidirectionalRNN(t.n_in, 4, t.n_out, cell="lstm", peepholes=True,
+                                              output=t.output, seed=0),
+    "bi-gru": lambda t: sim.BidirectionalRNN(t.n_in, 4, t.n_out, cell="gru", output=t.output,
+                                             seed=0),
+    "s2s-lstm": lambda t: sim.Seq2Seq(t.n_in, 6, t.n_out, cell="lstm", seed=0),
+    "s2s-rnn": lambda t: sim.Seq2Seq(t.n_in, 6, t.n_out, cell="rnn", seed=0),
+}
+
+
+@pytest.mark.parametrize("model,name,loss", [
+    ("gru", "temperature", None), ("bi-rnn", "next-word", None), ("bi-lstm", "adding", None),
+    ("bi-gru", "sign-of-sum", None), ("s2s-lstm", "reverse", None), ("s2s-rnn", "sort", "mse")])
+def test_training_lowers_the_loss(model, name, loss):
+    task = tasks.make(name)
+    m = MODELS[model](task)
+    T = 6
+    kw = dict(n=8, loss=loss, teacher_forcing=True)
+    before = sim.train.evaluate(m, task, T, **kw)[0]
+    cfg = sim.train.TrainConfig(lr=0.03, batch_size=4, length=T, truncation=4, seed=1)
+    trainer = sim.train.Trainer(m, task, cfg, loss=loss)
+    for _ in range(25):
+        trainer.step()
+    assert sim.train.evaluate(m, task, T, **kw)[0] < before
+    assert all(h.finite for h in trainer.history)
+
+
+def test_a_trainer_update_is_the_teacher_forced_engine_update():
+    task = tasks.make("reverse", n_symbols=3)
+    m = sim.Seq2Seq(3, 5, 3, cell="gru", seed=0)
+    cfg = sim.train.TrainConfig(optimizer="sgd", lr=0.1, clip=None, batch_size=1, length=4)
+    trainer = sim.train.Trainer(m, task, cfg)
+    (s,) = trainer.next_samples()
+    before = {k: v.copy() for k, v in m.params.items()}
+    bt = m.backward(m.forward(s.xs, s.targets), s.targets, loss_mask=s.loss_mask)
+    trainer.step()
+    for k in before:
+        np.testing.assert_allclose(m.params[k], before[k] - 0.1 * bt.grads[k], atol=1e-14)
+
+
+def test_evaluate_runs_a_seq2seq_decoder_free_unless_told():
+    task = tasks.make("sort", n_symbols=3)
+    m = sim.Seq2Seq(3, 4, 3, cell="lstm", seed=2)
+    (s,) = task.batch(5, 1, seed=9)
+    free = m.backward(m.forward(s.xs, steps=5), s.targets).loss
+    forced = m.backward(m.forward(s.xs, s.targets), s.targets).loss
+    assert sim.train.evaluate(m, task, 5, n=1, seed=9)[0] == pytest.approx(free)
+    assert sim.train.evaluate(m, task, 5, n=1, seed=9, teacher_forcing=True)[0] == \
+        pytest.approx(forced)
+    assert free != forced
