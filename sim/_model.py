@@ -114,7 +114,8 @@ class RecurrentModel:
         loss : "cross_entropy" or "mse".
         loss_mask : (T,) of 0/1, the steps that carry a loss J(t); None means every step.
         truncation : k, so that the error from J(s) reaches back at most k steps (every
-            contribution with s - t >= k is dropped); None for full BPTT.
+            contribution with s - t >= k is dropped; |s - t| >= k for a bidirectional model,
+            whose backward cell carries errors forward in time); None for full BPTT.
 
         Returns
         -------

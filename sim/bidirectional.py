@@ -95,13 +95,14 @@ class BidirectionalRNN(PairModel):
                           per_source=record or truncation is not None)
         rec, by_source, _ = cell.sweep(P, F, own, sources, record=record)
         d_state = rec[cell.state_name]  # (2, T, H)
-        deltas = {"h": np.concatenate([d_state[0], d_state[1][::-1]], axis=1), "out": dout}
+        d_h = np.concatenate([d_state[0], d_state[1][::-1]], axis=1)  # (T, 2H) in time order
+        deltas = {"h": d_h, "out": dout}
         for i, prefix in enumerate(self.prefixes):
             for name in cell.delta_names:
                 d = rec[name][i]  # (T, n)
                 deltas[f"{prefix}.{name}"] = d[::-1] if i else d
         if by_source is not None:  # the backward chain's (source, step) axes run backwards
-            by_source = np.concatenate([by_source[0], by_source[1][::-1, ::-1]], axis=2)
+            by_source = np.concatenate([by_source[0], by_source[1][::-1, ::-1]], axis=2)  # (T,T,2H)
         return deltas, by_source
 
     def _grads(self, tr: BidirectionalForwardTrace, deltas: dict, *, per_step: bool) -> dict:

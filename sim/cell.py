@@ -80,8 +80,30 @@ def lone(arr: np.ndarray) -> np.ndarray:
     return arr[0] if arr.shape[0] == 1 else arr
 
 
+def steps(D: int, T: int, n: int, fill: float | None = None) -> np.ndarray:
+    """A new (D, T, n) array stored step by step, so that each step's (D, n) is contiguous."""
+    buf = np.empty((T, D, n)) if fill is None else np.full((T, D, n), fill)  # (T, D, n)
+    return buf.swapaxes(0, 1)  # (D, T, n) view
+
+
+def frozen(arr: np.ndarray) -> np.ndarray:
+    """Mark a :func:`steps` array and the buffer under it read-only; return it."""
+    if isinstance(arr.base, np.ndarray):
+        arr.base.flags.writeable = False
+    arr.flags.writeable = False
+    return arr
+
+
+def as_steps(arr: np.ndarray) -> np.ndarray:
+    """(D, T, n) stored step by step (a copy when there are several chains)."""
+    return arr if arr.shape[0] == 1 else np.ascontiguousarray(arr.swapaxes(0, 1)).swapaxes(0, 1)
+
+
 def by_step(arr: np.ndarray) -> np.ndarray:
-    """(D, T, n) indexed by step first: ``[t]`` is (n,) for a single chain, (D, n) for several."""
+    """(D, T, n) indexed by step first: ``[t]`` is (n,) for a single chain, (D, n) for several.
+
+    A view: writing into it writes into ``arr``.
+    """
     return arr[0] if arr.shape[0] == 1 else arr.swapaxes(0, 1)
 
 
@@ -92,7 +114,7 @@ def rowwise(arr: np.ndarray) -> np.ndarray:
 
 def rowwise_by_step(arr: np.ndarray) -> np.ndarray:
     """(D, T, n) so that ``[t]`` multiplies the rows of step t: (n,) or (D, 1, n)."""
-    return arr[0] if arr.shape[0] == 1 else arr.swapaxes(0, 1)[:, :, None]
+    return arr[0] if arr.shape[0] == 1 else by_step(as_steps(arr))[:, :, None]
 
 
 def matvec(M: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -214,7 +236,8 @@ class Cell:
 
     def _project(self, P: dict, xs: np.ndarray) -> np.ndarray:
         """(D, T, nH) the input part of every pre-activation, W x(t) + b, for all t at once."""
-        return xs @ np.swapaxes(P[self.input_weights], 1, 2) + P["b"][:, None]  # (D, T, nH)
+        wx = xs @ np.swapaxes(P[self.input_weights], 1, 2) + P["b"][:, None]  # (D, T, nH)
+        return as_steps(wx)
 
     def _initial(self, D: int, state0: tuple | None) -> tuple:
         """The states before step 1: ``state0``, or zeros of (D, H)."""
@@ -256,13 +279,13 @@ class Cell:
         lead = () if D == 1 else (D,)  # a single chain drops its axis (module docstring)
         H = self.n_hidden
         L = self._local(P, F, state0)
-        rec = {name: np.zeros((D, T, n)) for name, n in self._record_sizes().items()}
+        rec = {name: steps(D, T, n, 0.0) for name, n in self._record_sizes().items()}
         if feedback is not None:
-            rec["x_next"] = np.zeros((D, T, feedback.shape[1]))
+            rec["x_next"] = steps(D, T, feedback.shape[1], 0.0)
             feedback = lone(feedback)  # (I, H)
         rec_t = {name: by_step(r) for name, r in rec.items()}  # [t] -> ([D,] n)
         own_t = None if own is None else by_step(own)  # [t] -> ([D,] H)
-        by_source = np.zeros((D, sources.n, T, H)) if record else None
+        by_source = np.zeros((D, sources.n, T, H)) if record else None  # (D, S, T, H)
         rows_of = lone(by_source) if record else None  # ([D,] sources, T, H)
         windows = sources.windows(offset, T + 1)  # (lo, hi) of the rows alive at each step
         nxt = None  # what step t + 1 sends back, per alive row

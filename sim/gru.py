@@ -20,13 +20,15 @@ from .cell import (
     Cell,
     by_step,
     chains,
+    frozen,
     lone,
     matvec,
     row_sum,
     rowwise_by_step,
     shifted,
+    steps,
 )
-from .trace import GRUForwardTrace, freeze
+from .trace import GRUForwardTrace
 
 GATES = ("r", "u", "n")
 
@@ -77,10 +79,10 @@ class GRUCell(Cell):
         R = lone(P["R"])  # (D, 3H, H)
         rs, us, ns = self.slices
         rus = slice(0, 2 * H)  # r and u side by side: one sigmoid for both
-        pre = np.empty((D, T, 3 * H))  # (D, T, 3H) r_bar, u_bar, n_bar
-        act = np.empty((D, T, 3 * H))  # (D, T, 3H) r, u, n
-        n_rec = np.empty((D, T, H))
-        h = np.empty((D, T, H))
+        pre = steps(D, T, 3 * H)  # (D, T, 3H) r_bar, u_bar, n_bar
+        act = steps(D, T, 3 * H)  # (D, T, 3H) r, u, n
+        n_rec = steps(D, T, H)
+        h = steps(D, T, H)
         pre_t, act_t, n_rec_t, h_t = by_step(pre), by_step(act), by_step(n_rec), by_step(h)
         Wx = by_step(self._project(P, xs))  # [t] -> (D, 3H) W x(t) + b, all t at once
         h_prev = lone(self._initial(D, state0)[0])  # (D, H) h(0)
@@ -94,11 +96,11 @@ class GRUCell(Cell):
             a[..., ns] = np.tanh(bar[..., ns])  # (D, H) n = tanh(n_bar)
             u = a[..., us]
             h_t[t] = h_prev = (1.0 - u) * a[..., ns] + u * h_prev  # (D, H) (1-u) n + u h(t-1)
-        freeze(pre)
-        freeze(act)
+        frozen(pre)
+        frozen(act)
         F = {f"{g}_bar": pre[..., sl] for g, sl in zip(GATES, self.slices, strict=True)}
         F.update({g: act[..., sl] for g, sl in zip(GATES, self.slices, strict=True)})
-        F.update(n_rec=freeze(n_rec), h=freeze(h))
+        F.update(n_rec=frozen(n_rec), h=frozen(h))
         return F
 
     def _local(self, P, F, state0):

@@ -22,14 +22,16 @@ from .cell import (
     Cell,
     by_step,
     chains,
+    frozen,
     lone,
     matvec,
     row_sum,
     rowwise,
     rowwise_by_step,
     shifted,
+    steps,
 )
-from .trace import LSTMForwardTrace, freeze
+from .trace import LSTMForwardTrace
 
 GATES = ("z", "i", "f", "o")
 PEEPHOLES = ("p_i", "p_f", "p_o")
@@ -108,10 +110,10 @@ class LSTMCell(Cell):
             p_i, p_f, p_o = lone(P["p_i"]), lone(P["p_f"]), lone(P["p_o"])  # (D, H) each
         zs, is_, fs, os_ = self.slices
         ifs = slice(is_.start, fs.stop)  # i and f side by side: one sigmoid for both
-        pre = np.empty((D, T, 4 * H))  # (D, T, 4H) z_bar, i_bar, f_bar, o_bar
-        act = np.empty((D, T, 4 * H))  # (D, T, 4H) z, i, f, o
-        c = np.empty((D, T, H))
-        y = np.empty((D, T, H))
+        pre = steps(D, T, 4 * H)  # (D, T, 4H) z_bar, i_bar, f_bar, o_bar
+        act = steps(D, T, 4 * H)  # (D, T, 4H) z, i, f, o
+        c = steps(D, T, H)
+        y = steps(D, T, H)
         pre_t, act_t, c_t, y_t = by_step(pre), by_step(act), by_step(c), by_step(y)
         Wx = by_step(self._project(P, xs))  # [t] -> (D, 4H) W x(t) + b, all t at once
         y_prev, c_prev = (lone(s) for s in self._initial(D, state0))  # (D, H) y(0), c(0)
@@ -129,11 +131,11 @@ class LSTMCell(Cell):
                 bar[..., os_] += p_o * c_prev  # (D, H) the output peephole reads the new c(t)
             a[..., os_] = sigmoid(bar[..., os_])  # (D, H) o = sigmoid(o_bar)
             y_t[t] = y_prev = a[..., os_] * np.tanh(c_prev)  # (D, H) y(t) = o * tanh(c(t))
-        freeze(pre)
-        freeze(act)
+        frozen(pre)
+        frozen(act)
         F = {f"{g}_bar": pre[..., sl] for g, sl in zip(GATES, self.slices, strict=True)}
         F.update({g: act[..., sl] for g, sl in zip(GATES, self.slices, strict=True)})
-        F.update(c=freeze(c), y=freeze(y))
+        F.update(c=frozen(c), y=frozen(y))
         return F
 
     def _local(self, P, F, state0):

@@ -11,8 +11,19 @@ import numpy as np
 
 from . import _checks, activations
 from ._model import SequenceModel
-from .cell import Cell, by_step, chains, lone, matvec, row_sum, rowwise_by_step, shifted
-from .trace import RNNForwardTrace, freeze
+from .cell import (
+    Cell,
+    by_step,
+    chains,
+    frozen,
+    lone,
+    matvec,
+    row_sum,
+    rowwise_by_step,
+    shifted,
+    steps,
+)
+from .trace import RNNForwardTrace
 
 
 class RNNCell(Cell):
@@ -59,15 +70,15 @@ class RNNCell(Cell):
     def forward(self, P, xs, state0=None):
         D, T = xs.shape[0], xs.shape[1]
         W = lone(P["W"])  # (D, H, H)
-        a = np.empty((D, T, self.n_hidden))
-        h = np.empty((D, T, self.n_hidden))
+        a = steps(D, T, self.n_hidden)
+        h = steps(D, T, self.n_hidden)
         a_t, h_t = by_step(a), by_step(h)  # [t] -> (D, H)
         a_in = by_step(self._project(P, xs))  # [t] -> (D, H) b + U x(t), all t at once
         h_prev = lone(self._initial(D, state0)[0])  # (D, H) h(0)
         for t in range(T):
             a_t[t] = a_in[t] + matvec(W, h_prev)  # (D, H) a(t) = b + W h(t-1) + U x(t)
             h_t[t] = h_prev = activations.apply(self.activation, a_t[t])  # (D, H) g(a(t))
-        return {"a": freeze(a), "h": freeze(h)}
+        return {"a": frozen(a), "h": frozen(h)}
 
     def _local(self, P, F, state0):
         g_prime = activations.derivative(self.activation, F["a"], F["h"])  # (D, T, H) g'(a(t))

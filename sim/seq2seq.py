@@ -109,7 +109,8 @@ class Seq2Seq(PairModel):
         if arr.ndim == 1:
             if arr.shape[0] == 0:
                 raise ValueError("targets must hold at least one step")
-            rows = np.eye(self.n_out)[self._check_targets(arr, arr.shape[0], "cross_entropy")]
+            classes = self._check_targets(arr, arr.shape[0], "cross_entropy")  # (T_dec,)
+            rows = np.eye(self.n_out)[classes]  # (T_dec, O) one-hot
         else:
             rows = _checks.array("targets", targets, (None, self.n_out))  # (T_dec, O)
             if rows.shape[0] == 0:
@@ -122,8 +123,8 @@ class Seq2Seq(PairModel):
         """Decode one step at a time, each reading the step before's output."""
         dec, O = self.cells[1], self.n_out
         x_dec = np.zeros((T_dec, O))  # (T_dec, O) zeros(O) at step 1
-        out = np.empty((T_dec, O))
-        y_hat = np.empty((T_dec, O))
+        out = np.empty((T_dec, O))  # (T_dec, O) readouts, one step at a time
+        y_hat = np.empty((T_dec, O))  # (T_dec, O)
         steps = []
         for j in range(T_dec):
             F = dec.forward(P, x_dec[None, j:j + 1], state)  # name -> (1, 1, n)

@@ -298,6 +298,16 @@ class Seq2SeqForwardTrace(ForwardTrace):
         """Length of the one time axis, T_enc + T_dec."""
         return self.T_enc + self.T_dec
 
+    @property
+    def h_enc(self) -> np.ndarray:
+        """(T_enc, H) the encoder's states (y for an LSTM cell)."""
+        return self.h[: self.T_enc]
+
+    @property
+    def h_dec(self) -> np.ndarray:
+        """(T_dec, H) the decoder's states, the ones the readout reads."""
+        return self.h[self.T_enc :]
+
     def arrays(self) -> dict[str, np.ndarray]:
         out = {"x": self.x}
         out.update({f"enc.{k}": v for k, v in self.enc.items()})

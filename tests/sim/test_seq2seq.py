@@ -105,6 +105,8 @@ def test_decoder_inputs_and_trace_fields():
     assert (tr.T_enc, tr.T_dec, tr.T, tr.teacher_forcing) == (4, 3, 7, True)
     assert tr.y_hat.shape == tr.out.shape == (3, O) and tr.h.shape == (7, H)
     np.testing.assert_array_equal(tr.h, np.vstack([tr.enc["y"], tr.dec["y"]]))
+    np.testing.assert_array_equal(tr.h_dec, tr.dec["y"])
+    np.testing.assert_array_equal(tr.h_enc, tr.enc["y"])
     free = m.forward(xs, steps=5)
     assert not free.teacher_forcing and free.T_dec == 5
     np.testing.assert_array_equal(free.x_dec[1:], np.eye(O)[free.y_hat[:-1].argmax(axis=1)])
@@ -114,9 +116,11 @@ def test_decoder_inputs_and_trace_fields():
     np.testing.assert_array_equal(tl.x_dec[1:], tl.y_hat[:-1])
     values = rng.standard_normal((3, O))
     np.testing.assert_array_equal(lin.forward(xs, values).x_dec[1:], values[:-1])
-    # the decoder starts from the encoder's final state: its first step equals one more
-    # encoder-cell step from there on zeros, with the decoder's parameters
-    assert np.abs(tr.dec["c"][0] - tr.enc["c"][-1]).max() > 0
+    # the decoder's first step: from the encoder's final y and c, on zeros, with dec.* weights
+    start = (tr.enc["y"][-1][None], tr.enc["c"][-1][None])
+    y1, c1 = ref.cell_step("lstm", ref.one_copy(m.params, 7), "dec.", 4, np.zeros((1, O)), start)
+    np.testing.assert_allclose(tr.dec["y"][0], y1[0], atol=1e-15)
+    np.testing.assert_allclose(tr.dec["c"][0], c1[0], atol=1e-15)
     keys = list(tr.arrays())
     assert keys[0] == "x" and "enc.c" in keys and "x_dec" in keys and keys[-3:] == [
         "h", "out", "y_hat"]
