@@ -136,11 +136,11 @@ class RecurrentModel:
             dr = dr * mask[:, None]  # (T, O) dJ/dr(t), zero where masked
             dr[mask == 0] = 0.0
             deltas = self._sweep(trace, dr, truncation=k, record=False)[0]
-            grads = self._grads(trace, deltas, per_step=False)
+            grads = self._in_param_order(self._grads(trace, deltas, per_step=False))
 
         def per_step():
             with np.errstate(all="ignore"):
-                return self._grads(trace, deltas, per_step=True)
+                return self._in_param_order(self._grads(trace, deltas, per_step=True))
 
         def by_source():
             with np.errstate(all="ignore"):
@@ -162,6 +162,11 @@ class RecurrentModel:
             _per_step=per_step,
             _by_source=by_source,
         )
+
+    def _in_param_order(self, grads: dict) -> dict:
+        """``grads`` keyed in the order of ``params``, so that a sum over them (a global norm)
+        adds in the same order as one over the parameters."""
+        return {name: grads[name] for name in self.param_shapes()}
 
     def _check_trace(self, trace) -> None:
         if not isinstance(trace, ForwardTrace) or trace.kind != self.kind:

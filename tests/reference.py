@@ -1,8 +1,13 @@
-"""An independent, deliberately plain implementation of both models for checking the engine.
+"""An independent, deliberately plain implementation of every model for checking the engine.
 
 It shares no code with sim/: loops over units, Python floats where it reads clearly, and every
 parameter may differ per time step (``P[name][t]``) so that the articles' (dJ/dtheta)^(t) and
 truncated BPTT can be checked by finite differences against their definitions.
+
+The SimpleRNN and LSTM functions come first. The GRU, bidirectional and seq2seq ones after them
+carry a leading batch axis, so that all the perturbations of one finite-difference check run as
+one batch (:func:`fd_batched`, :func:`fd_state_batched`); :func:`expected` and :func:`kept` say
+what masked and truncated BPTT must give, by definition.
 """
 
 from __future__ import annotations
