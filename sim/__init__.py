@@ -1,5 +1,8 @@
 """Unfold's engine: recurrent networks, back-propagation through time, high-dimensional geometry.
 
+Models: SimpleRNN, LSTM, GRU, BidirectionalRNN and Seq2Seq (each of the last two built from two
+cells of one kind: "rnn", "lstm" or "gru").
+
 Pure NumPy; never imports Qt. Every model returns complete, immutable traces that the GUI only
 renders.
 
@@ -11,17 +14,34 @@ renders.
 
 from importlib import import_module
 
+from .bidirectional import BidirectionalRNN
 from .clipping import clip_by_norm
+from .gru import GRU
 from .lstm import LSTM
 from .rnn import SimpleRNN
-from .trace import BackwardTrace, ForwardTrace, LSTMForwardTrace, RNNForwardTrace
+from .seq2seq import Seq2Seq
+from .trace import (
+    BackwardTrace,
+    BidirectionalForwardTrace,
+    ForwardTrace,
+    GRUForwardTrace,
+    LSTMForwardTrace,
+    RNNForwardTrace,
+    Seq2SeqForwardTrace,
+)
 
 __all__ = [
+    "GRU",
     "LSTM",
     "BackwardTrace",
+    "BidirectionalForwardTrace",
+    "BidirectionalRNN",
     "ForwardTrace",
+    "GRUForwardTrace",
     "LSTMForwardTrace",
     "RNNForwardTrace",
+    "Seq2Seq",
+    "Seq2SeqForwardTrace",
     "SimpleRNN",
     "clip_by_norm",
     "analysis",

@@ -8,21 +8,221 @@
     y(t)  = o * tanh(c(t)),   out(t) = c + V y(t),   y_hat(t) = f(out(t))
 
 Internally the four gates are stacked in the order z, i, f, o, so one matrix product per step
-serves all of them; the trace exposes each by its own name.
+serves all of them; the trace exposes each by its own name. :class:`LSTMCell` is the block;
+:class:`LSTM` adds the readout (out, y_hat).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._model import RecurrentModel
+from ._model import SequenceModel
 from .activations import sigmoid
-from .trace import LSTMForwardTrace, freeze, freeze_dict
+from .cell import (
+    Cell,
+    by_step,
+    chains,
+    frozen,
+    lone,
+    matvec,
+    row_sum,
+    rowwise,
+    rowwise_by_step,
+    shifted,
+    steps,
+)
+from .trace import LSTMForwardTrace
 
 GATES = ("z", "i", "f", "o")
+PEEPHOLES = ("p_i", "p_f", "p_o")
 
 
-class LSTM(RecurrentModel):
+def gate_slices(H: int) -> tuple[slice, ...]:
+    """Where z, i, f, o sit in the stacked (4H,) pre-activations: one slice per gate."""
+    return tuple(slice(k * H, (k + 1) * H) for k in range(len(GATES)))
+
+
+def check_peepholes(peepholes) -> bool:
+    if not isinstance(peepholes, (bool, np.bool_)):
+        raise ValueError(f"peepholes must be True or False, got {peepholes!r}")
+    return bool(peepholes)
+
+
+class LSTMCell(Cell):
+    """The LSTM block (y and c carried from step to step), for D chains.
+
+    Parameters
+    ----------
+    n_in, n_hidden : sizes I and H.
+    peepholes : add p_i, p_f (reading c(t-1)) and p_o (reading c(t)).
+    """
+
+    kind = "lstm"
+    state_name = "y"
+    state_names = ("y", "c")
+    array_names = ("z_bar", "i_bar", "f_bar", "o_bar", "z", "i", "f", "o", "c", "y")
+    delta_names = ("y", "c", "z_bar", "i_bar", "f_bar", "o_bar")
+
+    def __init__(self, n_in: int, n_hidden: int, peepholes: bool = False):
+        super().__init__(n_in, n_hidden)
+        self.peepholes = check_peepholes(peepholes)
+        self.slices = gate_slices(n_hidden)  # z, i, f, o in the stacked (4H,) vectors
+
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        I, H = self.n_in, self.n_hidden
+        shapes = {f"W_{g}": (H, I) for g in GATES}
+        shapes.update({f"R_{g}": (H, H) for g in GATES})
+        shapes.update({f"b_{g}": (H,) for g in GATES})
+        if self.peepholes:
+            shapes.update({name: (H,) for name in PEEPHOLES})
+        return shapes
+
+    def init_params(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        I, H = self.n_in, self.n_hidden
+        p = {}
+        for g in GATES:
+            p[f"W_{g}"] = rng.standard_normal((H, I)) / np.sqrt(I)  # (H, I)
+        for g in GATES:
+            p[f"R_{g}"] = rng.standard_normal((H, H)) / np.sqrt(H)  # (H, H)
+        for g in GATES:
+            p[f"b_{g}"] = np.zeros(H)  # (H,)
+        p["b_f"] += 1.0  # forget gate open at the start: the highway carries errors (Gers et al.)
+        if self.peepholes:
+            for name in PEEPHOLES:
+                p[name] = 0.1 * rng.standard_normal(H)  # (H,)
+        return p
+
+    def stack(self, ps) -> dict[str, np.ndarray]:
+        P = {m: chains([np.concatenate([p[f"{m}_{g}"] for g in GATES]) for p in ps])
+             for m in ("W", "R", "b")}  # (D, 4H, I), (D, 4H, H), (D, 4H) gates z, i, f, o
+        if self.peepholes:
+            P.update({name: chains([p[name] for p in ps]) for name in PEEPHOLES})  # (D, H)
+        return P
+
+    def settings(self) -> dict:
+        return {"peepholes": self.peepholes}
+
+    def forward(self, P, xs, state0=None):
+        D, T, H = xs.shape[0], xs.shape[1], self.n_hidden
+        R = lone(P["R"])  # (D, 4H, H)
+        peep = self.peepholes
+        if peep:
+            p_i, p_f, p_o = lone(P["p_i"]), lone(P["p_f"]), lone(P["p_o"])  # (D, H) each
+        zs, is_, fs, os_ = self.slices
+        ifs = slice(is_.start, fs.stop)  # i and f side by side: one sigmoid for both
+        pre = steps(D, T, 4 * H)  # (D, T, 4H) z_bar, i_bar, f_bar, o_bar
+        act = steps(D, T, 4 * H)  # (D, T, 4H) z, i, f, o
+        c = steps(D, T, H)
+        y = steps(D, T, H)
+        pre_t, act_t, c_t, y_t = by_step(pre), by_step(act), by_step(c), by_step(y)
+        Wx = by_step(self._project(P, xs))  # [t] -> (D, 4H) W x(t) + b, all t at once
+        y_prev, c_prev = (lone(s) for s in self._initial(D, state0))  # (D, H) y(0), c(0)
+        for t in range(T):
+            bar = pre_t[t]
+            bar[:] = Wx[t] + matvec(R, y_prev)  # (D, 4H) W x(t) + R y(t-1) + b
+            if peep:
+                bar[..., is_] += p_i * c_prev  # (D, H) peephole from c(t-1) into i_bar
+                bar[..., fs] += p_f * c_prev  # (D, H) peephole from c(t-1) into f_bar
+            a = act_t[t]
+            a[..., zs] = np.tanh(bar[..., zs])  # (D, H) z = tanh(z_bar)
+            a[..., ifs] = sigmoid(bar[..., ifs])  # (D, 2H) i, f = sigmoid(i_bar, f_bar)
+            c_t[t] = c_prev = a[..., zs] * a[..., is_] + c_prev * a[..., fs]  # (D, H) z*i + c*f
+            if peep:
+                bar[..., os_] += p_o * c_prev  # (D, H) the output peephole reads the new c(t)
+            a[..., os_] = sigmoid(bar[..., os_])  # (D, H) o = sigmoid(o_bar)
+            y_t[t] = y_prev = a[..., os_] * np.tanh(c_prev)  # (D, H) y(t) = o * tanh(c(t))
+        frozen(pre)
+        frozen(act)
+        F = {f"{g}_bar": pre[..., sl] for g, sl in zip(GATES, self.slices, strict=True)}
+        F.update({g: act[..., sl] for g, sl in zip(GATES, self.slices, strict=True)})
+        F.update(c=frozen(c), y=frozen(y))
+        return F
+
+    def _local(self, P, F, state0):
+        z, i, f, o, c = F["z"], F["i"], F["f"], F["o"], F["c"]  # (D, T, H) each
+        c_prev = shifted(c, None if state0 is None else state0[1])  # (D, T, H) c(t-1)
+        tanh_c = np.tanh(c)  # (D, T, H)
+        local = {
+            "dy_dobar": tanh_c * o * (1.0 - o),  # (D, T, H) d y / d o_bar
+            "dy_dc": o * (1.0 - tanh_c * tanh_c),  # (D, T, H) d y / d c, through tanh
+            "dc_dzbar": i * (1.0 - z * z),  # (D, T, H) d c / d z_bar
+            "dc_dibar": z * i * (1.0 - i),  # (D, T, H) d c / d i_bar
+            "dc_dfbar": c_prev * f * (1.0 - f),  # (D, T, H) d c / d f_bar
+            "f": f,  # (D, T, H) d c(t) / d c(t-1), the highway
+        }
+        L = {name: rowwise_by_step(v) for name, v in local.items()}
+        L.update(R=lone(P["R"]), W=lone(P["W"]))
+        if self.peepholes:
+            L.update({name: rowwise(P[name]) for name in PEEPHOLES})
+        return L
+
+    def _record_sizes(self) -> dict[str, int]:
+        H = self.n_hidden
+        return {"y": H, "c": H, "gates": 4 * H}
+
+    def _back(self, L, t, ds, rec):
+        dy, dc = ds  # ([D,] rows, H) delta_y(t), delta_c(t) per alive row (so far)
+        zs, is_, fs, os_ = self.slices
+        g = np.empty(dy.shape[:-1] + (4 * self.n_hidden,))  # ([D,] rows, 4H) delta_*_bar(t)
+        g[..., os_] = dy * L["dy_dobar"][t]  # ([D,] rows, H) delta_o_bar(t)
+        dc += dy * L["dy_dc"][t]  # ([D,] rows, H) from y(t) = o tanh(c(t))
+        if self.peepholes:
+            dc += L["p_o"] * g[..., os_]  # ([D,] rows, H) via the output peephole
+        g[..., zs] = dc * L["dc_dzbar"][t]  # ([D,] rows, H) delta_z_bar(t)
+        g[..., is_] = dc * L["dc_dibar"][t]  # ([D,] rows, H) delta_i_bar(t)
+        g[..., fs] = dc * L["dc_dfbar"][t]  # ([D,] rows, H) delta_f_bar(t)
+        rec["gates"][t] = row_sum(g)  # ([D,] 4H)
+        rec["y"][t] = row_sum(dy)  # ([D,] H)
+        rec["c"][t] = row_sum(dc)  # ([D,] H)
+        return g, dc
+
+    def _carry(self, L, nxt, rows, t1):
+        g, dc = nxt[0][..., rows, :], nxt[1][..., rows, :]  # ([D,] keep, 4H), ([D,] keep, H)
+        dy_prev = g @ L["R"]  # ([D,] keep, H) sum over gates of R_*^T delta_*_bar(t1)
+        dc_prev = dc * L["f"][t1]  # ([D,] keep, H) the highway: delta_c(t1) f(t1)
+        if self.peepholes:
+            _, is_, fs, _ = self.slices
+            dc_prev += L["p_i"] * g[..., is_]  # ([D,] keep, H) via p_i into i_bar(t1)
+            dc_prev += L["p_f"] * g[..., fs]  # ([D,] keep, H) via p_f into f_bar(t1)
+        return dy_prev, dc_prev
+
+    def _input_error(self, L, nxt, rows):
+        return nxt[0][..., rows, :] @ L["W"]  # ([D,] keep, I) sum over gates of W_*^T delta
+
+    def _finish(self, rec, F):
+        gates = rec.pop("gates")  # (D, T, 4H)
+        for g, sl in zip(GATES, self.slices, strict=True):
+            rec[f"{g}_bar"] = gates[..., sl]  # (D, T, H)
+        return rec
+
+    def grads(self, P, F, xs, deltas, state0, *, per_step):
+        y0, c0 = (None, None) if state0 is None else state0
+        y_prev = shifted(F["y"], y0)  # (D, T, H) y(t-1)
+        grads = {}
+        for g in GATES:
+            d = deltas[f"{g}_bar"]  # (D, T, H)
+            if per_step:
+                grads[f"W_{g}"] = np.einsum("dth,dti->dthi", d, xs)  # (D, T, H, I)
+                grads[f"R_{g}"] = np.einsum("dth,dtk->dthk", d, y_prev)  # (D, T, H, H)
+                grads[f"b_{g}"] = d.copy()  # (D, T, H)
+            else:
+                d_T = np.swapaxes(d, 1, 2)  # (D, H, T)
+                grads[f"W_{g}"] = d_T @ xs  # (D, H, I)
+                grads[f"R_{g}"] = d_T @ y_prev  # (D, H, H)
+                grads[f"b_{g}"] = d.sum(axis=1)  # (D, H)
+        if self.peepholes:
+            c_prev = shifted(F["c"], c0)  # (D, T, H) c(t-1)
+            per = {
+                "p_i": deltas["i_bar"] * c_prev,  # (D, T, H) i_bar reads c(t-1)
+                "p_f": deltas["f_bar"] * c_prev,  # (D, T, H) f_bar reads c(t-1)
+                "p_o": deltas["o_bar"] * F["c"],  # (D, T, H) o_bar reads c(t)
+            }
+            for name, v in per.items():
+                grads[name] = v if per_step else v.sum(axis=1)
+        return grads
+
+
+class LSTM(SequenceModel):
     """An LSTM block layer with a linear or softmax readout.
 
     Parameters
@@ -35,189 +235,21 @@ class LSTM(RecurrentModel):
 
     kind = "LSTM"
     state_name = "y"
+    cell = "lstm"
+    trace_class = LSTMForwardTrace
+    readout_name = "out"
 
     def __init__(self, n_in: int, n_hidden: int, n_out: int, *, peepholes: bool = False,
                  output: str = "softmax", seed: int = 0):
-        if not isinstance(peepholes, (bool, np.bool_)):
-            raise ValueError(f"peepholes must be True or False, got {peepholes!r}")
-        self.peepholes = bool(peepholes)
+        self.peepholes = check_peepholes(peepholes)
         super().__init__(n_in, n_hidden, n_out, output=output, seed=seed)
 
-    def param_shapes(self) -> dict[str, tuple[int, ...]]:
-        I, H, O = self.n_in, self.n_hidden, self.n_out
-        shapes = {f"W_{g}": (H, I) for g in GATES}
-        shapes.update({f"R_{g}": (H, H) for g in GATES})
-        shapes.update({f"b_{g}": (H,) for g in GATES})
-        if self.peepholes:
-            shapes.update({f"p_{g}": (H,) for g in ("i", "f", "o")})
-        shapes.update({"V": (O, H), "c": (O,)})
-        return shapes
-
-    def _init_params(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
-        I, H, O = self.n_in, self.n_hidden, self.n_out
-        p = {}
-        for g in GATES:
-            p[f"W_{g}"] = rng.standard_normal((H, I)) / np.sqrt(I)  # (H, I)
-        for g in GATES:
-            p[f"R_{g}"] = rng.standard_normal((H, H)) / np.sqrt(H)  # (H, H)
-        for g in GATES:
-            p[f"b_{g}"] = np.zeros(H)  # (H,)
-        p["b_f"] += 1.0  # forget gate open at the start: the highway carries errors (Gers et al.)
-        if self.peepholes:
-            for g in ("i", "f", "o"):
-                p[f"p_{g}"] = 0.1 * rng.standard_normal(H)  # (H,)
-        p["V"] = rng.standard_normal((O, H)) / np.sqrt(H)  # (O, H)
-        p["c"] = np.zeros(O)  # (O,)
-        return p
-
-    @staticmethod
-    def _stack(p: dict, prefix: str) -> np.ndarray:
-        return np.concatenate([p[f"{prefix}_{g}"] for g in GATES], axis=0)  # (4H, ...)
+    def _make_cell(self) -> LSTMCell:
+        return LSTMCell(self.n_in, self.n_hidden, self.peepholes)
 
     def forward(self, xs) -> LSTMForwardTrace:
         """Run the LSTM over ``xs`` (T, I) from y(0) = c(0) = 0 and return every intermediate."""
-        xs = self._check_xs(xs)
-        p = self._snapshot()
-        T, H = xs.shape[0], self.n_hidden
-        R = self._stack(p, "R")  # (4H, H)
-        pre = np.empty((T, 4 * H))  # (T, 4H) z_bar, i_bar, f_bar, o_bar
-        act = np.empty((T, 4 * H))  # (T, 4H) z, i, f, o
-        c = np.empty((T, H))
-        y = np.empty((T, H))
-        peep = self.peepholes
-        if peep:
-            p_i, p_f, p_o = p["p_i"], p["p_f"], p["p_o"]
-        zs, ifs, os_ = slice(0, H), slice(H, 3 * H), slice(3 * H, 4 * H)
-        with np.errstate(all="ignore"):
-            Wx = xs @ self._stack(p, "W").T + self._stack(p, "b")  # (T, 4H) W x(t) + b, all t
-            y_prev = np.zeros(H)  # (H,) y(0)
-            c_prev = np.zeros(H)  # (H,) c(0)
-            for t in range(T):
-                bar = pre[t]
-                bar[:] = Wx[t] + R @ y_prev  # (4H,) W x(t) + R y(t-1) + b
-                if peep:
-                    bar[H:2 * H] += p_i * c_prev  # (H,) peephole from c(t-1) into i_bar
-                    bar[2 * H:3 * H] += p_f * c_prev  # (H,) peephole from c(t-1) into f_bar
-                a = act[t]
-                a[zs] = np.tanh(bar[zs])  # (H,) z = tanh(z_bar)
-                a[ifs] = sigmoid(bar[ifs])  # (2H,) i, f = sigmoid(i_bar, f_bar)
-                c[t] = c_prev = a[zs] * a[H:2 * H] + c_prev * a[2 * H:3 * H]  # (H,) z*i + c*f
-                if peep:
-                    bar[os_] += p_o * c_prev  # (H,) the output peephole reads the new c(t)
-                a[os_] = sigmoid(bar[os_])  # (H,) o = sigmoid(o_bar)
-                y[t] = y_prev = a[os_] * np.tanh(c_prev)  # (H,) y(t) = o * tanh(c(t))
-            out, y_hat = self._readout(y, p)  # (T, O) out = c + V y(t), y_hat = f(out)
-        freeze(pre)
-        freeze(act)
-        return LSTMForwardTrace(
-            x=freeze(xs), y_hat=freeze(y_hat), params=freeze_dict(p), output=self.output,
-            z_bar=pre[:, zs], i_bar=pre[:, H:2 * H], f_bar=pre[:, 2 * H:3 * H], o_bar=pre[:, os_],
-            z=act[:, zs], i=act[:, H:2 * H], f=act[:, 2 * H:3 * H], o=act[:, os_],
-            c=freeze(c), y=freeze(y), out=freeze(out), peepholes=peep,
-        )
-
-    def _sweep(self, tr: LSTMForwardTrace, dout: np.ndarray, *, truncation: int | None,
-               record: bool):
-        """The backward sweep from t = T down to 1 (the articles' flows of delta_y and delta_c).
-
-        With ``record`` or ``truncation`` it carries one error row per loss source s (rows alive
-        for t <= s < t + k); otherwise one row carrying the sum.
-
-        Parameters
-        ----------
-        dout : (T, O) dJ/dout(t), already masked.
-
-        Returns
-        -------
-        deltas : {"y", "c", "z_bar", "i_bar", "f_bar", "o_bar", "out"} -> (T, n).
-        by_source : (T, T, H) dJ(s)/dy(t) at [s, t], or None.
-        """
-        T, H = tr.T, tr.n_hidden
-        p = tr.params
-        R = self._stack(p, "R")  # (4H, H)
-        peep = tr.peepholes
-        per_source = record or truncation is not None
-        z, i, f, o, c = tr.z, tr.i, tr.f, tr.o, tr.c
-        c_prev = np.vstack([np.zeros((1, H)), c[:-1]])  # (T, H) c(t-1)
-        tanh_c = np.tanh(c)  # (T, H)
-        # Local derivatives of each step, for all t at once.
-        dobar_dy = tanh_c * o * (1.0 - o)  # (T, H) d y / d o_bar
-        dc_dy = o * (1.0 - tanh_c * tanh_c)  # (T, H) d y / d c, through tanh
-        dzbar_dc = i * (1.0 - z * z)  # (T, H) d c / d z_bar
-        dibar_dc = z * i * (1.0 - i)  # (T, H) d c / d i_bar
-        dfbar_dc = c_prev * f * (1.0 - f)  # (T, H) d c / d f_bar
-        dy_own = dout @ p["V"]  # (T, H) V^T dJ(t)/dout(t), what J(t) injects at t
-        gates = np.zeros((T, 4 * H))  # (T, 4H) delta z_bar, i_bar, f_bar, o_bar summed
-        dy = np.zeros((T, H))
-        dc = np.zeros((T, H))
-        by_source = np.zeros((T, T, H)) if record else None
-        g_next = dc_next = None  # (rows, 4H), (rows, H) at t+1, per alive row
-        for t in range(T - 1, -1, -1):
-            lo, hi = self._window(t, T, truncation, per_source)
-            n = hi - lo
-            dy_t = np.zeros((n, H))  # (rows, H) delta_y(t)
-            dc_t = np.zeros((n, H))  # (rows, H) delta_c(t)
-            if g_next is not None:
-                keep = n - 1 if per_source else 1
-                dst = slice(1, 1 + keep) if per_source else slice(0, 1)
-                g = g_next[:keep]  # (keep, 4H) gate errors at t+1
-                dy_t[dst] = g @ R  # (keep, H) sum over gates of R_*^T delta_*bar(t+1)
-                dc_t[dst] = dc_next[:keep] * f[t + 1]  # (keep, H) the highway: delta_c(t+1) f(t+1)
-                if peep:
-                    dc_t[dst] += p["p_i"] * g[:, H:2 * H]  # (keep, H) via p_i into i_bar(t+1)
-                    dc_t[dst] += p["p_f"] * g[:, 2 * H:3 * H]  # (keep, H) via p_f into f_bar(t+1)
-            dy_t[0] += dy_own[t]  # (H,) J(t)'s own error enters row s = t (or the sum)
-            g_t = np.empty((n, 4 * H))
-            g_t[:, 3 * H:] = dy_t * dobar_dy[t]  # (rows, H) delta_o_bar(t)
-            dc_t += dy_t * dc_dy[t]  # (rows, H) from y(t) = o tanh(c(t))
-            if peep:
-                dc_t += p["p_o"] * g_t[:, 3 * H:]  # (rows, H) via the output peephole
-            g_t[:, :H] = dc_t * dzbar_dc[t]  # (rows, H) delta_z_bar(t)
-            g_t[:, H:2 * H] = dc_t * dibar_dc[t]  # (rows, H) delta_i_bar(t)
-            g_t[:, 2 * H:3 * H] = dc_t * dfbar_dc[t]  # (rows, H) delta_f_bar(t)
-            gates[t] = g_t.sum(axis=0)  # (4H,)
-            dy[t] = dy_t.sum(axis=0)  # (H,)
-            dc[t] = dc_t.sum(axis=0)  # (H,)
-            if record:
-                by_source[lo:hi, t] = dy_t
-            g_next, dc_next = g_t, dc_t
-        deltas = {"y": dy, "c": dc, "out": dout}
-        for k, g in enumerate(GATES):
-            deltas[f"{g}_bar"] = gates[:, k * H:(k + 1) * H]  # (T, H)
-        return deltas, by_source
-
-    def _grads(self, tr: LSTMForwardTrace, deltas: dict, *, per_step: bool) -> dict:
-        """dJ/dtheta from the per-step errors: summed, or per step t (T, *shape)."""
-        H = tr.n_hidden
-        y_prev = np.vstack([np.zeros((1, H)), tr.y[:-1]])  # (T, H) y(t-1)
-        c_prev = np.vstack([np.zeros((1, H)), tr.c[:-1]])  # (T, H) c(t-1)
-        dout = deltas["out"]
-        grads = {}
-        for g in GATES:
-            d = deltas[f"{g}_bar"]  # (T, H)
-            if per_step:
-                grads[f"W_{g}"] = np.einsum("th,ti->thi", d, tr.x)  # (T, H, I)
-                grads[f"R_{g}"] = np.einsum("th,tk->thk", d, y_prev)  # (T, H, H)
-                grads[f"b_{g}"] = d.copy()  # (T, H)
-            else:
-                grads[f"W_{g}"] = d.T @ tr.x  # (H, I)
-                grads[f"R_{g}"] = d.T @ y_prev  # (H, H)
-                grads[f"b_{g}"] = d.sum(axis=0)  # (H,)
-        if tr.peepholes:
-            per = {
-                "p_i": deltas["i_bar"] * c_prev,  # (T, H) i_bar reads c(t-1)
-                "p_f": deltas["f_bar"] * c_prev,  # (T, H) f_bar reads c(t-1)
-                "p_o": deltas["o_bar"] * tr.c,  # (T, H) o_bar reads c(t)
-            }
-            for name, v in per.items():
-                grads[name] = v if per_step else v.sum(axis=0)
-        if per_step:
-            grads["V"] = np.einsum("to,th->toh", dout, tr.y)  # (T, O, H)
-            grads["c"] = dout.copy()  # (T, O)
-        else:
-            grads["V"] = dout.T @ tr.y  # (O, H)
-            grads["c"] = dout.sum(axis=0)  # (O,)
-        return grads
+        return super().forward(xs)
 
     def __repr__(self) -> str:
         return super().__repr__()[:-1] + f", peepholes={self.peepholes})"

@@ -4,13 +4,23 @@ Each task turns ``(settings, T, seed)`` into one :class:`Sample`: inputs ``xs`` 
 and a loss mask that says at which steps t the loss J(t) counts. The three kinds of the articles:
 
 - many-to-one: read the whole sequence, answer once at the last step (``adding``,
-  ``sine-forecast`` -- the "temperature" example -- and ``sign-of-sum`` -- the "sentiment"
-  example). The loss mask is 1 only at t = T.
+  ``sine-forecast``, ``temperature`` -- the article's weather example -- and ``sign-of-sum`` --
+  the "sentiment" example). The loss mask is 1 only at t = T.
 - one-to-many: one input at t = 1, an answer at every step (``generate``).
-- many-to-many: an input and an answer at every step (``delayed-recall``, ``char-text``).
+- many-to-many: an input and an answer at every step (``delayed-recall``, ``char-text``, and
+  ``next-word``, whose answer at t can depend on the input at t + 1: a one-directional model
+  cannot know it, a bidirectional one can).
+- seq2seq: read a whole sequence, then write another (``reverse``, ``sort``): the article's
+  encoder-decoder tasks.
 
 Row ``t - 1`` of every array holds step ``t`` of the articles (t = 1..T). Samples are
 deterministic for (settings, T, seed) and their arrays are read-only.
+
+A seq2seq sample carries its two lengths in its shapes: ``xs`` is (T_enc, n_in), ``targets`` and
+``loss_mask`` are (T_dec, ...) -- :attr:`Sample.T_enc` and :attr:`Sample.T_dec`. The ``T`` given
+to :meth:`Task.sample` is T_enc; for ``reverse`` and ``sort`` T_dec = T_enc, so a one-sequence
+model can also read such a sample step against step (and must then answer some steps before it
+has seen what they ask for: :meth:`Task.future_dependent` tells which).
 
 >>> from sim import tasks
 >>> t = tasks.make("delayed-recall", delay=2)
@@ -23,7 +33,6 @@ from __future__ import annotations
 
 import math
 import numbers
-from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +41,7 @@ import numpy as np
 
 from . import _checks
 from ._checks import MAX_LENGTH
+from ._task import MAX_BATCH, Sample, Task, freeze
 
 __all__ = [
     "KINDS",
@@ -47,8 +57,7 @@ __all__ = [
     "names",
 ]
 
-KINDS = ("many-to-one", "one-to-many", "many-to-many")
-MAX_BATCH = 100_000
+KINDS = ("many-to-one", "one-to-many", "many-to-many", "seq2seq")
 #: the largest vocabulary a user text for ``char-text`` may have
 MAX_VOCABULARY = 128
 #: the longest user text ``char-text`` accepts
@@ -70,173 +79,6 @@ def _builtin_corpus() -> str:
     except OSError as exc:
         raise FileNotFoundError(f"char-text: built-in corpus missing at {path}: {exc}") from None
     return " ".join(raw.split())
-
-
-def _freeze(arr: np.ndarray) -> np.ndarray:
-    arr.flags.writeable = False
-    return arr
-
-
-@dataclass(frozen=True, eq=False)
-class Sample:
-    """One sequence of a task.
-
-    Attributes
-    ----------
-    xs : (T, n_in) float64, inputs x(1..T).
-    targets : (T,) int64 class indices when the task's loss is "cross_entropy";
-        (T, n_out) float64 values when it is "mse". Rows with mask 0 hold 0 and mean nothing.
-    loss_mask : (T,) float64 of 0/1: 1 where the loss J(t) counts.
-
-    All three arrays are read-only.
-    """
-
-    xs: np.ndarray
-    targets: np.ndarray
-    loss_mask: np.ndarray
-
-    @property
-    def T(self) -> int:
-        """Sequence length T."""
-        return int(self.xs.shape[0])
-
-
-@dataclass(frozen=True)
-class Task(ABC):
-    """A task with resolved settings; build one with :func:`make`.
-
-    Attributes
-    ----------
-    name : the task's name, one of :func:`names`.
-    kind : "many-to-one", "one-to-many" or "many-to-many".
-    description : one line for the GUI.
-    n_in, n_out : input size I and output size O for these settings.
-    loss : "cross_entropy" (targets (T,) int64) or "mse" (targets (T, n_out) float64).
-    output : the readout the models should use: "softmax" or "linear".
-    default_length : a sensible sequence length T for these settings.
-    min_length, max_length : the range of T that :meth:`sample` accepts for these settings.
-    tolerance : for "mse" tasks, the largest |error| that :meth:`accuracy` counts as correct;
-        None for classification tasks.
-    settings : dict of the resolved settings (a fresh copy on each access).
-    """
-
-    name: str
-    kind: str
-    description: str
-    n_in: int
-    n_out: int
-    loss: str
-    output: str
-    default_length: int
-    min_length: int
-    max_length: int
-    tolerance: float | None
-    _settings: tuple = field(repr=False)
-
-    @property
-    def settings(self) -> dict:
-        """The resolved settings, defaults filled in (a copy: changing it changes nothing)."""
-        return dict(self._settings)
-
-    def __repr__(self) -> str:
-        # A user text can be long: show its length, not the text.
-        args = [
-            f"{k}=<{len(v)} characters>" if isinstance(v, str) and v else f"{k}={v!r}"
-            for k, v in self._settings
-        ]
-        return f"Task({', '.join([repr(self.name), *args])})"
-
-    # -- sampling -----------------------------------------------------------------------------
-
-    def check_length(self, T) -> int:
-        """Return ``T`` as an int, or raise a ValueError naming T if this task cannot use it."""
-        T = _checks.length("T", T)
-        if T < self.min_length:
-            raise ValueError(f"T must be >= {self.min_length} for {self._what()}, got {T}")
-        if T > self.max_length:
-            raise ValueError(f"T must be <= {self.max_length} for {self._what()}, got {T}")
-        return T
-
-    def sample(self, T, *, seed=0) -> Sample:
-        """One sequence of length ``T``, the same for the same (settings, T, seed).
-
-        Parameters
-        ----------
-        T : int, sequence length, ``min_length..max_length`` (at most 1000).
-        seed : int >= 0, seeds ``np.random.default_rng``.
-
-        Returns
-        -------
-        Sample with xs (T, n_in), targets (T,) or (T, n_out), loss_mask (T,).
-        """
-        T = self.check_length(T)
-        seed = _check_seed(seed)
-        return self._sample(T, np.random.default_rng(seed))
-
-    def batch(self, T, n, *, seed=0) -> list[Sample]:
-        """``n`` independent sequences of length ``T``.
-
-        Sample i is drawn from the i-th child of ``np.random.SeedSequence(seed)``, so a batch is
-        reproducible and ``batch(T, k, seed=s)`` is the first k samples of
-        ``batch(T, n, seed=s)``. (Sample i is not ``sample(T, seed=i)``.)
-        """
-        T = self.check_length(T)
-        n = _checks.size("n", n, cap=MAX_BATCH)
-        seed = _check_seed(seed)
-        children = np.random.SeedSequence(seed).spawn(n)
-        return [self._sample(T, np.random.default_rng(c)) for c in children]
-
-    def _sample(self, T: int, rng: np.random.Generator) -> Sample:
-        xs, targets, mask = self._draw(T, rng)
-        return Sample(xs=_freeze(xs), targets=_freeze(targets), loss_mask=_freeze(mask))
-
-    @abstractmethod
-    def _draw(self, T: int, rng: np.random.Generator):
-        """(xs, targets, loss_mask) of one sample: what each task defines."""
-
-    def _what(self) -> str:
-        extra = ", ".join(f"{k}={v}" for k, v in self._settings if not isinstance(v, str))
-        return f"task {self.name!r}" + (f" with {extra}" if extra else "")
-
-    # -- scoring ------------------------------------------------------------------------------
-
-    def accuracy(self, y_hat, sample: Sample) -> float:
-        """Fraction of the masked steps that ``y_hat`` gets right.
-
-        Classification: the argmax of y_hat(t) equals the target class. Regression: every
-        component of |y_hat(t) - target(t)| is below :attr:`tolerance`.
-
-        Parameters
-        ----------
-        y_hat : (T, n_out) predictions (probabilities or raw scores; only the argmax matters for
-            classification).
-        sample : the Sample the predictions are for.
-
-        Returns
-        -------
-        float in [0, 1].
-        """
-        if not isinstance(sample, Sample):
-            raise ValueError(f"sample must be a Sample, got {type(sample).__name__}")
-        T = sample.T
-        if sample.xs.shape[1] != self.n_in:
-            raise ValueError(
-                f"sample has {sample.xs.shape[1]} inputs per step; {self._what()} has {self.n_in}"
-            )
-        # An exploding model's predictions may be inf or NaN: they count as wrong, never raise.
-        y_hat = _checks.array("y_hat", y_hat, (T, self.n_out), finite=False)  # (T, O)
-        on = sample.loss_mask > 0  # (T,) steps that count
-        ok = np.isfinite(y_hat).all(axis=1)  # (T,)
-        if self.loss == "cross_entropy":
-            correct = ok & (np.argmax(np.where(ok[:, None], y_hat, 0.0), axis=1)
-                            == sample.targets)  # (T,)
-        else:
-            with np.errstate(invalid="ignore"):
-                err = np.abs(y_hat - sample.targets)  # (T, O)
-            correct = ok & np.all(err < self.tolerance, axis=1)  # (T,)
-        if not on.any():
-            raise ValueError("sample has no step with loss_mask 1")
-        return float(np.mean(correct[on]))
 
 
 # -- the tasks -------------------------------------------------------------------------------
@@ -310,6 +152,109 @@ class _Generate(Task):
         targets = (start + step * np.arange(T, dtype=np.int64)) % k  # (T,) s, s+step, ...
         mask = np.ones(T)  # (T,)
         return xs, targets, mask
+
+
+@dataclass(frozen=True, repr=False)
+class _Temperature(Task):
+    """Weather readings every ``hours / T`` hours; the clean temperature ``horizon`` hours after
+    the last one is the target. Temperature = season + daily cycle + a passing front; pressure
+    leads the front by a quarter period (it falls before the warmth), humidity runs against the
+    daily cycle, wind follows the pressure's slope."""
+
+    def _draw(self, T, rng):
+        s = dict(self._settings)
+        dt = s["hours"] / T  # () hours per step
+        start = rng.uniform(0.0, 24.0)  # () clock time of the first reading
+        hour = start + dt * np.arange(T + 1)  # (T + 1,) reading times, then the forecast time
+        hour[T] = hour[T - 1] + s["horizon"]
+        season = rng.uniform(-0.5, 0.5)  # () the level of these days
+        amp = rng.uniform(0.3, 1.0)  # () the front's strength
+        omega = 2.0 * np.pi / rng.uniform(60.0, 160.0)  # () the front's angular speed, per hour
+        phase = rng.uniform(0.0, 2.0 * np.pi)  # ()
+        day = np.sin(2.0 * np.pi * (hour - 9.0) / 24.0)  # (T + 1,) peaks at 15:00
+        front = amp * np.sin(omega * hour + phase)  # (T + 1,)
+        temperature = season + 0.5 * day + front  # (T + 1,)
+        pressure = -amp * np.cos(omega * hour + phase)  # (T + 1,) a quarter period ahead
+        humidity = -0.6 * day + 0.2 * pressure  # (T + 1,)
+        wind = np.abs(amp * np.sin(omega * hour + phase + 0.5))  # (T + 1,)
+        clean = np.stack([temperature, pressure, humidity, wind], axis=1)  # (T + 1, 4)
+        xs = clean[:T] + s["noise"] * rng.standard_normal((T, 4))  # (T, 4) what is read
+        targets = np.zeros((T, 1))  # (T, 1)
+        targets[-1, 0] = temperature[T]  # () the temperature at the forecast time
+        mask = np.zeros(T)  # (T,)
+        mask[-1] = 1.0
+        return xs, targets, mask
+
+
+@dataclass(frozen=True, repr=False)
+class _NextWord(Task):
+    """Word 0 is ambiguous ("Teddy"); of the others the first half are names ("Roosevelt",
+    class 1), the rest ordinary words ("bears", class 0). Each word's class is its own, except
+    word 0's, which is the class of the word after it (never word 0, and word 0 never ends a
+    sequence). That follower is a name or not with even odds, so before it arrives the answer is
+    a coin toss."""
+
+    def _classes(self) -> np.ndarray:
+        k = dict(self._settings)["n_symbols"]
+        n_names = (k - 1) // 2
+        return np.r_[0, np.ones(n_names, dtype=np.int64), np.zeros(k - 1 - n_names, np.int64)]
+
+    def _draw(self, T, rng):
+        s = dict(self._settings)
+        k = s["n_symbols"]
+        cls = self._classes()  # (k,) class of each word (word 0: decided by its follower)
+        names, plain = np.flatnonzero(cls[1:] == 1) + 1, np.flatnonzero(cls[1:] == 0) + 1
+        words = rng.integers(1, k, size=T)  # (T,) unambiguous words
+        teddy = rng.random(T) < s["p_ambiguous"]  # (T,) where an ambiguous word may go
+        teddy[-1] = False
+        for t in range(1, T):
+            teddy[t] &= not teddy[t - 1]  # an ambiguous word is followed by a clear one
+        follower = np.flatnonzero(teddy) + 1  # (n,) the steps after an ambiguous word
+        is_name = rng.random(follower.size) < 0.5  # (n,) even odds: a name or not
+        words[follower] = np.where(is_name, rng.choice(names, follower.size),
+                                   rng.choice(plain, follower.size))  # (n,)
+        words[teddy] = 0
+        targets = cls[words]  # (T,) each word's own class ...
+        targets[teddy] = cls[words[follower]]  # (n,) ... or, for word 0, its follower's
+        xs = np.eye(k)[words]  # (T, k) one-hot
+        return xs, targets, np.ones(T)
+
+    def _future(self, sample):
+        return sample.xs[:, 0] == 1  # (T,) the ambiguous words
+
+
+@dataclass(frozen=True, repr=False)
+class _Seq2SeqSymbols(Task):
+    """Read T symbols, then write T symbols made from them (reverse or sort)."""
+
+    def _draw(self, T, rng):
+        k = dict(self._settings)["n_symbols"]
+        symbols = rng.integers(0, k, size=T)  # (T,)
+        xs = np.eye(k)[symbols]  # (T_enc, k) one-hot, T_enc = T
+        targets = self._write(symbols)  # (T_dec,), T_dec = T
+        return xs, targets, np.ones(T)
+
+    def _write(self, symbols: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, repr=False)
+class _Reverse(_Seq2SeqSymbols):
+    def _write(self, symbols):
+        return symbols[::-1].copy()  # (T,) target(j) = symbol(T + 1 - j)
+
+    def _future(self, sample):
+        j = np.arange(sample.T_dec)  # (T,) 0-based
+        return sample.T_enc - 1 - j > j  # (T,) the symbol asked for comes later
+
+
+@dataclass(frozen=True, repr=False)
+class _Sort(_Seq2SeqSymbols):
+    def _write(self, symbols):
+        return np.sort(symbols)  # (T,) ascending
+
+    def _future(self, sample):
+        return np.arange(sample.T_dec) < sample.T_enc - 1  # (T,) any later symbol may change it
 
 
 @dataclass(frozen=True, repr=False)
@@ -414,6 +359,36 @@ _SPECS: dict[str, _Spec] = {
             "text": ("", None, None, "text to learn instead of the built-in one (empty: built-in)"),
         },
     ),
+
+    "temperature": _Spec(
+        "many-to-one",
+        "Weather (the article's example): from T readings of temperature, pressure, humidity "
+        "and wind over `hours` (96 h), forecast the temperature `horizon` (24 h) later.",
+        {
+            "hours": (96.0, 12.0, 480.0, "how many hours the T readings span"),
+            "horizon": (24.0, 1.0, 96.0, "how many hours after the last reading to forecast"),
+            "noise": (0.05, 0.0, 1.0, "standard deviation of the noise on the readings"),
+        },
+    ),
+    "next-word": _Spec(
+        "many-to-many",
+        "Names (the article's 'Teddy bears' and 'Teddy Roosevelt'): at every step say if the "
+        "word is part of a name; for the ambiguous word only the next word tells.",
+        {
+            "n_symbols": (6, 4, 16, "how many different words there are (word 0 is ambiguous)"),
+            "p_ambiguous": (0.3, 0.0, 0.5, "how often the ambiguous word comes"),
+        },
+    ),
+    "reverse": _Spec(
+        "seq2seq",
+        "Reverse (encoder-decoder): read a sequence of symbols, then write it backwards.",
+        {"n_symbols": (4, 2, 16, "how many different symbols there are")},
+    ),
+    "sort": _Spec(
+        "seq2seq",
+        "Sort (encoder-decoder): read a sequence of symbols, then write them in ascending order.",
+        {"n_symbols": (4, 2, 16, "how many different symbols there are")},
+    ),
 }
 
 #: task name -> {setting name -> (default, min, max, help)}; min and max are None for text.
@@ -477,6 +452,25 @@ def make(name: str, **settings) -> Task:
             **common, n_in=k, n_out=k, loss="cross_entropy", output="softmax", default_length=8,
             min_length=1, max_length=MAX_LENGTH, tolerance=None, _settings=frozen,
         )  # fmt: skip
+    if name == "temperature":
+        return _Temperature(
+            **common, n_in=4, n_out=1, loss="mse", output="linear", default_length=24,
+            min_length=2, max_length=MAX_LENGTH, tolerance=0.1, _settings=frozen,
+        )  # fmt: skip
+    if name == "next-word":
+        k = s["n_symbols"]
+        return _NextWord(
+            **common, n_in=k, n_out=2, loss="cross_entropy", output="softmax",
+            default_length=12, min_length=2, max_length=MAX_LENGTH, tolerance=None,
+            _settings=frozen,
+        )  # fmt: skip
+    if name in ("reverse", "sort"):
+        k = s["n_symbols"]
+        cls = _Reverse if name == "reverse" else _Sort
+        return cls(
+            **common, n_in=k, n_out=k, loss="cross_entropy", output="softmax", default_length=6,
+            min_length=1, max_length=MAX_LENGTH // 2, tolerance=None, _settings=frozen,
+        )  # fmt: skip
     # char-text
     text = s["text"] or _builtin_corpus()
     if len(text) < 2:
@@ -489,7 +483,7 @@ def make(name: str, **settings) -> Task:
             f"text must use at most {MAX_VOCABULARY} distinct characters, got {len(vocabulary)}"
         )
     index = {c: i for i, c in enumerate(vocabulary)}
-    codes = _freeze(np.array([index[c] for c in text], dtype=np.int64))  # (N,)
+    codes = freeze(np.array([index[c] for c in text], dtype=np.int64))  # (N,)
     V = len(vocabulary)
     longest = min(MAX_LENGTH, len(text) - 1)
     return CharTextTask(
@@ -532,7 +526,3 @@ def _real(key: str, value, lo: float, hi: float) -> float:
     if not math.isfinite(value) or not lo <= value <= hi:
         raise ValueError(f"{key} must lie in [{lo}, {hi}], got {value}")
     return value
-
-
-def _check_seed(seed) -> int:
-    return _checks.size("seed", seed, minimum=0)

@@ -163,25 +163,199 @@ class LSTMForwardTrace(ForwardTrace):
 
 
 @dataclass(frozen=True, eq=False)
+class GRUForwardTrace(ForwardTrace):
+    """Forward pass of a GRU (bars are pre-activations).
+
+    Attributes
+    ----------
+    r_bar, u_bar, n_bar : (T, H) pre-activations of the reset gate, update gate and candidate.
+    n_rec : (T, H) R_n h(t-1), the recurrent part of n_bar that r(t) scales.
+    r, u, n : (T, H) reset gate, update gate, candidate n = tanh(n_bar).
+    h : (T, H) hidden state h(t) = (1 - u) * n + u * h(t-1); h(0) = 0.
+    out : (T, O) readout c + V h(t) before f.
+    """
+
+    r_bar: np.ndarray = None
+    u_bar: np.ndarray = None
+    n_rec: np.ndarray = None
+    n_bar: np.ndarray = None
+    r: np.ndarray = None
+    u: np.ndarray = None
+    n: np.ndarray = None
+    h: np.ndarray = None
+    out: np.ndarray = None
+
+    kind = "GRU"
+    state_name = "h"
+    readout_name = "out"
+    array_names = ("x", "r_bar", "u_bar", "n_rec", "n_bar", "r", "u", "n", "h", "out", "y_hat")
+
+
+@dataclass(frozen=True, eq=False)
+class BidirectionalForwardTrace(ForwardTrace):
+    """Forward pass of a bidirectional RNN: two cells, one reading t = 1..T, one t = T..1.
+
+    Attributes
+    ----------
+    fwd : name -> (T, n), the forward-direction cell's intermediates by the cell's own names
+        ("a", "h" for an RNN cell; "z_bar", ..., "c", "y" for an LSTM cell; "r_bar", ..., "h"
+        for a GRU cell). Row t - 1 holds step t; the state starts from zero before t = 1.
+    bwd : the same for the backward-direction cell, also in time order: row t - 1 holds what it
+        computed at step t, from the state at t + 1 (zero after t = T).
+    h : (T, 2H) [s_fwd(t); s_bwd(t)], the two states the readout reads (s is y for an LSTM cell).
+    out : (T, O) readout c + V h(t) before f.
+    cell : "rnn", "lstm" or "gru".
+    activation : the RNN cell's g (unused by the other cells).
+    peepholes : whether the LSTM cells have peepholes.
+    """
+
+    fwd: Mapping[str, np.ndarray] = None
+    bwd: Mapping[str, np.ndarray] = None
+    h: np.ndarray = None
+    out: np.ndarray = None
+    cell: str = "rnn"
+    activation: str = "tanh"
+    peepholes: bool = False
+
+    kind = "BidirectionalRNN"
+    state_name = "h"
+    readout_name = "out"
+
+    @property
+    def n_hidden(self) -> int:
+        """H, the size of each direction's state (``h`` holds 2H)."""
+        return self.h.shape[1] // 2
+
+    @property
+    def h_fwd(self) -> np.ndarray:
+        """(T, H) the forward direction's state (its y for an LSTM cell)."""
+        return self.h[:, : self.n_hidden]
+
+    @property
+    def h_bwd(self) -> np.ndarray:
+        """(T, H) the backward direction's state (its y for an LSTM cell)."""
+        return self.h[:, self.n_hidden :]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """x, fwd.<name>, bwd.<name>, h, out, y_hat: every (T, n) array, in time order."""
+        out = {"x": self.x}
+        out.update({f"fwd.{k}": v for k, v in self.fwd.items()})
+        out.update({f"bwd.{k}": v for k, v in self.bwd.items()})
+        out.update(h=self.h, out=self.out, y_hat=self.y_hat)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Seq2SeqForwardTrace(ForwardTrace):
+    """Forward pass of an encoder-decoder: one time axis, the encoder's steps then the decoder's.
+
+    Encoder step t is t = 1..T_enc; decoder step j is t = T_enc + j on the same axis. The decoder
+    starts from the encoder's final state and reads, at its step 1, zeros; after that the target
+    before (teacher forcing) or its own previous output (free running).
+
+    Attributes
+    ----------
+    x : (T_enc, I) the encoder's inputs.
+    x_dec : (T_dec, O) the decoder inputs actually fed.
+    enc, dec : name -> (T_enc, n) and (T_dec, n), each cell's intermediates by the cell's own
+        names (see :class:`BidirectionalForwardTrace`).
+    h : (T_enc + T_dec, H) the state along the whole axis (y for an LSTM cell).
+    out : (T_dec, O) readout c + V h(T_enc + j) before f, decoder steps only.
+    y_hat : (T_dec, O) predictions, decoder steps only.
+    teacher_forcing : whether ``x_dec`` came from the targets (True) or from y_hat (False).
+    cell, activation, peepholes : as in :class:`BidirectionalForwardTrace`.
+
+    ``arrays()`` keys encoder arrays "x", "enc.<name>" (rows t = 1..T_enc), decoder arrays
+    "x_dec", "dec.<name>", "out", "y_hat" (rows j = 1..T_dec) and "h" (rows t = 1..T).
+    """
+
+    x_dec: np.ndarray = None
+    enc: Mapping[str, np.ndarray] = None
+    dec: Mapping[str, np.ndarray] = None
+    h: np.ndarray = None
+    out: np.ndarray = None
+    teacher_forcing: bool = True
+    cell: str = "rnn"
+    activation: str = "tanh"
+    peepholes: bool = False
+
+    kind = "Seq2Seq"
+    state_name = "h"
+    readout_name = "out"
+
+    @property
+    def T_enc(self) -> int:
+        """Encoder steps."""
+        return self.x.shape[0]
+
+    @property
+    def T_dec(self) -> int:
+        """Decoder steps (the steps that read out)."""
+        return self.y_hat.shape[0]
+
+    @property
+    def T(self) -> int:
+        """Length of the one time axis, T_enc + T_dec."""
+        return self.T_enc + self.T_dec
+
+    @property
+    def h_enc(self) -> np.ndarray:
+        """(T_enc, H) the encoder's states (y for an LSTM cell)."""
+        return self.h[: self.T_enc]
+
+    @property
+    def h_dec(self) -> np.ndarray:
+        """(T_dec, H) the decoder's states, the ones the readout reads."""
+        return self.h[self.T_enc :]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        out = {"x": self.x}
+        out.update({f"enc.{k}": v for k, v in self.enc.items()})
+        out["x_dec"] = self.x_dec
+        out.update({f"dec.{k}": v for k, v in self.dec.items()})
+        out.update(h=self.h, out=self.out, y_hat=self.y_hat)
+        return out
+
+    @cached_property
+    def first_nonfinite_step(self) -> int | None:
+        """First step t on the one axis (1-based; decoder step j is T_enc + j) with inf or NaN."""
+        enc = first_nonfinite_row(self.x, *self.enc.values())
+        if enc is not None:
+            return enc + 1
+        dec = first_nonfinite_row(self.x_dec, *self.dec.values(), self.out, self.y_hat)
+        return None if dec is None else self.T_enc + dec + 1
+
+
+@dataclass(frozen=True, eq=False)
 class BackwardTrace:
     """What back-propagation through time computed for one forward trace and its targets.
 
     Attributes
     ----------
     loss : J = sum_t mask(t) J(t).
-    losses : (T,) the masked per-step losses mask(t) J(t).
+    losses : (T,) the masked per-step losses mask(t) J(t); (T_dec,) for a Seq2Seq, whose loss
+        steps are its decoder steps j.
     grads : name -> dJ/dtheta, shaped like the parameter (truncated when ``truncation`` is set).
     deltas : name -> (T, n) per-step neuron errors. SimpleRNN: "h", "a", "o";
-        LSTM: "y", "c", "z_bar", "i_bar", "f_bar", "o_bar", "out".
+        LSTM: "y", "c", "z_bar", "i_bar", "f_bar", "o_bar", "out";
+        GRU: "h", "r_bar", "u_bar", "n_bar", "n_rec", "out";
+        BidirectionalRNN: "h" (T, 2H), "out", and each cell's errors as "fwd.<name>",
+        "bwd.<name>" in time order;
+        Seq2Seq: "h" (T_enc + T_dec, H) along the whole axis, "enc.<name>" (T_enc, n),
+        "dec.<name>" (T_dec, n), "out" (T_dec, O) (with a fed-back linear output, the error
+        reaching out(j) through x_dec(j + 1) as well as J(j)'s own).
     loss_mask : (T,) 0/1, which steps carry a loss.
     truncation : k, or None for full BPTT.
     finite : False when any value of the forward or backward pass is inf or NaN.
     first_nonfinite_step : the first step t (1-based) with a non-finite forward value; if the
         forward pass is finite, the step at which the backward pass first met one (it runs from T
         down, so that is the largest such t); None when everything is finite.
-    grads_per_step : name -> (T, *shape), the articles' (dJ/dtheta)^(t); computed on first access.
+    grads_per_step : name -> (T, *shape), the articles' (dJ/dtheta)^(t): the gradient with
+        respect to the copy of theta used at step t (T = T_enc + T_dec for a Seq2Seq; zero rows
+        where a parameter is not used); computed on first access.
     delta_by_source : (T, T, H), [s - 1, t - 1] = dJ(s)/dh(t) (or dJ(s)/dy(t)); computed on first
-        access.
+        access. BidirectionalRNN: (T, T, 2H) with respect to [h_fwd(t); h_bwd(t)]; Seq2Seq:
+        (T_dec, T_enc + T_dec, H), [j - 1, t - 1] = dJ(j)/dh(t) on the one axis.
     """
 
     loss: float
@@ -209,5 +383,6 @@ class BackwardTrace:
 
     @property
     def sources(self) -> np.ndarray:
-        """(n,) the steps s (1-based) whose loss J(s) is a source of errors (mask 1)."""
+        """(n,) the steps s (1-based; decoder steps j for a Seq2Seq) whose loss J(s) is a
+        source of errors (mask 1)."""
         return np.flatnonzero(self.loss_mask) + 1

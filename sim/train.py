@@ -1,6 +1,9 @@
 """Training: SGD, momentum and Adam on a task, with optional clipping and truncated BPTT.
 
 The GUI runs a :class:`Trainer` off its thread one update at a time; scripts call :func:`train`.
+Every model trains the same way: ``model.forward_for(xs, targets)`` is its forward pass for a
+sample (a Seq2Seq decoder is fed the targets, teacher forcing; the others read only xs), then
+``model.backward``. :func:`evaluate` lets a Seq2Seq decoder feed itself (free running).
 """
 
 from __future__ import annotations
@@ -138,16 +141,17 @@ def batch_gradient(model, task, samples, config: TrainConfig, loss: str | None =
     -------
     grads : name -> array, averaged over the batch (per-step clipping already applied).
     loss : mean J over the batch.
-    accuracy : mean task accuracy.
+    accuracy : mean task accuracy (of a Seq2Seq's teacher-forced outputs).
     finite : whether every pass stayed finite.
     """
     loss = loss or task.loss
     total = {k: np.zeros_like(v) for k, v in model.params.items()}
     J, acc, finite = 0.0, 0.0, True
     for s in samples:
-        tr = model.forward(s.xs)
-        bt = model.backward(tr, targets_for(task, s, loss, model.n_out), loss=loss,
-                            loss_mask=s.loss_mask, truncation=config.truncation)
+        targets = targets_for(task, s, loss, model.n_out)
+        tr = model.forward_for(s.xs, targets)  # a Seq2Seq decoder reads the targets
+        bt = model.backward(tr, targets, loss=loss, loss_mask=s.loss_mask,
+                            truncation=config.truncation)
         if config.clip is not None and config.clip_mode == "per_step":
             g, _ = clip_by_norm(bt.grads_per_step, config.clip, mode="per_step")
         else:
@@ -216,14 +220,18 @@ class Trainer:
 
 
 def evaluate(model, task, length: int, n: int = 64, *, seed: int = 12345,
-             loss: str | None = None) -> tuple[float, float]:
-    """Mean loss and accuracy of ``model`` on ``n`` fresh samples of ``task``."""
+             loss: str | None = None, teacher_forcing: bool = False) -> tuple[float, float]:
+    """Mean loss and accuracy of ``model`` on ``n`` fresh samples of ``task``.
+
+    A Seq2Seq decoder runs free, feeding itself its own outputs as it would in use, unless
+    ``teacher_forcing`` (then it reads the targets, as in training); other models ignore it.
+    """
     loss = loss or task.loss
     J = acc = 0.0
     for s in task.batch(length, n, seed=seed):
-        tr = model.forward(s.xs)
-        bt = model.backward(tr, targets_for(task, s, loss, model.n_out), loss=loss,
-                            loss_mask=s.loss_mask)
+        targets = targets_for(task, s, loss, model.n_out)
+        tr = model.forward_for(s.xs, targets, teacher_forcing=teacher_forcing)
+        bt = model.backward(tr, targets, loss=loss, loss_mask=s.loss_mask)
         J += bt.loss
         acc += task.accuracy(tr.y_hat, s)
     return J / n, acc / n

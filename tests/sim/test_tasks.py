@@ -36,6 +36,10 @@ def test_names_and_describe():
         "sign-of-sum",
         "generate",
         "char-text",
+        "temperature",
+        "next-word",
+        "reverse",
+        "sort",
     ]
     for name in ALL:
         kind, description = tasks.describe(name)
