@@ -45,15 +45,17 @@ __all__ = [
     "SimpleRNN",
     "clip_by_norm",
     "analysis",
-    "flows",
+    "dense",
     "geometry",
     "landscape",
+    "lstm_graph",
+    "run",
     "tasks",
     "train",
 ]
 
-_SUBMODULES = {"analysis", "compare", "equations", "flows", "geometry", "landscape", "session",
-               "session_io", "tasks", "train"}
+_SUBMODULES = {"analysis", "dense", "geometry", "landscape", "lstm_graph", "run", "tasks",
+               "train"}
 
 
 def __getattr__(name):
