@@ -519,7 +519,7 @@ class TrainingController(QtCore.QObject):
             self.samples_changed.emit(value)
         elif self._update_job is not None and job == self._update_job:
             self._update_job = None
-            self._land_update(value)
+            self._land_update(job.base, value)
             self.updating_changed.emit(False)
 
     def _on_failed(self, job, message: str) -> None:
@@ -531,10 +531,12 @@ class TrainingController(QtCore.QObject):
             self._sample_job = None
             self.message.emit(message)
 
-    def _land_update(self, done) -> None:
+    def _land_update(self, base: SessionConfig, done) -> None:
         run = self.runs["single"]
-        if run is None or not same_shapes(self.app.config, run.base):
-            self.message.emit("the session's model changed: the update was not shown")
+        if run is None or self.app.config != base:
+            # showing it now would undo what the user changed meanwhile
+            self.message.emit("the session changed while the update was computed: it was "
+                              "not shown")
             return
         run.trainers[0] = done.trainer
         run.series[0].extend([done.metrics])

@@ -117,7 +117,7 @@ class TrainingView(View):
     def _draw(self, frame) -> None:
         settings = frame.option("training")
         config = frame.result.config
-        key = (settings, config, frame.theme, frame.export)
+        key = (settings, frame.result, frame.theme, frame.export)  # a result is itself only
         if key == self._drawn:
             return  # the cursor moved: nothing here depends on it
         self._drawn = key

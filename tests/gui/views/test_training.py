@@ -165,6 +165,17 @@ def test_one_update_is_the_engines_update_played_in_the_session(qtbot, rig, mode
     assert app.view is None  # "follow" off: the tab stays
 
 
+def test_an_update_the_session_outran_is_not_shown(qtbot, rig):
+    r = rig(SessionConfig(hidden=4, length=6))
+    app, view, c = r.app, r.view, r.c
+    view.one_button.click()
+    app.update_config(length=8)  # while the update computes
+    r.finish(qtbot)
+    assert app.config.length == 8 and app.params is None
+    assert "not shown" in view.status.text() and not c.updating
+    assert view.one_button.isEnabled()
+
+
 def test_stop_cancels_a_run_within_half_a_second(qtbot, rig):
     r = rig(SessionConfig(hidden=32, length=40), n_updates=100_000, batch_size=4)
     view, c = r.view, r.c
@@ -204,8 +215,10 @@ def test_pause_writes_the_weights_back_and_resume_goes_on(qtbot, rig):
     r.finish(qtbot)
     assert len(c.series[0]) == c.run.done > done
     np.testing.assert_array_equal(c.series[0].arrays()["update"], np.arange(1, c.run.done + 1))
+    assert "earlier run" not in view.header.text
     view.reset_button.click()
     r.session.wait()
+    assert "earlier run" in view.header.text  # Start would begin from the seeded weights
     assert app.params is None
     for k in seeded:
         np.testing.assert_array_equal(app.result.forward.params[k], seeded[k])
@@ -388,6 +401,12 @@ def test_one_learning_rate_and_clip_threshold_per_session(qtbot, window):
     assert (app.config.lr, app.config.clip, app.config.clip_mode) == want
     assert shown() == {"view": want, "panel": want}
     assert "η = 0.1" in view.header.text and "clip τ = 3 (per step)" in view.header.text
+    app.set_options("training", follow=True)
+    view.one_button.click()
+    c.wait()
+    window.session.wait()
+    app.set_playing(False)
+    assert app.view == "network" and window.current_view().name == "network"  # followed
     view.lr.setValue(0.05)  # the training view's control is the session's field
     view.clip.setValue(0.0)  # off
     window.session.wait()
