@@ -354,7 +354,7 @@ class AppModel:
         for section, value in options.items():
             self.replace_options(section, value, user=False)
         self.params = None
-        self.training_running = False
+        self.set_training_running(False)  # said aloud: a run of the old session is abandoned
         self.set_config(session.config, params=session.params, user=False)
         if session.cursor:
             self.cursor = Cursor.parse(session.cursor, session.config.length)

@@ -7,7 +7,8 @@ a 10 ms GUI timer fired a handful of times in 3 s. In its own process the traine
 other core and the window stays live.
 
 The loop is pure Python and NumPy (no Qt) and talks through a ``send`` callable, so it is tested
-in-process; :func:`serve` wraps it for a ``multiprocessing`` pipe.
+in-process; :func:`serve` wraps it for the pipe to the process (which only
+gui/controllers/training.py starts).
 
 Messages sent (each a tuple; ``run_id`` lets the receiver drop a stale run's messages):
 
@@ -61,9 +62,9 @@ def run_loop(send, stop, temperature, run_id: int, trainers: list, labels: list,
     Parameters
     ----------
     send : callable taking one message tuple.
-    stop : an object with ``is_set()`` (threading.Event, multiprocessing.Event), checked before
-        every round of updates.
-    temperature : an object with a float ``value`` (multiprocessing.Value), read at each sample.
+    stop : an object with ``is_set()`` (an event shared with the process, or threading.Event in
+        tests), checked before every round of updates.
+    temperature : an object with a float ``value`` (a shared double), read at each sample.
     run_id : echoed in every message.
     trainers : sim.train.Trainer objects (changed in place); labels : one name each.
     total : the update count to stop at.

@@ -14,10 +14,11 @@ from sim.train import OPTIMIZERS, TrainConfig
 
 from ..schema import Section, choice, integer, number
 
-#: compare presets: label -> (task, settings, T, updates), or None for the session's own task and
-#: length with the section's number of updates. On the adding problem with T = 30 a SimpleRNN
-#: of ~220 weights stays at the loss of guessing the mean while the LSTM of the same size learns
-#: (Adam, eta = 0.03, batch 1: its loss drops ~20x between updates ~2000 and ~3000).
+#: compare presets: label -> (task, settings, T, suggested updates), or None for the session's own
+#: task and length. A compare run always makes the section's ``n_updates`` updates; the suggested
+#: count is what the preset needs to show its point. On the adding problem with T = 30 a
+#: SimpleRNN of ~220 weights stays at the loss of guessing the mean while the LSTM of the same
+#: size learns (Adam, eta = 0.03, batch 1: its loss drops ~20x between updates ~2000 and ~3000).
 COMPARE_TASKS = {
     "adding, T = 30": ("adding", (), 30, 4000),
     "session task": None,
@@ -35,9 +36,10 @@ class TrainingSettings(Section):
     optimizer : "sgd", "momentum" or "adam".
     batch_size : sequences per update, 1..1024.
     n_updates : updates per run, 1..1,000,000.
-    temperature : tau of the generated samples, in (0, 10].
+    temperature : tau of the generated samples, in [0, 10] (0: always the likeliest symbol).
     compare_task : a key of :data:`COMPARE_TASKS`.
-    follow : whether the other views follow the trained weights while training runs.
+    follow : after "One update", bring the unfolded network to the front, where the update
+        plays (forward, backward, update).
     """
 
     section = "training"
@@ -56,7 +58,7 @@ class TrainingSettings(Section):
         object.__setattr__(self, "n_updates", integer("n_updates", self.n_updates, 1,
                                                       MAX_UPDATES))
         object.__setattr__(self, "temperature", number("temperature", self.temperature, 0.0,
-                                                       10.0, open_lo=True))
+                                                       10.0))
         choice("compare_task", self.compare_task, tuple(COMPARE_TASKS))
         if not isinstance(self.follow, bool):
             raise ValueError(f"follow must be true or false, got {self.follow!r}")

@@ -8,8 +8,9 @@ known input seed, so any update of a batch of one can be replayed in the window:
 are the weights the engine's update produces (plain SGD; momentum and Adam scale the step by
 their own state, which the session's one update does not know).
 
-Also here: whether weights fit a config (:func:`params_fit`) and models of the two kinds with
-about the same number of weights (:func:`similar_size`).
+Also here: whether weights fit a config (:func:`params_fit`), whether two sets of weights are the
+same (:func:`same_params`) and models of the two kinds with about the same number of weights
+(:func:`similar_size`).
 
 >>> from sim.run import SessionConfig, build_model, compute
 >>> from sim.train import TrainConfig
@@ -83,6 +84,14 @@ class SessionTrainer(Trainer):
         return {k: np.array(v) for k, v in self.model.params.items()}
 
 
+def same_params(a: dict | None, b: dict | None) -> bool:
+    """Whether ``a`` and ``b`` are the same weights (equal names and values; None is no
+    weights and equals nothing)."""
+    if a is None or b is None or set(a) != set(b):
+        return False
+    return all(np.array_equal(a[k], b[k]) for k in a)
+
+
 def shows_update_exactly(config: TrainConfig) -> bool:
     """Whether the session's update phase (theta - lr clip(g)) is the step this optimiser takes:
     plain SGD. Momentum and Adam rescale g by their own state."""
@@ -112,8 +121,8 @@ def update_session(base: SessionConfig, trainer: Trainer) -> tuple[SessionConfig
                          f"{trainer.config.batch_size}")
     tc = trainer.config
     k = tc.truncation
-    if k is not None and k >= tc.length:
-        k = None  # a window at least T long is full BPTT (and may exceed the GUI's cap)
+    if k is not None and k > MAX_LENGTH:
+        k = None  # a window longer than the GUI's cap on T is full BPTT there
     config = base.replace(
         input_seed=trainer.next_seeds()[0], length=min(tc.length, MAX_LENGTH),
         truncation=k, lr=float(tc.lr), clip=tc.clip, clip_mode=tc.clip_mode,

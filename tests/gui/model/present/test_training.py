@@ -30,3 +30,24 @@ def test_envelope_keeps_every_spike():
     assert np.all(ys[::2] <= ys[1::2])
     short_x, short_y = envelope(x[:150], y[:150], 100)
     np.testing.assert_array_equal(short_y, y[:150])  # short curves are drawn as they are
+
+
+def test_the_run_in_words():
+    from gui.model.present.training import compare_hint, how_trained, last_updates, sample_lines
+    from gui.model.training.settings import COMPARE_TASKS
+    from sim.generate import Generated
+    from sim.train import TrainConfig
+
+    tc = TrainConfig(optimizer="sgd", lr=0.05, clip=2.0, clip_mode="per_step", truncation=4,
+                     batch_size=3)
+    assert how_trained(tc) == "SGD, η = 0.05, batch 3, clip τ = 2 (per step), truncation k = 4"
+    assert how_trained(TrainConfig(clip=None)) == "Adam, η = 0.01, batch 8"
+    a = {"loss": np.array([9.0, np.nan, 1.0, 3.0]), "accuracy": np.array([0, 0, 1.0, 0.5]),
+         "clipped": np.array([True, False, True, False])}
+    assert last_updates(a, 3) == {"n": 4, "k": 3, "loss": 2.0, "accuracy": 0.5, "clipped": 2}
+    g = Generated(indices=np.array([1, 2]), text="ab", prime="x", targets=None, temperature=0.5)
+    assert sample_lines([("LSTM", g)], 1200) == ["LSTM, after 1,200 updates, τ = 0.5:  x|ab"]
+    adding = COMPARE_TASKS["adding, T = 30"]
+    assert compare_hint("adding, T = 30", adding, 500).endswith("try 4,000")
+    assert compare_hint("adding, T = 30", adding, 4000) == "4,000 updates on adding, T = 30"
+    assert compare_hint("session task", None, 20) == "20 updates on the session's task"
