@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import derivative
-from .trace import ForwardTrace, LSTMForwardTrace, freeze
+from .trace import ForwardTrace, GRUForwardTrace, LSTMForwardTrace, freeze
 
 GATES = ("z", "i", "f", "o")
 
@@ -25,39 +25,69 @@ def spectral_radius(M: np.ndarray) -> float:
         return float(np.max(np.abs(np.linalg.eigvals(M)))) if M.size else 0.0
 
 
-def recurrent_matrix(params) -> np.ndarray:
-    """W (H, H) for a simple RNN, or the stacked [R_z; R_i; R_f; R_o] (4H, H) for an LSTM."""
-    if "W" in params:
-        return np.asarray(params["W"])
-    return np.concatenate([params[f"R_{g}"] for g in GATES], axis=0)  # (4H, H)
+def recurrent_groups(params) -> dict[str, list[str]]:
+    """The recurrent matrices of each cell, by the cell's prefix ("" for a one-cell model,
+    "fwd." and "bwd." or "enc." and "dec." for two): a simple RNN cell's W, an LSTM cell's
+    R_z, R_i, R_f, R_o, a GRU cell's R_r, R_u, R_n."""
+    groups: dict[str, list[str]] = {}
+    for name in params:
+        prefix, _, base = name.rpartition(".")
+        prefix = prefix + "." if prefix else ""
+        if base == "W" or base.startswith("R_"):
+            groups.setdefault(prefix, []).append(name)
+    return groups
 
 
-def recurrent_radius(params) -> float:
-    """The number Unfold reports and sets for "the size of the recurrent weights".
+def recurrent_matrix(params, prefix: str = "") -> np.ndarray:
+    """One cell's recurrent weights: W (H, H) for a simple RNN cell, else its R_* stacked
+    (4H, H) for an LSTM cell, (3H, H) for a GRU cell."""
+    names = recurrent_groups(params)[prefix]
+    if len(names) == 1:
+        return np.asarray(params[names[0]])
+    return np.concatenate([params[n] for n in sorted(names, key=_gate_order)], axis=0)
 
-    SimpleRNN: the spectral radius of W. LSTM: the stacked R is not square, so its largest
-    singular value (which bounds the spectral radius of every R_*) is used.
-    """
-    M = recurrent_matrix(params)
+
+def _gate_order(name: str) -> int:
+    order = "zifoprun"
+    g = name.rpartition("_")[2]
+    return order.index(g) if g in order else len(order)
+
+
+def _cell_radius(M: np.ndarray) -> float:
     if M.shape[0] == M.shape[1]:
         return spectral_radius(M)
     return float(np.linalg.norm(M, 2))
 
 
-def scale_recurrent(params: dict, rho: float) -> float:
-    """Rescale W (or every R_* by one common factor) in place so recurrent_radius becomes ``rho``.
+def recurrent_radius(params) -> float:
+    """The number Unfold reports and sets for "the size of the recurrent weights".
 
-    Returns the factor applied. Raises ValueError for rho <= 0 or a zero matrix.
+    A simple RNN cell: the spectral radius of W. An LSTM or GRU cell: its stacked R is not
+    square, so its largest singular value (which bounds the spectral radius of every R_*). A
+    model of two cells: the larger of the two.
+    """
+    return max(_cell_radius(recurrent_matrix(params, p)) for p in recurrent_groups(params))
+
+
+def scale_recurrent(params: dict, rho: float) -> float:
+    """Rescale each cell's recurrent weights (W, or its R_* by one common factor) in place so that
+    its radius becomes ``rho``.
+
+    Returns the factor applied (to the first cell). Raises ValueError for rho <= 0 or a zero
+    matrix.
     """
     if not np.isfinite(rho) or rho <= 0:
         raise ValueError(f"rho must be a finite number > 0, got {rho!r}")
-    now = recurrent_radius(params)
-    if now == 0:
-        raise ValueError("the recurrent weights are all zero; nothing to scale")
-    factor = rho / now
-    for name in ("W",) if "W" in params else tuple(f"R_{g}" for g in GATES):
-        params[name] *= factor
-    return factor
+    first = None
+    for prefix, names in recurrent_groups(params).items():
+        now = _cell_radius(recurrent_matrix(params, prefix))
+        if now == 0:
+            raise ValueError("the recurrent weights are all zero; nothing to scale")
+        factor = rho / now
+        for name in names:
+            params[name] *= factor
+        first = factor if first is None else first
+    return first
 
 
 def step_jacobians(tr: ForwardTrace) -> np.ndarray:
@@ -65,10 +95,15 @@ def step_jacobians(tr: ForwardTrace) -> np.ndarray:
 
     Returns
     -------
-    (T, n, n) array: SimpleRNN dh(t)/dh(t-1) with n = H; LSTM d(y, c)(t)/d(y, c)(t-1) with
-    n = 2H, y first.
+    (T, n, n) array: SimpleRNN and GRU dh(t)/dh(t-1) with n = H; LSTM d(y, c)(t)/d(y, c)(t-1)
+    with n = 2H, y first.
     """
+    if tr.kind not in ("SimpleRNN", "LSTM", "GRU"):
+        raise ValueError(f"gradient flow is computed for SimpleRNN, LSTM and GRU, not for a "
+                         f"{tr.kind}")
     with np.errstate(all="ignore"):
+        if isinstance(tr, GRUForwardTrace):
+            return _gru_jacobians(tr)
         if not isinstance(tr, LSTMForwardTrace):
             gp = derivative(tr.activation, tr.a, tr.h)  # (T, H) g'(a(t))
             return gp[:, :, None] * tr.params["W"][None]  # (T, H, H) diag(g') W
@@ -94,6 +129,25 @@ def step_jacobians(tr: ForwardTrace) -> np.ndarray:
         J[:, H:, :H] = dc_dy  # dc(t)/dy(t-1)
         J[:, H:, H:] = dc_dc  # dc(t)/dc(t-1)
         return J
+
+
+def _gru_jacobians(tr: GRUForwardTrace) -> np.ndarray:
+    """(T, H, H) dh(t)/dh(t-1) of a GRU.
+
+    h = (1 - u) n + u h(t-1),  n = tanh(W_n x + b_n + r * (R_n h(t-1))),
+    r = sigmoid(r_bar), u = sigmoid(u_bar), both reading R_r h(t-1), R_u h(t-1).
+    """
+    p = tr.params
+    H = tr.n_hidden
+    h_prev = np.vstack([np.zeros((1, H)), tr.h[:-1]])  # (T, H) h(t-1)
+    r, u, n = tr.r, tr.u, tr.n
+    dn = (1 - u) * (1 - n * n)  # (T, H) dh/dn_bar
+    dn_dh = (r[:, :, None] * p["R_n"][None]
+             + (tr.n_rec * r * (1 - r))[:, :, None] * p["R_r"][None])  # (T, H, H) dn_bar/dh(t-1)
+    du_dh = ((h_prev - n) * u * (1 - u))[:, :, None] * p["R_u"][None]  # (T, H, H) via u
+    J = dn[:, :, None] * dn_dh + du_dh  # (T, H, H)
+    J[:, np.arange(H), np.arange(H)] += u  # (T, H) the direct path u(t) h(t-1)
+    return J
 
 
 def highway_factors(tr: LSTMForwardTrace) -> np.ndarray:

@@ -20,12 +20,18 @@ import numpy as np
 
 from . import _checks, tasks
 from .analysis import error_norms, scale_recurrent
+from .bidirectional import BidirectionalRNN
 from .clipping import clip_by_norm, global_norm
+from .gru import GRU
 from .lstm import LSTM
 from .rnn import SimpleRNN
+from .seq2seq import Seq2Seq
 from .trace import BackwardTrace, ForwardTrace, freeze, freeze_dict
 
-MODELS = ("SimpleRNN", "LSTM")
+MODELS = ("SimpleRNN", "LSTM", "GRU", "BidirectionalRNN", "Seq2Seq")
+#: the models built from two cells of one kind, and the kinds
+TWO_CELLS = ("BidirectionalRNN", "Seq2Seq")
+CELLS = ("rnn", "lstm", "gru")
 CLIP_MODES = ("global", "per_step")
 
 
@@ -36,8 +42,9 @@ class SessionConfig:
     Attributes
     ----------
     model : "SimpleRNN" or "LSTM".
-    activation : g of the SimpleRNN ("tanh", "relu", "sigmoid").
-    peepholes : the LSTM's peephole connections.
+    activation : g of a simple RNN cell ("tanh", "relu", "sigmoid").
+    peepholes : an LSTM cell's peephole connections.
+    cell : the kind of the two cells of a BidirectionalRNN or Seq2Seq: "rnn", "lstm", "gru".
     hidden : H, 1..256 (the engine's cap; the window allows less, see gui.model.limits).
     length : T, 1..1000.
     task : a name from :func:`sim.tasks.names`.
@@ -56,6 +63,7 @@ class SessionConfig:
     model: str = "LSTM"
     activation: str = "tanh"
     peepholes: bool = False
+    cell: str = "lstm"
     hidden: int = 6
     length: int = 12
     task: str = "delayed-recall"
@@ -74,6 +82,7 @@ class SessionConfig:
         _checks.choice("activation", self.activation, ("tanh", "relu", "sigmoid"))
         if not isinstance(self.peepholes, bool):
             raise ValueError(f"peepholes must be true or false, got {self.peepholes!r}")
+        _checks.choice("cell", self.cell, CELLS)
         _checks.size("hidden", self.hidden, cap=_checks.MAX_HIDDEN)
         _checks.length("length", self.length)
         _checks.choice("task", self.task, tasks.names())
@@ -147,12 +156,18 @@ def build_model(config: SessionConfig, task=None, params: dict | None = None):
     """The model the config describes: fresh seeded weights, or copies of ``params`` (trained
     weights, checked against the model's shapes) when given."""
     task = task or config.make_task()
+    sizes = (task.n_in, config.hidden, task.n_out)
     if config.model == "SimpleRNN":
-        m = SimpleRNN(task.n_in, config.hidden, task.n_out, activation=config.activation,
-                      output=task.output, seed=config.seed)
+        m = SimpleRNN(*sizes, activation=config.activation, output=task.output,
+                      seed=config.seed)
+    elif config.model == "LSTM":
+        m = LSTM(*sizes, peepholes=config.peepholes, output=task.output, seed=config.seed)
+    elif config.model == "GRU":
+        m = GRU(*sizes, output=task.output, seed=config.seed)
     else:
-        m = LSTM(task.n_in, config.hidden, task.n_out, peepholes=config.peepholes,
-                 output=task.output, seed=config.seed)
+        cls = BidirectionalRNN if config.model == "BidirectionalRNN" else Seq2Seq
+        m = cls(*sizes, cell=config.cell, activation=config.activation,
+                peepholes=config.peepholes, output=task.output, seed=config.seed)
     if config.radius is not None:
         scale_recurrent(m.params, config.radius)
     if params is not None:
@@ -243,7 +258,7 @@ def compute(config: SessionConfig, params: dict | None = None) -> RunResult:
     from .train import targets_for
 
     targets = targets_for(task, sample, loss, model.n_out)
-    fwd = model.forward(sample.xs)
+    fwd = model.forward_for(sample.xs, targets)  # a seq2seq decoder: teacher forcing
     bwd = model.backward(fwd, targets, loss=loss, loss_mask=sample.loss_mask,
                          truncation=config.truncation)
     with np.errstate(all="ignore"):

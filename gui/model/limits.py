@@ -17,3 +17,7 @@ def check_config(config) -> None:
                              ("truncation", config.truncation, MAX_LENGTH)):
         if value is not None and value > cap:
             raise ValueError(f"{name} must be <= {cap} in the window, got {value}")
+    if config.model == "Seq2Seq" and config.length > MAX_LENGTH // 2:
+        raise ValueError(f"length must be <= {MAX_LENGTH // 2} for a Seq2Seq model in the "
+                         f"window (encoder and decoder: {MAX_LENGTH} steps), got "
+                         f"{config.length}")

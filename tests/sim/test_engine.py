@@ -311,3 +311,46 @@ def test_first_nonfinite_step_sees_hidden_values():
     tr = m.forward(np.array([[0.0], [10.0], [10.0]]))
     assert np.isfinite(tr.y_hat).all()
     assert tr.first_nonfinite_step is not None
+
+
+def test_gru_step_jacobians_match_finite_differences():
+    m = sim.GRU(3, 4, 2, seed=5)
+    rng = np.random.default_rng(1)
+    xs = rng.standard_normal((6, 3))
+    tr = m.forward(xs)
+    J = analysis.step_jacobians(tr)
+    p = m.params
+
+    def step(h_prev, x):  # the GRU's equations, written out here independently
+        def sig(v):
+            return 1 / (1 + np.exp(-v))
+
+        r = sig(p["W_r"] @ x + p["R_r"] @ h_prev + p["b_r"])
+        u = sig(p["W_u"] @ x + p["R_u"] @ h_prev + p["b_u"])
+        n = np.tanh(p["W_n"] @ x + p["b_n"] + r * (p["R_n"] @ h_prev))
+        return (1 - u) * n + u * h_prev
+
+    for t in (1, 3, 5):  # 0-based rows: the step from h(t) to h(t+1)
+        h_prev = tr.h[t - 1]
+        np.testing.assert_allclose(step(h_prev, xs[t]), tr.h[t], atol=1e-12)
+        num = np.zeros((4, 4))
+        for k in range(4):
+            e = np.zeros(4)
+            e[k] = 1e-6
+            num[:, k] = (step(h_prev + e, xs[t]) - step(h_prev - e, xs[t])) / 2e-6
+        np.testing.assert_allclose(J[t], num, rtol=1e-6, atol=1e-9)
+    flow = analysis.gradient_flow(tr)
+    assert flow.state.shape == (6, 6) and flow.highway is None
+
+
+def test_radius_is_set_per_cell_for_every_model():
+    for model in (sim.GRU(3, 4, 2, seed=0), sim.BidirectionalRNN(3, 4, 2, cell="lstm", seed=0),
+                  sim.Seq2Seq(3, 4, 2, cell="gru", seed=0)):
+        analysis.scale_recurrent(model.params, 1.7)
+        for prefix in analysis.recurrent_groups(model.params):
+            M = analysis.recurrent_matrix(model.params, prefix)
+            assert np.linalg.norm(M, 2) == pytest.approx(1.7)
+        assert analysis.recurrent_radius(model.params) == pytest.approx(1.7)
+    with pytest.raises(ValueError, match="SimpleRNN, LSTM and GRU"):
+        m = sim.Seq2Seq(3, 4, 2, seed=0)
+        analysis.step_jacobians(m.forward(np.zeros((3, 3)), np.zeros(3, dtype=int)))
