@@ -45,6 +45,8 @@ class SessionConfig:
     activation : g of a simple RNN cell ("tanh", "relu", "sigmoid").
     peepholes : an LSTM cell's peephole connections.
     cell : the kind of the two cells of a BidirectionalRNN or Seq2Seq: "rnn", "lstm", "gru".
+    teacher_forcing : a Seq2Seq decoder reads the target of the step before (True) or its own
+        output of the step before (False: the article's picture, "feeds its output back in").
     hidden : H, 1..256 (the engine's cap; the window allows less, see gui.model.limits).
     length : T, 1..1000.
     task : a name from :func:`sim.tasks.names`.
@@ -64,6 +66,7 @@ class SessionConfig:
     activation: str = "tanh"
     peepholes: bool = False
     cell: str = "lstm"
+    teacher_forcing: bool = False
     hidden: int = 6
     length: int = 12
     task: str = "delayed-recall"
@@ -83,6 +86,9 @@ class SessionConfig:
         if not isinstance(self.peepholes, bool):
             raise ValueError(f"peepholes must be true or false, got {self.peepholes!r}")
         _checks.choice("cell", self.cell, CELLS)
+        if not isinstance(self.teacher_forcing, bool):
+            raise ValueError(f"teacher_forcing must be true or false, got "
+                             f"{self.teacher_forcing!r}")
         _checks.size("hidden", self.hidden, cap=_checks.MAX_HIDDEN)
         _checks.length("length", self.length)
         _checks.choice("task", self.task, tasks.names())
@@ -258,7 +264,7 @@ def compute(config: SessionConfig, params: dict | None = None) -> RunResult:
     from .train import targets_for
 
     targets = targets_for(task, sample, loss, model.n_out)
-    fwd = model.forward_for(sample.xs, targets)  # a seq2seq decoder: teacher forcing
+    fwd = model.forward_for(sample.xs, targets, teacher_forcing=config.teacher_forcing)
     bwd = model.backward(fwd, targets, loss=loss, loss_mask=sample.loss_mask,
                          truncation=config.truncation)
     with np.errstate(all="ignore"):
