@@ -90,7 +90,7 @@ def run(args) -> int:
     if args.export_all:
         return export_all(args, session)
     cursor = _cursor_text(args, session)
-    _parse_cursor(cursor, session.config.length)
+    _parse_cursor(cursor, session.config.steps)
     if args.view is not None:
         from . import views
 
@@ -197,7 +197,7 @@ def _prepare(args, session, default_width: int):
     name = args.view or session.view or "network"
     _app()
     _known_view(views, name)
-    cursor = _parse_cursor(_cursor_text(args, session), session.config.length)
+    cursor = _parse_cursor(_cursor_text(args, session), session.config.steps)
     from . import export
     from .context import Context
     from .model.app_model import from_session
@@ -230,7 +230,7 @@ def export_animation(args, session) -> int:
     fps = 8.0 if args.fps is None else args.fps
     if not 0.1 <= fps <= 60:
         raise UsageError(f"--fps must be in 0.1..60, got {fps:g}")
-    T = session.config.length
+    T = session.config.steps
     try:
         start = Cursor.parse(args.start or "forward:1", T)
         stop = Cursor.parse(args.stop or "update", T)

@@ -80,6 +80,12 @@ class SessionConfig:
     clip_mode: str = "global"
     radius: float | None = None
 
+    @property
+    def steps(self) -> int:
+        """The length of the run's time axis: T, or a Seq2Seq model's T encoder steps followed
+        by its T decoder steps (2T)."""
+        return 2 * self.length if self.model == "Seq2Seq" else self.length
+
     def __post_init__(self):
         _checks.choice("model", self.model, MODELS)
         _checks.choice("activation", self.activation, ("tanh", "relu", "sigmoid"))

@@ -122,7 +122,7 @@ class AppModel:
     # -- the session -----------------------------------------------------------------------
     @property
     def T(self) -> int:
-        return self.result.T if self.result is not None else self.config.length
+        return self.result.T if self.result is not None else self.config.steps
 
     @property
     def pending(self) -> RunRequest | None:
@@ -357,7 +357,7 @@ class AppModel:
         self.set_training_running(False)  # said aloud: a run of the old session is abandoned
         self.set_config(session.config, params=session.params, user=False)
         if session.cursor:
-            self.cursor = Cursor.parse(session.cursor, session.config.length)
+            self.cursor = Cursor.parse(session.cursor, session.config.steps)
         self.set_view(session.view)
         self.set_caption(session.title, session.caption)
         if compute_now:

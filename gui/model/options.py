@@ -28,8 +28,9 @@ class NetworkOptions(Section):
 
     split : draw a simple RNN's middle layer as two layers, a(t) then h(t) = g(a(t)) (the
         simple-RNN article's figure).
-    gate : which of an LSTM's four gate matrices (W_g, R_g) the connections show: "z", "i",
-        "f" or "o" (drawing their sum would show connections no matrix makes).
+    gate : which gate's matrices (W_g, R_g) the connections show: an LSTM's "z", "i", "f" or
+        "o", a GRU's "r", "u" or "n" (drawing their sum would show connections no matrix
+        makes); a cell without the gate shows its first.
     color_by : error arrows coloured by "source" (each J(s) its own hue), by gradient "step"
         (the arrows each (dJ/dtheta)^(k) needs: the simple-RNN article's figure) or by
         "magnitude".
@@ -42,7 +43,7 @@ class NetworkOptions(Section):
 
     def __post_init__(self):
         boolean("split", self.split)
-        choice("gate", self.gate, ("z", "i", "f", "o"))
+        choice("gate", self.gate, ("z", "i", "f", "o", "r", "u", "n"))
         choice("color_by", self.color_by, COLOR_BY)
 
 

@@ -109,7 +109,7 @@ def from_dict(d) -> Session:
     view = _optional_str(d, "view")
     cursor = _optional_str(d, "cursor")
     if cursor is not None:
-        Cursor.parse(cursor, config.length)  # raises ValueError naming phase or step
+        Cursor.parse(cursor, config.steps)  # raises ValueError naming phase or step
     theme = _optional_str(d, "theme")
     if theme is not None and theme not in ("light", "dark"):
         raise ValueError(f"theme must be 'light' or 'dark', got {theme!r}")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 
-def error_arrows(norms: np.ndarray, loss_mask: np.ndarray, t: int, bundle: int = 1):
+def error_arrows(norms: np.ndarray, loss_mask: np.ndarray, t: int, bundle: int = 1,
+                 first: int = 0):
     """The errors that have reached steps t..T at backward step ``t``: what the BPTT picture draws.
 
     Parameters
@@ -17,6 +18,8 @@ def error_arrows(norms: np.ndarray, loss_mask: np.ndarray, t: int, bundle: int =
     bundle : > 1 lets that many neighbouring sources share one arrow along the way back: each
         source keeps its own entry at k = s, and each (bundle, k < s) carries the norm of the
         bundle's errors together, sqrt(sum of squares), listed under the bundle's first source.
+    first : the first source's row (bundles count from it: a seq2seq model's losses start at
+        the decoder's first column).
 
     Returns
     -------
@@ -30,12 +33,13 @@ def error_arrows(norms: np.ndarray, loss_mask: np.ndarray, t: int, bundle: int =
     if bundle <= 1:
         return s_idx, k_idx, mags
     own = s_idx == k_idx  # (n,) where J(s) enters h(s)
-    key = (s_idx[~own] // bundle) * norms.shape[0] + k_idx[~own]  # (m,) one per (bundle, k)
+    lane = (s_idx[~own] - first) // bundle  # (m,) the bundle of each source
+    key = lane * norms.shape[0] + k_idx[~own]  # (m,) one per (bundle, k)
     uniq, inverse = np.unique(key, return_inverse=True)
     sq = np.zeros(len(uniq))
     with np.errstate(all="ignore"):
         np.add.at(sq, inverse, mags[~own] ** 2)  # (u,) summed squares per (bundle, k)
-    first = (uniq // norms.shape[0]) * bundle  # (u,) the bundle's first source
-    return (np.concatenate([s_idx[own], first]),
+    lead = (uniq // norms.shape[0]) * bundle + first  # (u,) the bundle's first source
+    return (np.concatenate([s_idx[own], lead]),
             np.concatenate([k_idx[own], uniq % norms.shape[0]]),
             np.concatenate([mags[own], np.sqrt(sq)]))

@@ -5,7 +5,11 @@ the recurrence) and V (h(t) -> o(t)). LSTM: one gate g at a time (z, i, f or o):
 and R_g from y(t-1) into that gate, drawn to the stack the gate acts on (z, i, f change the cell
 c(t); o the output y(t)), V from y(t) to out(t), and the cell highway c(t-1) -> c(t), unit by
 unit (it is elementwise: c(t) = z i + c(t-1) f). Summing R_z + R_i + R_f + R_o, as Unfold once
-drew, connects units that no matrix connects and can cancel real connections.
+drew, connects units that no matrix connects and can cancel real connections. A GRU: one of
+W_r, W_u, W_n and R_r, R_u, R_n. A bidirectional model: each direction's matrices (the backward
+direction's recurrence runs from t + 1 to t) and the two halves of V. A seq2seq model: the
+encoder's matrices over its steps, the decoder's over its own (its first step reads the
+encoder's last state), V on the decoder's steps.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .unfolded_layout import STATE_NODE, Y_HAT, Y_OUT, Y_X, A, C, Layout, X
+from .unfolded_layout import BWD, STATE_NODE, XDEC, Y_HAT, Y_OUT, Y_X, A, C, Layout, X
 
-GATES = ("z", "i", "f", "o")
+#: the gates of each cell kind whose matrices the view can show (a simple RNN cell has U and W)
+GATES = {"rnn": (), "lstm": ("z", "i", "f", "o"), "gru": ("r", "u", "n")}
 #: kind codes of edges
 INPUT, RECURRENT, OUTPUT, HIGHWAY, ACTIVATION = 0, 1, 2, 3, 4
 SHORTEN = 0.06  # arrows end at a node's rim, not its centre
@@ -24,28 +29,83 @@ SHORTEN = 0.06  # arrows end at a node's rim, not its centre
 
 @dataclass(frozen=True)
 class Matrix:
-    """One weight matrix drawn as connections: ``M[j, k]`` from unit k of ``src`` (at step t, or
-    t - 1 when ``previous``) to unit j of ``dst`` at step t."""
+    """One weight matrix drawn as connections: ``M[j, k]`` (or ``M[j, part][k]``) from unit k
+    of ``src`` at step t + ``offset`` to unit j of ``dst`` at step t, for t in first..last.
+
+    offset : 0 within the step, -1 from the step before (the recurrence), +1 from the step
+        after (a bidirectional model's backward-direction recurrence).
+    part : the columns of the matrix this drawing uses (a bidirectional readout V reads
+        [h_fwd; h_bwd]: its first H columns from one stack, the rest from the other).
+    """
 
     kind: int
     name: str
     src: int
     dst: int
-    previous: bool
+    offset: int = 0
+    first: int = 1
+    last: int = 0  # 0: the last step
+    part: tuple | None = None
+
+    @property
+    def previous(self) -> bool:
+        return self.offset == -1
+
+    def array(self, arrays):
+        """The (part of the) matrix in ``arrays`` (params or gradients)."""
+        M = np.asarray(arrays[self.name])
+        return M if self.part is None else M[:, self.part[0]:self.part[1]]
 
 
-def matrices(kind: str, split: bool, gate: str = "z") -> list[Matrix]:
-    """The matrices the view draws for a model ``kind`` (and the LSTM gate ``gate``)."""
-    if kind == "SimpleRNN":
-        into = A if split else STATE_NODE
-        return [Matrix(INPUT, "U", X, into, False), Matrix(RECURRENT, "W", STATE_NODE, into, True),
-                Matrix(OUTPUT, "V", STATE_NODE, Y_HAT, False)]
-    if gate not in GATES:
-        raise ValueError(f"gate must be one of {', '.join(GATES)}, got {gate!r}")
-    into = STATE_NODE if gate == "o" else C
-    return [Matrix(INPUT, f"W_{gate}", X, into, False),
-            Matrix(RECURRENT, f"R_{gate}", STATE_NODE, into, True),
-            Matrix(OUTPUT, "V", STATE_NODE, Y_HAT, False)]
+def cell_kind(trace) -> str:
+    """The kind of cell a trace's model is made of: "rnn", "lstm" or "gru"."""
+    return {"SimpleRNN": "rnn", "LSTM": "lstm", "GRU": "gru"}.get(trace.kind) or trace.cell
+
+
+def gate_for(cell: str, gate: str) -> str | None:
+    """``gate`` if the cell has it, else the cell's first gate (None for a simple RNN cell)."""
+    gates = GATES[cell]
+    if not gates:
+        return None
+    return gate if gate in gates else gates[0]
+
+
+def _cell_names(cell: str, gate: str | None, prefix: str = "") -> tuple[str, str]:
+    if cell == "rnn":
+        return prefix + "U", prefix + "W"
+    return f"{prefix}W_{gate}", f"{prefix}R_{gate}"
+
+
+def matrices(lay, cell: str, gate: str = "z") -> list[Matrix]:
+    """The matrices the view draws for the layout's model (one gate of an LSTM or GRU cell)."""
+    gate = gate_for(cell, gate)
+    T = lay.T
+    if lay.kind == "BidirectionalRNN":
+        H = lay.H
+        fi, fr = _cell_names(cell, gate, "fwd.")
+        bi_, br = _cell_names(cell, gate, "bwd.")
+        return [Matrix(INPUT, fi, X, STATE_NODE), Matrix(RECURRENT, fr, STATE_NODE, STATE_NODE, -1,
+                                                         first=2),
+                Matrix(INPUT, bi_, X, BWD), Matrix(RECURRENT, br, BWD, BWD, +1, last=T - 1),
+                Matrix(OUTPUT, "V", STATE_NODE, Y_HAT, part=(0, H)),
+                Matrix(OUTPUT, "V", BWD, Y_HAT, part=(H, 2 * H))]
+    if lay.kind == "Seq2Seq":
+        te = lay.t_enc
+        ei, er = _cell_names(cell, gate, "enc.")
+        di, dr = _cell_names(cell, gate, "dec.")
+        return [Matrix(INPUT, ei, X, STATE_NODE, last=te),
+                Matrix(RECURRENT, er, STATE_NODE, STATE_NODE, -1, first=2, last=te),
+                Matrix(INPUT, di, XDEC, STATE_NODE, first=te + 1),
+                Matrix(RECURRENT, dr, STATE_NODE, STATE_NODE, -1, first=te + 1),
+                Matrix(OUTPUT, "V", STATE_NODE, Y_HAT, first=te + 1)]
+    if lay.kind == "SimpleRNN":
+        into = A if lay.split else STATE_NODE
+        return [Matrix(INPUT, "U", X, into), Matrix(RECURRENT, "W", STATE_NODE, into, -1, first=2),
+                Matrix(OUTPUT, "V", STATE_NODE, Y_HAT)]
+    into = C if lay.kind == "LSTM" and gate != "o" else STATE_NODE
+    wi, wr = _cell_names(cell, gate)
+    return [Matrix(INPUT, wi, X, into), Matrix(RECURRENT, wr, STATE_NODE, into, -1, first=2),
+            Matrix(OUTPUT, "V", STATE_NODE, Y_HAT)]
 
 
 def pick(params, mats: list[Matrix], keep_all: bool) -> list[tuple[np.ndarray, np.ndarray, int]]:
@@ -55,7 +115,7 @@ def pick(params, mats: list[Matrix], keep_all: bool) -> list[tuple[np.ndarray, n
     """
     out = []
     for m in mats:
-        M = np.asarray(params[m.name])
+        M = m.array(params)
         n = M.size
         keep = n if keep_all else min(n, 2 * max(M.shape))
         with np.errstate(invalid="ignore"):
@@ -70,6 +130,8 @@ def _points(lay: Layout, code: int, t: np.ndarray, units: np.ndarray) -> np.ndar
     """(n, 2) positions of units ``units`` of layer ``code`` in columns ``t``."""
     if code == X:
         return np.stack([t + lay.x_offsets[units], np.full(units.size, Y_X)], axis=1)
+    if code == XDEC:
+        return np.stack([t + lay.out_offsets[units], np.full(units.size, Y_X)], axis=1)
     if code == Y_HAT:
         return np.stack([t + lay.out_offsets[units], np.full(units.size, Y_OUT)], axis=1)
     dx, ys = lay.stacks[code]
@@ -87,11 +149,12 @@ def segments(lay: Layout, mats: list[Matrix], picks, steps=None):
     steps = range(1, lay.T + 1) if steps is None else steps
     segs, meta = [], []
     for mi, (m, (j, k, _)) in enumerate(zip(mats, picks, strict=True)):
+        last = m.last or lay.T
         for t in steps:
-            if m.previous and t == 1:
-                continue  # h(0) = 0: nothing flows in
+            if not m.first <= t <= last:
+                continue  # before the first step nothing flows in (the state starts at zero)
             tt = np.full(j.size, float(t))
-            a = _points(lay, m.src, tt - (1.0 if m.previous else 0.0), k)  # (n, 2)
+            a = _points(lay, m.src, tt + m.offset, k)  # (n, 2)
             b = _points(lay, m.dst, tt, j)  # (n, 2)
             d = b - a
             segs.append(np.stack([a + SHORTEN * d, b - SHORTEN * d], axis=1))

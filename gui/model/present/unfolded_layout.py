@@ -20,13 +20,16 @@ import numpy as np
 Y_X = 0.5
 Y_OUT, Y_J = 8.0, 9.15
 BAND = (6.05, 7.4)  # the error lanes
-STATE = {"rnn": (1.5, 5.6), "lstm-y": (3.5, 5.6), "lstm-c": (1.35, 2.85)}
+STATE = {"rnn": (1.5, 5.6), "lstm-y": (3.5, 5.6), "lstm-c": (1.35, 2.85),
+         "bi-fwd": (3.75, 5.6), "bi-bwd": (1.5, 3.35)}
 ROW_HALF = 0.3  # half width of the x and ŷ rows within a column
 BOX_PAD = 0.22  # the outline's margin around a stack
 SPLIT = 0.17  # horizontal offset of a(t) and h(t) when the middle layer is split
-#: layer codes of the node table
-X, STATE_NODE, Y_HAT, J, A, C = 0, 1, 2, 3, 4, 5
-LAYER_NAMES = {X: "x", STATE_NODE: "state", Y_HAT: "y_hat", J: "J", A: "a", C: "c"}
+#: layer codes of the node table: a bidirectional model's backward-direction state is BWD, a
+#: seq2seq decoder's input (the output or target of the step before) is XDEC
+X, STATE_NODE, Y_HAT, J, A, C, BWD, XDEC = 0, 1, 2, 3, 4, 5, 6, 7
+LAYER_NAMES = {X: "x", STATE_NODE: "state", Y_HAT: "y_hat", J: "J", A: "a", C: "c",
+               BWD: "state (backward direction)", XDEC: "decoder input"}
 #: beyond these sizes stacks are drawn as cell images (T >= LARGE_LENGTH, H > LARGE_HIDDEN)
 LARGE_HIDDEN, LARGE_LENGTH = 16, 40
 #: draw every connection only while there are at most this many (else the strongest)
@@ -53,8 +56,12 @@ class Layout:
 
     Attributes
     ----------
-    kind : "SimpleRNN" or "LSTM"; T, I, H, O : sizes.
+    kind : the model's kind; T, I, H, O : sizes (T the whole time axis: a seq2seq model's
+        encoder and decoder steps).
     split : the SimpleRNN's middle layer drawn as a(t) beside h(t) = g(a(t)).
+    t_enc : a seq2seq model's encoder steps (0 for the others): columns 1..t_enc read x(t), the
+        decoder's columns t_enc + 1..T read the step before's output (XDEC) and carry ŷ and J.
+    bi : a bidirectional model: the state column holds h→(t) (STATE_NODE) above h←(t) (BWD).
     nodes : (N, 5) rows (layer code, t, k, x, y), layer codes X, STATE_NODE, Y_HAT, J, A, C.
     stacks : layer code -> (x offset within the column, (H,) unit y positions) of each stack.
     boxes : (T, 4) outline of each column's state stack: x0, y0, x1, y1.
@@ -72,6 +79,8 @@ class Layout:
     H: int
     O: int  # noqa: E741
     split: bool
+    t_enc: int
+    bi: bool
     nodes: np.ndarray
     stacks: dict
     boxes: np.ndarray
@@ -96,9 +105,14 @@ class Layout:
     def y_range(self) -> tuple[float, float]:
         return 0.0, Y_J + 0.45
 
+    @property
+    def source_cols(self) -> int:
+        """The column offset of loss J(j): a seq2seq loss j sits at column t_enc + j."""
+        return self.t_enc
+
     def lane_of(self, s_idx: np.ndarray) -> np.ndarray:
-        """(n,) y of the lane of 0-based sources ``s_idx``."""
-        return self.lanes[np.asarray(s_idx) // self.bundle]
+        """(n,) y of the lane of the losses at 0-based columns ``s_idx``."""
+        return self.lanes[(np.asarray(s_idx) - self.t_enc) // self.bundle]
 
     def stack_x(self, code: int, t: np.ndarray) -> np.ndarray:
         """x of stack ``code`` in the columns t (1-based)."""
@@ -106,27 +120,37 @@ class Layout:
 
 
 @lru_cache(maxsize=16)
-def layout(kind: str, T: int, I: int, H: int, O: int, split: bool = False) -> Layout:  # noqa: E741
+def layout(kind: str, T: int, I: int, H: int, O: int, split: bool = False,  # noqa: E741
+           t_enc: int = 0) -> Layout:
     """The geometry for these sizes (cached: it depends on nothing else)."""
     split = bool(split) and kind == "SimpleRNN"
+    bi = kind == "BidirectionalRNN"
     large = H > LARGE_HIDDEN or T >= LARGE_LENGTH
     t = np.arange(1, T + 1, dtype=float)
     stacks = {}
     if kind == "LSTM":
         stacks[STATE_NODE] = (0.0, _spread(H, *STATE["lstm-y"]))
         stacks[C] = (0.0, _spread(H, *STATE["lstm-c"]))
+    elif bi:
+        stacks[STATE_NODE] = (0.0, _spread(H, *STATE["bi-fwd"]))
+        stacks[BWD] = (0.0, _spread(H, *STATE["bi-bwd"]))
     elif split:
         stacks[A] = (-SPLIT, _spread(H, *STATE["rnn"]))
         stacks[STATE_NODE] = (SPLIT, _spread(H, *STATE["rnn"]))
     else:
         stacks[STATE_NODE] = (0.0, _spread(H, *STATE["rnn"]))
     x_off, out_off = _row(I), _row(O)
+    enc = np.arange(1, T + 1) <= t_enc  # (T,) the encoder's columns (none but in seq2seq)
+    rows = [(X, I, x_off, np.full(I, Y_X), t[enc] if t_enc else t)]
+    if t_enc:
+        rows.append((XDEC, O, out_off, np.full(O, Y_X), t[~enc]))
+    rows += [(code, H, np.full(H, dx), ys, t) for code, (dx, ys) in stacks.items()]
+    out_cols = t[~enc] if t_enc else t
+    rows += [(Y_HAT, O, out_off, np.full(O, Y_OUT), out_cols),
+             (J, 1, np.zeros(1), np.full(1, Y_J), out_cols)]
     parts = []
-    rows = [(X, I, x_off, np.full(I, Y_X))]
-    rows += [(code, H, np.full(H, dx), ys) for code, (dx, ys) in stacks.items()]
-    rows += [(Y_HAT, O, out_off, np.full(O, Y_OUT)), (J, 1, np.zeros(1), np.full(1, Y_J))]
-    for code, n, xs, ys in rows:
-        tt, kk = np.meshgrid(t, np.arange(n), indexing="ij")  # (T, n)
+    for code, n, xs, ys, cols in rows:
+        tt, kk = np.meshgrid(cols, np.arange(n), indexing="ij")  # (columns, n)
         parts.append(np.stack([np.full(tt.size, code), tt.ravel(), kk.ravel(),
                                (tt + xs[None]).ravel(),
                                np.broadcast_to(ys[None], tt.shape).ravel()], axis=1))
@@ -141,20 +165,23 @@ def layout(kind: str, T: int, I: int, H: int, O: int, split: bool = False) -> La
         cell_boxes = np.stack([t - half, np.full(T, clo - BOX_PAD), t + half,
                                np.full(T, chi + BOX_PAD)], axis=1)  # (T, 4)
     overview = T >= OVERVIEW_LENGTH
-    bundle = 1 if T <= MAX_LANES or not overview else int(np.ceil(T / MAX_LANES))
-    n_lanes = int(np.ceil(T / bundle))
+    n_sources = T - t_enc
+    bundle = 1 if n_sources <= MAX_LANES or not overview else int(np.ceil(n_sources / MAX_LANES))
+    n_lanes = int(np.ceil(n_sources / bundle))
     lanes = (np.linspace(BAND[0], BAND[1], n_lanes) if n_lanes > 1
              else np.array([(BAND[0] + BAND[1]) / 2]))
     n_edges = T * (I * H + H * H + H * O)
-    return Layout(kind=kind, T=T, I=I, H=H, O=O, split=split, nodes=nodes, stacks=stacks,
-                  boxes=boxes, cell_boxes=cell_boxes, lanes=lanes, bundle=bundle, large=large,
-                  all_edges=not large and n_edges <= MAX_EDGES, overview=overview,
+    return Layout(kind=kind, T=T, I=I, H=H, O=O, split=split, t_enc=t_enc, bi=bi, nodes=nodes,
+                  stacks=stacks, boxes=boxes, cell_boxes=cell_boxes, lanes=lanes, bundle=bundle,
+                  large=large, all_edges=not large and n_edges <= MAX_EDGES, overview=overview,
                   x_offsets=x_off, out_offsets=out_off)
 
 
 def layout_for(trace, split: bool = False) -> Layout:
     """The layout of a forward trace's sizes."""
-    return layout(trace.kind, trace.T, trace.n_in, trace.n_hidden, trace.n_out, bool(split))
+    t_enc = trace.T_enc if trace.kind == "Seq2Seq" else 0
+    return layout(trace.kind, trace.T, trace.n_in, trace.n_hidden, trace.n_out, bool(split),
+                  t_enc)
 
 
 def error_segments(lay: Layout, s_idx: np.ndarray, t_idx: np.ndarray,
@@ -218,7 +245,8 @@ def article_steps(T: int, cursor) -> tuple[int, ...]:
     return tuple(dict.fromkeys((1, mid, T)))
 
 
-def overview_arrows(norms: np.ndarray, loss_mask: np.ndarray, t: int, bundle: int):
+def overview_arrows(norms: np.ndarray, loss_mask: np.ndarray, t: int, bundle: int,
+                    first: int = 0):
     """A long sequence's errors at backward step ``t``, one arrow per lane: every loss whose
     error reaches h(t) drawn as one arrow along its lane from where it entered to h(t), as wide
     as it arrives there (a lane of ``bundle`` losses carries their errors together, the square
@@ -237,11 +265,11 @@ def overview_arrows(norms: np.ndarray, loss_mask: np.ndarray, t: int, bundle: in
     col = norms[:, k]  # (T,) ||dJ(s)/dh(t)|| for every source
     reach = ((col != 0) | ~np.isfinite(col)) & (np.arange(T) > k) & (loss_mask == 1)
     src = np.flatnonzero(reach)  # (r,) sources s > t that reach h(t)
-    lanes = src // bundle
+    lanes = (src - first) // bundle
     lane_s, start, norm = [], [], []
     for lane in np.unique(lanes):
         members = src[lanes == lane]
-        lane_s.append(lane * bundle)
+        lane_s.append(lane * bundle + first)
         start.append(members.max())
         with np.errstate(all="ignore"):
             norm.append(float(np.sqrt(np.sum(col[members] ** 2))))

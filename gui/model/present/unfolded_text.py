@@ -23,6 +23,17 @@ def state_symbol(kind: str) -> str:
     return "y" if kind == "LSTM" else "h"
 
 
+def bidirectional_words() -> str:
+    return ("a bidirectional model: arrows along the lanes leftwards are errors into h→ (they "
+            "travel back in time), rightwards into h← (its cell ran T..1, so its errors travel "
+            "forward in time); width: the norm over that direction's units")
+
+
+def seq2seq_words(t_enc: int) -> str:
+    return (f"losses J(j) only on the decoder's steps (columns {t_enc + 1}…); their errors "
+            f"travel back through the decoder into the encoder's {t_enc} steps")
+
+
 def readout_symbol(kind: str) -> str:
     return "out" if kind == "LSTM" else "o"
 
@@ -36,15 +47,43 @@ def truncation_words(K: int | None) -> str:
             "(terms with s − t ≥ K are dropped)")
 
 
-def forward_caption(kind: str, t: int, T: int, gate: str = "z", split: bool = False) -> str:
+CELL_EQ = {
+    "rnn": "{s}({t}) = g(b + W {s}({p}) + U x({t}))",
+    "lstm": "c({t}) = z ⊙ i + c({p}) ⊙ f,  {s}({t}) = o ⊙ tanh c({t})",
+    "gru": "{s}({t}) = (1 − u) ⊙ n + u ⊙ {s}({p}),  n = tanh(W_n x + r ⊙ R_n {s}({p}) + b_n)",
+}
+CELL_NAMES = {"rnn": "simple RNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def forward_caption(kind: str, t: int, T: int, gate: str | None = "z", split: bool = False,
+                    cell: str = "rnn", t_enc: int = 0) -> str:
+    """The forward caption at column t of T; ``cell`` the kind of cell of a bidirectional or
+    seq2seq model, ``t_enc`` a seq2seq model's encoder steps."""
+    drawn = f"; drawn: W<sub>{gate}</sub> and R<sub>{gate}</sub>" if gate else ""
     if kind == "SimpleRNN":
         eq = f"a({t}) = b + W h({t - 1}) + U x({t}),  h({t}) = g(a({t}))"
         if split:
             eq += " · the middle layer drawn as two: a(t), then h(t) = g(a(t))"
-    else:
+    elif kind == "LSTM":
         eq = (f"c({t}) = z({t}) ⊙ i({t}) + c({t - 1}) ⊙ f({t}),  y({t}) = o({t}) ⊙ "
               f"tanh(c({t})); drawn: W<sub>{gate}</sub> and R<sub>{gate}</sub> into "
               f"{'y' if gate == 'o' else 'c'}(t)")
+    elif kind == "GRU":
+        eq = CELL_EQ["gru"].format(s="h", t=t, p=t - 1) + drawn
+    elif kind == "BidirectionalRNN":
+        name = CELL_NAMES[cell]
+        eq = (f"two {name} cells: h→({t}) reads x({t}) and h→({t - 1}); h←({T + 1 - t}) reads "
+              f"x({T + 1 - t}) and h←({T + 2 - t}) (it runs T..1); ŷ(t) = f(V [h→(t); h←(t)] "
+              f"+ c) once both have passed t{drawn}")
+    else:
+        name = CELL_NAMES[cell]
+        if t <= t_enc:
+            eq = (f"encoder ({name}) step {t} of {t_enc}: h({t}) reads x({t}) and "
+                  f"h({t - 1}); no output yet{drawn}")
+        else:
+            j = t - t_enc
+            eq = (f"decoder ({name}) step {j}: h({t}) reads h({t - 1}) and "
+                  f"{'zeros' if j == 1 else f'ŷ of step {j - 1}'}; ŷ({j}), J({j}){drawn}")
     return f"<b>forward t = {t} / {T}</b> · {eq}"
 
 
@@ -72,17 +111,30 @@ def update_caption(lr: float, norm: float, clip: float | None, clip_mode: str,
     return text
 
 
-def forward_legend(kind: str, gate: str, recurrent_hex: str, muted_hex: str,
-                   highway_hex: str) -> str:
+def forward_legend(kind: str, gate: str | None, recurrent_hex: str, muted_hex: str,
+                   highway_hex: str, teacher_forcing: bool = False) -> str:
+    rec = f"<span style='color:{recurrent_hex}'>━</span>"
+    other = f"<span style='color:{muted_hex}'>━</span>"
     if kind == "SimpleRNN":
-        lines = (f"<span style='color:{recurrent_hex}'>━</span> recurrent W, "
-                 f"<span style='color:{muted_hex}'>━</span> U and V")
-    else:
+        lines = f"{rec} recurrent W, {other} U and V"
+    elif kind == "LSTM":
         into = "y(t)" if gate == "o" else "c(t)"
-        lines = (f"<span style='color:{recurrent_hex}'>━</span> R<sub>{gate}</sub>: y(t−1) → "
-                 f"{gate}̄(t), drawn into {into}; <span style='color:{muted_hex}'>━</span> "
+        lines = (f"{rec} R<sub>{gate}</sub>: y(t−1) → {gate}̄(t), drawn into {into}; {other} "
                  f"W<sub>{gate}</sub> and V; <span style='color:{highway_hex}'>━</span> the "
                  "cell highway c(t−1) → c(t), unit by unit")
+    else:
+        w, r = (f"W<sub>{gate}</sub>", f"R<sub>{gate}</sub>") if gate else ("U", "W")
+        gate_words = f" (gate {gate}'s matrices; the others are in the gate list)" if gate \
+            else ""
+        lines = f"{rec} recurrent {r}, {other} input {w} and V{gate_words}"
+        if kind == "BidirectionalRNN":
+            lines += ("; top stack h→ (runs 1..T), bottom stack h← (runs T..1, its recurrence "
+                      "points back in time); V reads both")
+        elif kind == "Seq2Seq":
+            fed = "the target of the step before (teacher forcing)" if teacher_forcing else \
+                "the decoder's own output of the step before (dashed)"
+            lines += (f"; the encoder's last state starts the decoder; a decoder step reads "
+                      f"{fed}")
     return (lines + "; opacity ∝ |weight| · bold: this step's inputs · J(t) takes the colour "
             "its error will carry back; ○ no loss at that step")
 

@@ -10,39 +10,58 @@ from __future__ import annotations
 import numpy as np
 
 from ..palette import finite_max, signed_index
-from .unfolded_layout import STATE_NODE, Y_HAT, A, C, Layout, X
+from .unfolded_layout import BWD, STATE_NODE, XDEC, Y_HAT, A, C, Layout, X
 
 
-def active_steps(T: int, cursor) -> tuple[np.ndarray, np.ndarray]:
-    """(T,) bool: the steps computed so far, and the step being computed now."""
+def layer_arrays(result, backward: bool) -> dict:
+    """layer code -> ((n_rows, n) values or errors, their colour scale, the first column - 1
+    of the rows): row r of the array belongs to column r + 1 + offset."""
+    tr, bt = result.forward, result.backward
+    kind = tr.kind
+    t_enc = tr.T_enc if kind == "Seq2Seq" else 0
+    out = {X: (tr.x, finite_max(tr.x), 0)}
+    if kind == "BidirectionalRNN":
+        H = tr.h_fwd.shape[1]
+        if backward:
+            d = np.asarray(bt.deltas["h"])  # (T, 2H) [delta h_fwd; delta h_bwd]
+            vmax = finite_max(d)
+            out[STATE_NODE] = (d[:, :H], vmax, 0)
+            out[BWD] = (d[:, H:], vmax, 0)
+        else:
+            out[STATE_NODE] = (tr.h_fwd, 1.0, 0)
+            out[BWD] = (tr.h_bwd, 1.0, 0)
+    else:
+        st = np.asarray(bt.deltas["h" if kind in ("GRU", "Seq2Seq") else tr.state_name]
+                        if backward else tr.state)
+        out[STATE_NODE] = (st, finite_max(st) if backward else 1.0, 0)
+    readout = np.asarray(bt.deltas[tr.readout_name]) if backward else np.asarray(tr.y_hat)
+    scale = out[STATE_NODE][1] if backward else finite_max(tr.y_hat)
+    out[Y_HAT] = (readout, scale, t_enc)
+    if kind == "Seq2Seq":
+        out[XDEC] = (tr.x_dec, finite_max(tr.x_dec), t_enc)
+    if kind == "SimpleRNN":
+        a = np.asarray(bt.deltas["a"]) if backward else np.asarray(tr.a)
+        out[A] = (a, finite_max(a), 0)
+    elif kind == "LSTM":
+        c = np.asarray(bt.deltas["c"]) if backward else np.asarray(tr.c)
+        out[C] = (c, finite_max(c), 0)
+    return out
+
+
+def active_steps(T: int, cursor, *, bwd_direction: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(T,) bool: the steps computed so far, and the step being computed now.
+
+    ``bwd_direction``: for a bidirectional model's backward-direction cell, which runs T..1
+    forward and 1..T backward (its steps are mirrored).
+    """
     t = np.arange(1, T + 1)
+    if bwd_direction:
+        t = T + 1 - t
     if cursor.phase == "forward":
         return t <= cursor.t, t == cursor.t
     if cursor.phase == "backward":
         return t >= cursor.t, t == cursor.t
     return np.ones(T, bool), np.zeros(T, bool)
-
-
-def layer_arrays(result, backward: bool) -> dict:
-    """layer code -> ((T, n) values or errors, their colour scale)."""
-    tr, bt = result.forward, result.backward
-    if backward:
-        st = tr.state_name
-        out = {STATE_NODE: (bt.deltas[st], finite_max(bt.deltas[st])),
-               Y_HAT: (bt.deltas[tr.readout_name], finite_max(bt.deltas[st]))}
-        if tr.kind == "SimpleRNN":
-            out[A] = (bt.deltas["a"], finite_max(bt.deltas["a"]))
-        else:
-            out[C] = (bt.deltas["c"], finite_max(bt.deltas["c"]))
-        out[X] = (tr.x, finite_max(tr.x))
-        return out
-    out = {X: (tr.x, finite_max(tr.x)), STATE_NODE: (tr.state, 1.0),
-           Y_HAT: (tr.y_hat, finite_max(tr.y_hat))}
-    if tr.kind == "SimpleRNN":
-        out[A] = (tr.a, finite_max(tr.a))
-    else:
-        out[C] = (tr.c, finite_max(tr.c))
-    return out
 
 
 def node_levels(result, cursor, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
@@ -56,23 +75,26 @@ def node_levels(result, cursor, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
     """
     table = lay.nodes
     code = table[:, 0].astype(int)
-    step = table[:, 1].astype(int) - 1
+    col = table[:, 1].astype(int) - 1
     unit = table[:, 2].astype(int)
     backward = cursor.phase == "backward"
     level = np.full(len(table), -1, dtype=np.int64)
-    for c, (arr, vmax) in layer_arrays(result, backward).items():
+    for c, (arr, vmax, offset) in layer_arrays(result, backward).items():
         sel = code == c
-        level[sel] = signed_index(np.asarray(arr)[step[sel], unit[sel]], vmax)
+        level[sel] = signed_index(np.asarray(arr)[col[sel] - offset, unit[sel]], vmax)
     active, _ = active_steps(lay.T, cursor)
-    lit = active[step].copy()
+    lit = active[col].copy()
+    if lay.bi:
+        mirrored, _ = active_steps(lay.T, cursor, bwd_direction=True)
+        lit[code == BWD] = mirrored[col[code == BWD]]
     if backward:
-        lit[code == X] = False  # inputs receive no error
+        lit[(code == X) | (code == XDEC)] = False  # inputs receive no error
     return level, lit
 
 
 def stack_image_levels(result, cursor, lay: Layout, code: int) -> tuple[np.ndarray, np.ndarray]:
     """(T, H) colour levels of one state stack and (T,) which of its steps are lit (for stacks
     drawn as images)."""
-    arr, vmax = layer_arrays(result, cursor.phase == "backward")[code]
-    active, _ = active_steps(lay.T, cursor)
+    arr, vmax, _ = layer_arrays(result, cursor.phase == "backward")[code]
+    active, _ = active_steps(lay.T, cursor, bwd_direction=code == BWD)
     return signed_index(np.asarray(arr), vmax), active

@@ -23,42 +23,36 @@ from ...graphics.colorbar import ColorBar
 from ...graphics.labels import add_label, pt, set_label
 from ...graphics.norm_map import NormMap
 from ...model.present import unfolded_edges as edges
-from ...model.present import unfolded_hover as hover
 from ...model.present import unfolded_text as words
-from ...model.present.arrows import error_arrows
 from ...model.present.characters import column_text
 from ...model.present.numbers import fmt
 from ...model.present.unfolded_layout import (
+    BWD,
     STATE_NODE,
     Y_HAT,
     Y_J,
     Y_OUT,
     Y_X,
-    A,
-    C,
     J,
     X,
-    article_steps,
-    error_segments,
-    gradient_step_arrows,
     layout_for,
-    long_segments,
-    overview_arrows,
 )
 from ...model.present.unfolded_values import active_steps, node_levels, stack_image_levels
 from .. import register
 from ..base import View
+from .errors import EMPTY, WIDTHS, ErrorsMixin, rect_segments, width_bins
+from .hover import HoverMixin
 
 ALPHAS = (50, 100, 160, 230)  # weight edges, by |w| quartile of the strongest
-WIDTHS = (1.0, 2.0, 3.0, 4.5)  # error arrows, by log |delta|
 FAINT = 99  # style code of weight edges not yet reached
 COLOR_MODES = (("source J(s)", "source"), ("gradient step (the article's)", "step"),
                ("magnitude", "magnitude"))
-GATE_NAMES = {"z": "block input", "i": "input gate", "f": "forget gate", "o": "output gate"}
+GATE_NAMES = {"z": "block input", "i": "input gate", "f": "forget gate", "o": "output gate",
+              "r": "reset gate", "u": "update gate", "n": "candidate"}
 
 
 @register
-class NetworkView(View):
+class NetworkView(ErrorsMixin, HoverMixin, View):
     name = "network"
     title = "Unfolded network"
     tabs = ("Unfolded",)
@@ -96,6 +90,7 @@ class NetworkView(View):
         self.highway = EdgeLayer(self.vb, z=1.5, head_px=6)
         self.current = EdgeLayer(self.vb, z=2, head_px=7)
         self.errors = EdgeLayer(self.vb, z=4, head_px=8)
+        self.feedback = EdgeLayer(self.vb, z=1.2, head_px=6)  # a decoder's ŷ(t−1) -> its input
         self.nodes = pg.ScatterPlotItem(pxMode=True, size=10)
         self.nodes.setZValue(5)  # above the error arrows that pass the ŷ row
         self.vb.addItem(self.nodes)
@@ -111,6 +106,8 @@ class NetworkView(View):
         self._brush_ids = None
         self._drawn_codes = np.zeros(0, dtype=int)
         self.steps: tuple = ()
+        self.picture = None
+        self._gates: tuple = ()
         self.chars = None
         self.hover_text = ""
 
@@ -128,10 +125,9 @@ class NetworkView(View):
                                   "h(t) = g(a(t)), as the simple-RNN article's figure does")
         self.split_box.toggled.connect(self._on_split_toggled)
         self.gate_box = QtWidgets.QComboBox()
-        for g in "zifo":
-            self.gate_box.addItem(f"W_{g}, R_{g} ({GATE_NAMES[g]})", g)
-        self.gate_box.setToolTip("The LSTM has four input and four recurrent matrices, one per "
-                                 "gate; the connections drawn are those of one of them")
+        self.gate_box.setToolTip("An LSTM has four input and four recurrent matrices, a GRU "
+                                 "three, one per gate; the connections drawn are those of one "
+                                 "of them")
         self.gate_box.activated.connect(self._on_gate_chosen)
         self.gate_label = QtWidgets.QLabel("connections:")
         head = QtWidgets.QHBoxLayout()
@@ -158,17 +154,25 @@ class NetworkView(View):
             self.app.set_options("network", gate=self.gate_box.itemData(index))
 
     def _sync_controls(self, frame) -> None:
-        opts, kind = frame.options["network"], frame.result.kind
+        opts, tr = frame.options["network"], frame.result.forward
+        cell = edges.cell_kind(tr)
+        gates = edges.GATES[cell]
         for w in (self.color_box, self.split_box, self.gate_box):
             w.blockSignals(True)
-        self.color_box.setCurrentIndex(self.color_box.findData(frame.options["network"].color_by))
+        if gates != self._gates:
+            self._gates = gates
+            self.gate_box.clear()
+            for g in gates:
+                self.gate_box.addItem(f"W_{g}, R_{g} ({GATE_NAMES[g]})", g)
+        self.color_box.setCurrentIndex(self.color_box.findData(opts.color_by))
         self.split_box.setChecked(opts.split)
-        self.gate_box.setCurrentIndex(self.gate_box.findData(opts.gate))
+        self.gate_box.setCurrentIndex(max(0, self.gate_box.findData(
+            edges.gate_for(cell, opts.gate))))
         for w in (self.color_box, self.split_box, self.gate_box):
             w.blockSignals(False)
-        self.split_box.setVisible(kind == "SimpleRNN")
-        self.gate_box.setVisible(kind == "LSTM")
-        self.gate_label.setVisible(kind == "LSTM")
+        self.split_box.setVisible(tr.kind == "SimpleRNN")
+        self.gate_box.setVisible(bool(gates))
+        self.gate_label.setVisible(bool(gates))
 
     # -- static geometry (rebuilt when sizes, options or the result change) -------------------
     def _build(self, frame) -> None:
@@ -180,7 +184,9 @@ class NetworkView(View):
             return
         new_sizes = lay is not self.lay
         self.lay, self._key = lay, key
-        self.mats = edges.matrices(tr.kind, lay.split, opts.gate)
+        self.cell = edges.cell_kind(tr)
+        self.gate = edges.gate_for(self.cell, opts.gate)
+        self.mats = edges.matrices(lay, self.cell, opts.gate)
         self.picks = edges.pick(tr.params, self.mats, keep_all=lay.all_edges)
         self.edge_segs, self.edge_meta = edges.segments(lay, self.mats, self.picks)
         meta = self.edge_meta
@@ -193,8 +199,14 @@ class NetworkView(View):
         self._node_key = None
         self.vb.setRange(xRange=lay.x_range, yRange=lay.y_range, padding=0.0)
         st = tr.state_name
-        ticks = [(Y_X, "x(t)"), ((lay.boxes[0, 1] + lay.boxes[0, 3]) / 2, f"{st}(t)"),
-                 (Y_OUT, "ŷ(t)"), (Y_J, "J(t)")]
+        mid = (lay.boxes[0, 1] + lay.boxes[0, 3]) / 2
+        x_tick = "x(t) · ŷ(t−1)" if lay.t_enc else "x(t)"
+        ticks = [(Y_X, x_tick), (Y_OUT, "ŷ(t)"), (Y_J, "J(t)")]
+        if lay.bi:
+            ticks += [(float(np.mean(lay.stacks[STATE_NODE][1])), "h→(t)"),
+                      (float(np.mean(lay.stacks[BWD][1])), "h←(t)")]
+        else:
+            ticks.append((mid, f"{st}(t)"))
         if lay.cell_boxes is not None:
             ticks.append(((lay.cell_boxes[0, 1] + lay.cell_boxes[0, 3]) / 2, "c(t)"))
         self.left_axis.setTicks([ticks, []])
@@ -207,10 +219,11 @@ class NetworkView(View):
             for code, (dx, ys) in lay.stacks.items():
                 self.cells[code] = CellImage(self.vb, "stack", float(ys.min()),
                                              float(ys.max()), dx=dx)
-            self.cells[X] = CellImage(self.vb, "row", Y_X)
-            self.cells[Y_HAT] = CellImage(self.vb, "row", Y_OUT)
+            if not lay.t_enc:  # a seq2seq model's rows cover part of the axis: points
+                self.cells[X] = CellImage(self.vb, "row", Y_X)
+                self.cells[Y_HAT] = CellImage(self.vb, "row", Y_OUT)
         box_pts = [lay.boxes] + ([lay.cell_boxes] if lay.cell_boxes is not None else [])
-        segs = np.concatenate([_rect_segments(b) for b in box_pts])  # (n, 2, 2)
+        segs = np.concatenate([rect_segments(b) for b in box_pts])  # (n, 2, 2)
         pts = segs.reshape(-1, 2)
         self.boxes.setData(pts[:, 0], pts[:, 1])
         self._style_axes()
@@ -233,6 +246,7 @@ class NetworkView(View):
         self.chars = column_text(frame.result)
         self._draw_nodes(frame)
         self._draw_weights(frame)
+        self._draw_feedback(frame)
         self._draw_errors(frame)
         self._draw_chars(frame)
         self._draw_legend(frame)
@@ -263,7 +277,7 @@ class NetworkView(View):
         for n, i in enumerate(idx):
             if code[i] != J:
                 continue
-            s = step[i]
+            s = step[i] - lay.t_enc  # the loss's own index (a seq2seq decoder's step)
             if not mask[s]:
                 pts[n] = colors.brush(self.theme.background)
             elif by_step:
@@ -308,6 +322,13 @@ class NetworkView(View):
                 edges.OUTPUT: theme.muted}
         kind = self.edge_kind
         t = meta[:, 1]
+        on, now = active[t - 1], current[t - 1]  # (n,) each edge's step computed, being computed
+        if lay.bi:  # the backward-direction cell's steps run T..1
+            back_active, back_now = active_steps(lay.T, cursor, bwd_direction=True)
+            into_bwd = np.array([m.dst == BWD for m in self.mats])[meta[:, 0]] if len(meta) \
+                else np.zeros(0, bool)
+            on = np.where(into_bwd, back_active[t - 1], on)
+            now = np.where(into_bwd, back_now[t - 1], now)
         if cursor.phase == "update" and not lay.large:
             w = self._edge_values(result.applied_gradient)
             vmax = colors.finite_max(w)
@@ -332,10 +353,10 @@ class NetworkView(View):
             pens = {4 * kd + a: colors.pen(col, lw, alpha) for kd, col in base.items()
                     for a, alpha in enumerate(ALPHAS)}
             pens[FAINT] = colors.pen(theme.faint, lw, 255 if self._export else 180)
-            self.weights.set(segs, np.where(active[t - 1], 4 * kind + alpha_bin, FAINT), pens)
+            self.weights.set(segs, np.where(on, 4 * kind + alpha_bin, FAINT), pens)
         else:
             self.weights.set(empty, np.zeros(0), {})
-        cur = current[t - 1] & (cursor.phase == "forward")
+        cur = now & (cursor.phase == "forward")
         hp = {kd: colors.pen(col, 2.2 if self._export else 1.0, 255) for kd, col in base.items()}
         self.current.set(segs[cur], kind[cur], hp)
         self._draw_highway(frame, lw)
@@ -346,7 +367,7 @@ class NetworkView(View):
         w = np.zeros(len(meta))
         for m, mat in enumerate(self.mats):
             sel = meta[:, 0] == m
-            w[sel] = np.asarray(arrays[mat.name])[meta[sel, 2], meta[sel, 3]]
+            w[sel] = mat.array(arrays)[meta[sel, 2], meta[sel, 3]]
         return w
 
     def _draw_highway(self, frame, lw: float) -> None:
@@ -375,7 +396,7 @@ class NetworkView(View):
                                       axis=1),
                              np.stack([lay.cell_boxes[t_idx, 2], np.full(t_idx.size, mid)],
                                       axis=1)], axis=1)
-            wbin = _width_bins(norm[t_idx], colors.finite_max(norm))
+            wbin = width_bins(norm[t_idx], colors.finite_max(norm))
             pens = {b: colors.pen(colors.HIGHWAY_HEX, WIDTHS[b] * self._scale()) for b in
                     range(4)}
             self.highway.set(segs, wbin, pens)
@@ -392,122 +413,23 @@ class NetworkView(View):
     def _scale(self) -> float:
         return (1.5 if self._export else 1.0) * self.theme.line_scale
 
-    def _draw_errors(self, frame) -> None:
-        """Backward: the arrows of errors that have reached steps t..T, by the chosen colouring."""
-        result, cursor, lay = frame.result, frame.cursor, self.lay
-        bt = result.backward
-        empty = np.zeros((0, 2, 2))
-        self.frames.set(empty, np.zeros(0), {})
-        if cursor.phase != "backward":
-            self._arrow_table = np.zeros((0, 3))
-            self.errors.set(empty, np.zeros(0), {})
-            self._draw_map(frame, visible=cursor.phase == "update")
+    def _draw_feedback(self, frame) -> None:
+        """A seq2seq decoder running free: a dashed arrow from ŷ(t−1) to the input it becomes."""
+        lay, cursor = self.lay, frame.cursor
+        tr = frame.result.forward
+        if not lay.t_enc or tr.teacher_forcing or cursor.phase == "backward":
+            self.feedback.set(EMPTY, np.zeros(0), {})
             return
-        norms = result.error_norms  # (T, T)
-        vmax = colors.finite_max(norms)
-        mode = frame.options["network"].color_by
-        self.steps = ()
-        if lay.overview:
-            segs, s_idx, t_idx, mags, hue = self._overview_arrows(frame, norms, vmax, mode)
-        elif mode == "step":
-            self.steps = article_steps(lay.T, cursor)
-            groups = gradient_step_arrows(norms, bt.loss_mask, self.steps, cursor.t)
-            s_l, t_l, m_l, hue_l, off_l = [], [], [], [], []
-            n = len(groups)
-            for i, (_k, s_idx, j_idx, mags) in enumerate(groups):
-                s_l.append(s_idx)
-                t_l.append(j_idx)
-                m_l.append(mags)
-                hue_l.append(np.full(s_idx.size, 300 + i))
-                off_l.append(np.full(s_idx.size, (i - (n - 1) / 2) * 0.09))
-            s_idx, t_idx, mags = (np.concatenate(v) for v in (s_l, t_l, m_l))
-            hue = np.concatenate(hue_l)
-            segs = error_segments(lay, s_idx, t_idx, np.concatenate(off_l))
-            self._arrow_bundle = 1
-            self._draw_step_frames(lay)
-        else:
-            s_idx, t_idx, mags = error_arrows(norms, bt.loss_mask, cursor.t, lay.bundle)
-            self._arrow_bundle = lay.bundle
-            hue = self._hues(mode, s_idx, mags, vmax)
-            segs = error_segments(lay, s_idx, t_idx)
-        self._arrow_table = np.stack([s_idx + 1, t_idx + 1, mags], axis=1)
-        hue = np.where(np.isfinite(mags), hue, 200)
-        style = hue * 4 + _width_bins(mags, vmax)
-        if lay.overview:  # the entering losses stay thin: the lanes carry the story
-            style = np.where(s_idx == t_idx, hue * 4, style)
-        pens = {}
-        for code in np.unique(style):
-            h, b = divmod(int(code), 4)
-            if h == 200:
-                rgb = colors.NONFINITE_RGB
-            elif h >= 300:
-                rgb = colors.hex_to_rgb(colors.STEP_HEX[(h - 300) % len(colors.STEP_HEX)])
-            elif h >= 100:
-                rgb = tuple(int(v) for v in colors.TABLES["viridis"][(h - 100) * 36 + 3])
-            else:
-                rgb = colors.hex_to_rgb(colors.SOURCE_HEX[h])
-            pens[int(code)] = colors.pen(rgb, WIDTHS[b] * self._scale())
-        self.errors.set(segs, style, pens)
-        self._draw_map(frame, visible=True)
-
-    @staticmethod
-    def _hues(mode: str, s_idx: np.ndarray, mags: np.ndarray, vmax: float) -> np.ndarray:
-        """Hue codes: the source's colour (0..), a viridis bin (100..) or a step's (300..)."""
-        if mode == "magnitude":
-            return 100 + np.minimum((_levels(mags, vmax) * 8).astype(int), 7)
-        return s_idx % len(colors.SOURCE_HEX)
-
-    def _overview_arrows(self, frame, norms, vmax, mode):
-        """Long sequences: every loss reaching h(t) as one arrow along its lane, as wide as it
-        arrives; each J(s), s >= t, entering its column. Rows of the arrow table: (s, t, norm),
-        s the lane's first source (arrows into h(t)) or the entering loss (s == t)."""
-        lay, t = self.lay, frame.cursor.t
-        lane_s, start, norm, own, own_norm = overview_arrows(
-            norms, frame.result.backward.loss_mask, t, lay.bundle)
-        self._arrow_bundle = lay.bundle
-        segs = np.concatenate([long_segments(lay, lane_s, start, t),
-                               error_segments(lay, own, own)])
-        s_idx = np.concatenate([lane_s, own])
-        t_idx = np.concatenate([np.full(lane_s.size, t - 1), own])
-        mags = np.concatenate([norm, own_norm])
-        if mode == "step":  # the errors (dJ/dtheta)^(t) needs: exactly those arriving at h(t)
-            self.steps = (t,)
-            hue = np.where(t_idx == t - 1, 300, 300)
-            self._draw_step_frames(lay)
-        else:
-            hue = self._hues(mode, s_idx, mags, vmax)
-        return segs, s_idx, t_idx, mags, hue
-
-    def _draw_step_frames(self, lay) -> None:
-        """A frame in each coloured step's colour around its column h(k) (the article's coloured
-        frames around the per-step gradients)."""
-        segs, style = [], []
-        for i, k in enumerate(self.steps):
-            box = lay.boxes[k - 1].copy()
-            grow = 0.05 + 0.04 * i
-            box += np.array([-grow, -grow, grow, grow])
-            r = _rect_segments(box[None])
-            segs.append(r)
-            style.append(np.full(len(r), i))
-        pens = {i: colors.pen(colors.STEP_HEX[i % len(colors.STEP_HEX)], 2.0 * self._scale())
-                for i in range(len(self.steps))}
-        self.frames.set(np.concatenate(segs), np.concatenate(style), pens)
-
-    def _draw_map(self, frame, *, visible: bool) -> None:
-        lay = self.lay
-        on = lay.overview and visible
-        self.norm_map.set_visible(on)
-        if not on:
-            return
-        norms = frame.result.error_norms
-        T = lay.T
-        s, t = np.meshgrid(np.arange(T), np.arange(T), indexing="ij")
-        shown = (s >= t) & (frame.result.backward.loss_mask[s] == 1)
-        cursor_t = None
-        if frame.cursor.phase == "backward":
-            shown &= t + 1 >= frame.cursor.t
-            cursor_t = frame.cursor.t
-        self.norm_map.set(norms, shown, words.DECADES, cursor_t, self.theme)
+        cols = np.arange(lay.t_enc + 2, lay.T + 1)  # (n,) decoder columns fed by the one before
+        if cursor.phase == "forward":
+            cols = cols[cols <= cursor.t]
+        x0 = cols - 1 + 0.5 * lay.out_offsets.max(initial=0.0) + 0.12
+        segs = np.stack([np.stack([x0, np.full(cols.size, Y_OUT - 0.2)], axis=1),
+                         np.stack([cols - 0.5 * lay.out_offsets.max(initial=0.0) - 0.12,
+                                   np.full(cols.size, Y_X + 0.2)], axis=1)], axis=1)
+        pen = colors.pen(self.theme.muted, 1.2 * self._scale(), 200)
+        pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+        self.feedback.set(segs, np.zeros(cols.size, dtype=int), {0: pen})
 
     def _draw_chars(self, frame) -> None:
         """Characters of a text task under each column: input, and target / most likely output."""
@@ -541,7 +463,7 @@ class NetworkView(View):
         st, ro = tr.state_name, tr.readout_name
         mode = frame.options["network"].color_by
         if cursor.phase == "backward":
-            vmax = colors.finite_max(bt.deltas[st])
+            vmax = colors.finite_max(bt.deltas[st if tr.kind in ("SimpleRNN", "LSTM") else "h"])
             self.value_bar.set("diverging", f"error δ{st}, δ{ro} (units)", fmt(-vmax), "0",
                                fmt(vmax), fg)
         else:
@@ -557,14 +479,19 @@ class NetworkView(View):
                                "", "max", fg)
         set_label(self.caption, self._caption(frame), color=fg, size=pt(theme, 11))
         if cursor.phase == "forward":
-            html = words.forward_legend(tr.kind, frame.options["network"].gate,
-                                        theme.recurrent, theme.muted, colors.HIGHWAY_HEX)
+            html = words.forward_legend(tr.kind, self.gate, theme.recurrent, theme.muted,
+                                        colors.HIGHWAY_HEX,
+                                        bool(getattr(tr, "teacher_forcing", False)))
         elif cursor.phase == "backward":
             html = words.backward_legend(tr.kind, bt.sources, mode, bt.truncation,
                                          bool((bt.loss_mask == 0).any()), self._arrow_bundle,
                                          self.steps)
             if tr.kind == "LSTM":
                 html += " · " + words.lstm_cell_words()
+            elif lay.bi:
+                html += " · " + words.bidirectional_words()
+            elif lay.t_enc:
+                html += " · " + words.seq2seq_words(lay.t_enc)
         else:
             html = ("the update: edges coloured by ∂J/∂θ, summed over all steps" if not
                     lay.large else "the update: the summed gradient ∂J/∂θ of each matrix is in "
@@ -575,8 +502,8 @@ class NetworkView(View):
         result, cursor, lay = frame.result, frame.cursor, self.lay
         tr = result.forward
         if cursor.phase == "forward":
-            text = words.forward_caption(tr.kind, cursor.t, tr.T,
-                                         frame.options["network"].gate, lay.split)
+            text = words.forward_caption(tr.kind, cursor.t, tr.T, self.gate, lay.split,
+                                         self.cell, lay.t_enc)
         elif cursor.phase == "backward":
             text = words.backward_caption(tr.kind, cursor.t, result.backward.truncation,
                                           len(self._arrow_table), frame.options["network"].color_by,
@@ -590,45 +517,6 @@ class NetworkView(View):
         picks = self.picks
         return (text + f" · drawing the {len(picks[1][0])} strongest of {picks[1][2]} "
                 f"recurrent connections, at the current step")
-
-    # -- hover ----------------------------------------------------------------------------
-    def _on_mouse_moved(self, pos) -> None:
-        if self.frame is None or self.lay is None or \
-                not self.vb.sceneBoundingRect().contains(pos):
-            return
-        text = self.describe_at(self.vb.mapSceneToView(pos))
-        self.hover_text = text or ""  # a tooltip: the layout never moves under the mouse
-        if text:
-            view_pt = self.canvas.mapFromScene(pos)
-            QtWidgets.QToolTip.showText(self.canvas.mapToGlobal(view_pt),
-                                        text.replace("<br>", "\n"), self)
-
-    def describe_at(self, p) -> str | None:
-        """The hover text for the point ``p`` (view coordinates), or None if nothing is near."""
-        frame, lay = self.frame, self.lay
-        px, py = self.vb.viewPixelSize()
-        table = lay.nodes
-        d = np.hypot((table[:, 3] - p.x()) / px, (table[:, 4] - p.y()) / py)
-        n = int(np.argmin(d))
-        if d[n] <= 12:
-            code, t, k = (int(v) for v in table[n, :3])
-            return hover.node(frame.result, code, t, k, self.chars)
-        if frame.cursor.phase == "backward" and len(self._arrow_table):
-            a, dist = _nearest_segment(self.errors.segments, p.x(), p.y(), px, py)
-            if dist <= 8:
-                s, t, m = self._arrow_table[a]
-                return hover.error(frame.result.forward.state_name, int(s), int(t), m,
-                                   self._arrow_bundle if s != t else 1)
-        if len(self.edge_segs) and frame.cursor.phase != "backward":
-            a, dist = _nearest_segment(self.edge_segs, p.x(), p.y(), px, py)
-            if dist <= 6:
-                m, t, j, k = (int(v) for v in self.edge_meta[a])
-                mat = self.mats[m]
-                names = {X: "x", STATE_NODE: frame.result.forward.state_name, Y_HAT: "ŷ",
-                         A: "a", C: "c"}
-                return hover.edge(frame.result, mat.name, names[mat.src], names[mat.dst], j, k,
-                                  t, mat.previous)
-        return None
 
     # -- introspection for tests and export ---------------------------------------------------
     @property
@@ -676,7 +564,8 @@ class NetworkView(View):
     def _set_export_style(self, on: bool) -> None:
         self._export = on
         self._node_key = None
-        for layer in (self.weights, self.current, self.errors, self.highway, self.frames):
+        for layer in (self.weights, self.current, self.errors, self.highway, self.frames,
+                      self.feedback):
             layer.set_antialias(on)
         self.nodes.opts["antialias"] = on
 
@@ -684,43 +573,6 @@ class NetworkView(View):
         super().resizeEvent(ev)
         if self.frame is not None:  # node sizes and arrowheads are in pixels
             QtCore.QTimer.singleShot(0, self, self.redraw)
-
-
-def _levels(mags: np.ndarray, vmax: float) -> np.ndarray:
-    """(n,) 1 for the largest error, 0 for DECADES below it (log scale)."""
-    with np.errstate(all="ignore"):
-        level = 1 + np.log10(mags / vmax) / words.DECADES
-    return np.clip(np.nan_to_num(level, nan=1.0, posinf=1.0, neginf=0.0), 0, 1)
-
-
-def _width_bins(mags: np.ndarray, vmax: float) -> np.ndarray:
-    return np.minimum((_levels(mags, vmax) * 4).astype(int), 3)
-
-
-def _rect_segments(boxes: np.ndarray) -> np.ndarray:
-    """(4n, 2, 2) the sides of rectangles (n, 4) x0, y0, x1, y1."""
-    x0, y0, x1, y1 = boxes.T
-    corners = [np.stack([x0, y0], 1), np.stack([x1, y0], 1), np.stack([x1, y1], 1),
-               np.stack([x0, y1], 1)]
-    return np.concatenate([np.stack([corners[i], corners[(i + 1) % 4]], axis=1)
-                           for i in range(4)])
-
-
-def _nearest_segment(segs: np.ndarray, x: float, y: float, px: float, py: float):
-    """Index of the segment nearest to (x, y) and its distance in pixels."""
-    if not len(segs):
-        return 0, np.inf
-    a = segs[:, 0] / [px, py]  # (n, 2) in pixels
-    b = segs[:, 1] / [px, py]
-    q = np.array([x / px, y / py])
-    ab = b - a
-    with np.errstate(all="ignore"):
-        u = np.clip(np.sum((q - a) * ab, axis=1) / np.sum(ab * ab, axis=1), 0, 1)
-    u = np.nan_to_num(u)
-    closest = a + u[:, None] * ab  # (n, 2)
-    dist = np.hypot(*(closest - q).T)
-    i = int(np.argmin(dist))
-    return i, float(dist[i])
 
 
 def _esc(c: str) -> str:
