@@ -13,9 +13,13 @@ from .. import colors
 from ..graphics.colorbar import ColorBar
 from ..graphics.labels import pt
 from ..model.present.numbers import cursor_label, fmt
+from ..model.present.unfolded_edges import cell_kind
+from ..model.present.unfolded_text import CELL_NAMES
 from . import register
 from .base import View
 
+#: the recurrent matrices of each kind of cell
+RECURRENT_NAMES = {"rnn": "W", "lstm": "R_z, R_i, R_f, R_o", "gru": "R_r, R_u, R_n"}
 Y_X, Y_H, Y_OUT, Y_J = 0.0, 2.0, 4.0, 5.2
 BLOCK = QtCore.QRectF(-1.6, 1.3, 3.2, 1.4)
 
@@ -69,32 +73,42 @@ class FoldedView(View):
         t = cursor.t
         k = t - 1
         st = tr.state_name
-        px = {"x": self._row(tr.n_in, Y_X), "h": self._row(tr.n_hidden, Y_H),
-              "out": self._row(tr.n_out, Y_OUT), "J": np.array([[0.0, Y_J]])}
-        self._positions = px
+        kind, cell = tr.kind, cell_kind(tr)
+        t_enc = tr.T_enc if kind == "Seq2Seq" else 0
+        j = k - t_enc  # the row of ŷ, J (a seq2seq model's decoder step - 1), < 0 before
         backward = cursor.phase == "backward"
+        x_vals = tr.x_dec[j] if t_enc and j >= 0 else tr.x[k]
+        x_scale = colors.finite_max(tr.x_dec if t_enc and j >= 0 else tr.x)
+        ro = tr.readout_name
         if backward:
-            vmax = colors.finite_max(bt.deltas[st])
-            h_vals = bt.deltas[st][k]
-            ro = "o" if tr.kind == "SimpleRNN" else "out"
-            out_vals = bt.deltas[ro][k]
+            states = np.asarray(bt.deltas[st if kind in ("SimpleRNN", "LSTM") else "h"])
+            vmax = colors.finite_max(states)
+            h_vals = states[k]
+            out_vals = np.asarray(bt.deltas[ro])[j] if j >= 0 else None
             self.bar.set("diverging", f"error δ{st}, δ{ro} at t = {t}", fmt(-vmax), "0",
                          fmt(vmax), fg)
         else:
             vmax = 1.0
             h_vals = tr.state[k]
-            out_vals = tr.y_hat[k]
+            out_vals = tr.y_hat[j] if j >= 0 else None
             self.bar.set("diverging", f"value at t = {t}", "-1", "0", "1", fg)
+        px = {"x": self._row(len(x_vals), Y_X), "h": self._row(len(h_vals), Y_H),
+              "out": self._row(tr.n_out, Y_OUT), "J": np.array([[0.0, Y_J]])}
+        self._positions = px
         table = colors.brushes("diverging")
         if backward:  # inputs receive no error: drawn faint, like in the unfolded view
-            brushes = [colors.brush(theme.faint)] * tr.n_in
+            brushes = [colors.brush(theme.faint)] * len(x_vals)
         else:
-            brushes = [table[i] for i in colors.signed_index(tr.x[k], colors.finite_max(tr.x))]
+            brushes = [table[i] for i in colors.signed_index(x_vals, x_scale)]
         brushes += [table[i] for i in colors.signed_index(h_vals, vmax)]
-        brushes += [table[i] for i in colors.signed_index(
-            out_vals, vmax if backward else colors.finite_max(tr.y_hat))]
-        on = bt.loss_mask[k] == 1
-        brushes.append(colors.brush(colors.source_hex(t)) if on else colors.brush(theme.background))
+        if out_vals is None:  # an encoder step reads out nothing
+            brushes += [colors.brush(theme.background)] * tr.n_out
+        else:
+            brushes += [table[i] for i in colors.signed_index(
+                out_vals, vmax if backward else colors.finite_max(tr.y_hat))]
+        on = j >= 0 and bt.loss_mask[j] == 1
+        brushes.append(colors.brush(colors.source_hex(j + 1)) if on
+                       else colors.brush(theme.background))
         pos = np.concatenate([px["x"], px["h"], px["out"], px["J"]])
         self.nodes.setData(pos=pos, brush=brushes, pen=colors.pen(theme.muted),
                            size=[22] * (len(pos) - 1) + [30])
@@ -107,7 +121,7 @@ class FoldedView(View):
         self.block.setBrush(colors.brush(theme.faint, 90))
         self.loop.setPath(_loop_path(BLOCK.right(), Y_H, 1.6, 1.3))
         self.loop.setPen(colors.pen(theme.recurrent, 3.0))
-        lstm = tr.kind == "LSTM"
+        lstm = kind == "LSTM"
         self.cell_loop.setVisible(lstm)
         tx_cell = self.texts["cell"]
         tx_cell.setVisible(lstm)
@@ -117,21 +131,33 @@ class FoldedView(View):
             tx_cell.setText("c(t−1) → c(t): ⊙ f(t)" if not backward else
                             "δc from t + 1, ⊙ f(t+1)", color=colors.HIGHWAY_HEX)
             tx_cell.setPos(BLOCK.left() - 0.9, Y_H + 1.35)
-        rec = "W" if tr.kind == "SimpleRNN" else "R_z, R_i, R_f, R_o"
+        rec = RECURRENT_NAMES[cell]
+        if kind == "BidirectionalRNN":
+            rec = f"fwd.{rec} from t − 1 and bwd.{rec} from t + 1"
+        elif t_enc:
+            rec = ("enc." if t <= t_enc else "dec.") + rec
         tx = self.texts
-        tx["x"].setText(f"x({t})", color=fg)
+        x_text = f"x({t})" if j < 0 or not t_enc else (
+            "zeros" if j == 0 else f"ŷ({j}) fed back" if not tr.teacher_forcing
+            else f"target({j})")
+        tx["x"].setText(x_text, color=fg)
         tx["x"].setPos(-1.6, Y_X)
         tx["h"].setText(f"{st}({t})", color=fg)
         tx["h"].setPos(BLOCK.left() + 0.05, BLOCK.bottom() - 0.2)
-        tx["out"].setText(f"ŷ({t})", color=fg)
+        n = j + 1 if t_enc else t  # ŷ and J are numbered by the decoder's own steps
+        tx["out"].setText(f"ŷ({n})" if j >= 0 else "no output (encoder)", color=fg)
         tx["out"].setPos(-1.6, Y_OUT)
-        tx["J"].setText(f"J({t}) = {fmt(bt.losses[k])}" if on else f"J({t}): no loss", color=fg)
+        tx["J"].setText(f"J({n}) = {fmt(bt.losses[j])}" if on else
+                        f"J({n}): no loss" if j >= 0 else "", color=fg)
         tx["J"].setPos(0.3, Y_J)
         into = f"the gates at {t}" if lstm else f"{st}({t})"
         tx["loop"].setText(f"{rec}: {st}({t - 1}) → {into}" if not backward else
                            f"{rec}ᵀ: δ from t + 1 = {t + 1}", color=theme.recurrent)
         tx["loop"].setPos(BLOCK.right() + 0.9, Y_H + 1.35)
-        tx["block"].setText(f"{tr.kind}, H = {tr.n_hidden}", color=fg)
+        what_block = {"BidirectionalRNN": f"bidirectional {CELL_NAMES[cell]}s, 2 × H",
+                      "Seq2Seq": ("encoder" if j < 0 else "decoder") + f" {CELL_NAMES[cell]}, H"
+                      }.get(kind, f"{kind}, H")
+        tx["block"].setText(f"{what_block} = {tr.n_hidden}", color=fg)
         tx["block"].setPos(BLOCK.right() - 0.7, BLOCK.bottom() - 0.05)
         what = {"forward": "values", "backward": "errors", "update": "values"}[cursor.phase]
         self.caption.setText(f"<b>{cursor_label(cursor, tr.T)}</b> · the folded view hides time: "

@@ -18,9 +18,15 @@ from ..model.present.unfolded_layout import article_steps
 from . import register
 from .base import View, plain_viewbox
 
+#: the parameter shown first: the first recurrent matrix the model has
+RECURRENT_FIRST = ("W", "R_z", "R_r", "fwd.W", "fwd.R_z", "fwd.R_r", "enc.W", "enc.R_z",
+                   "enc.R_r")
 
-def default_parameter(kind: str) -> str:
-    return "W" if kind == "SimpleRNN" else "R_z"
+
+def default_parameter(names) -> str:
+    """The first recurrent matrix among parameter ``names`` (else the first name)."""
+    names = list(names)
+    return next((n for n in RECURRENT_FIRST if n in names), names[0])
 
 
 def strip_layout(shape, T):
@@ -104,7 +110,9 @@ class GradientStripView(View):
         if [self.combo.itemText(i) for i in range(self.combo.count())] != names:
             self.combo.clear()
             self.combo.addItems(names)
-        name = frame.selection.parameter or default_parameter(tr.kind)
+        name = frame.selection.parameter
+        if name not in names:  # none chosen, or a parameter of another model
+            name = default_parameter(names)
         self.parameter = name
         self.combo.setCurrentText(name)
         T = tr.T

@@ -104,13 +104,9 @@ def measure(H: int, T: int) -> dict:
                               for _ in range(8))
     out["End"] = run_action(window, beat, key(window, QtCore.Qt.Key.Key_End))
     out["Home"] = run_action(window, beat, key(window, QtCore.Qt.Key.Key_Home))
-    worst_tab, worst = "", 0.0
     for i in range(window.tabs.count()):
         title = window.tabs.tabText(i)
-        s = run_action(window, beat, lambda i=i: window.tabs.setCurrentIndex(i))
-        out[f"tab: {title}"] = s
-        if s > worst:
-            worst_tab, worst = title, s
+        out[f"tab: {title}"] = run_action(window, beat, lambda i=i: window.tabs.setCurrentIndex(i))
     window.show_tab("Landscape")
     run_action(window, beat, lambda: None)
     click = click_landscape(window)
