@@ -26,6 +26,7 @@ examples:
                  --from forward:1 --to update
   python main.py --session my.json --view gradient-strip --export strip.png
   python main.py --export-all figures --width 1200   every view into ./figures
+  python main.py --view gradient-strip --export figures/slide.png --slide --transparent
   python main.py --summary                          the default session's numbers as text
 
 Exit status: 0 when done, 2 for bad input (one line on stderr, nothing written), 130 or 143
@@ -76,6 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
                           "backward")
     out.add_argument("--to", dest="stop", metavar="PHASE[:T]",
                      help="last frame of an animation (default update), e.g. --to backward:1")
+    out.add_argument("--slide", action="store_true",
+                     help="a slide: large type (the smallest text 24 px at 1600 px), figure "
+                          "only, laid out for --aspect; with --export, --export-all or "
+                          "--export-animation")
+    out.add_argument("--transparent", action="store_true",
+                     help="PNG without a background, for a slide's own (with --export FILE.png "
+                          "or --export-all)")
+    out.add_argument("--aspect", choices=("16:9", "4:3"),
+                     help="the figure's shape (default 16:9), e.g. --aspect 4:3")
     out.add_argument("--export-all", metavar="DIR",
                      help="write every view as DIR/<view>.png and exit, each on the preset that "
                           "shows it (or the given session), e.g. --export-all assets/screenshots")
