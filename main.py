@@ -25,6 +25,7 @@ examples:
   python main.py --view lstm-circuit --export-animation out.gif --fps 8 \\
                  --from forward:1 --to update
   python main.py --session my.json --view gradient-strip --export strip.png
+  python main.py --view geometry-angles --export-animation angles.gif --from 2 --to 1000
   python main.py --export-all figures --width 1200   every view into ./figures
   python main.py --view gradient-strip --export figures/slide.png --slide --transparent
   python main.py --summary                          the default session's numbers as text
@@ -72,11 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
                           "animations), e.g. --width 1920")
     out.add_argument("--fps", type=float,
                      help="animation frames per second (default 8), e.g. --fps 4")
-    out.add_argument("--from", dest="start", metavar="PHASE[:T]",
+    out.add_argument("--from", dest="start", metavar="PHASE[:T] | D",
                      help="first frame of an animation (default forward:1), e.g. --from "
-                          "backward")
-    out.add_argument("--to", dest="stop", metavar="PHASE[:T]",
-                     help="last frame of an animation (default update), e.g. --to backward:1")
+                          "backward; for a geometry view a dimension D (default 2), e.g. "
+                          "--from 2")
+    out.add_argument("--to", dest="stop", metavar="PHASE[:T] | D",
+                     help="last frame of an animation (default update), e.g. --to backward:1; "
+                          "for a geometry view a dimension D (default 1000), e.g. --to 1000")
     out.add_argument("--slide", action="store_true",
                      help="a slide: large type (the smallest text 24 px at 1600 px), figure "
                           "only, laid out for --aspect; with --export, --export-all or "

@@ -256,11 +256,15 @@ def export_animation(args, session) -> int:
     fps = 8.0 if args.fps is None else args.fps
     if not 0.1 <= fps <= 60:
         raise UsageError(f"--fps must be in 0.1..60, got {fps:g}")
-    T = session.config.steps
     try:
-        start = Cursor.parse(args.start or "forward:1", T)
-        stop = Cursor.parse(args.stop or "update", T)
-        cursors = export.animation_cursors(T, start, stop)
+        if _sweeps_dimensions(args, session):
+            cursors = export.animation_dims(_dimension(args.start, 2, "--from"),
+                                            _dimension(args.stop, 1000, "--to"))
+        else:
+            T = session.config.steps
+            start = Cursor.parse(args.start or "forward:1", T)
+            stop = Cursor.parse(args.stop or "update", T)
+            cursors = export.animation_cursors(T, start, stop)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if path.suffix.lower() == ".mp4":
@@ -283,6 +287,26 @@ def export_animation(args, session) -> int:
     view.close()
     print(f"wrote {n} frames to {path}", file=sys.stderr)
     return 0
+
+
+def _sweeps_dimensions(args, session) -> bool:
+    """A geometry view's animation sweeps the dimension D, not the session's cursor."""
+    from . import views
+
+    _app()
+    name = args.view or session.view or "network"
+    _known_view(views, name)
+    return not views.get(name).uses_session
+
+
+def _dimension(text, default: int, flag_name: str) -> int:
+    if text is None:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{flag_name} takes a dimension D for a geometry view (a whole number, "
+                         f"e.g. {flag_name} {default}), got {text!r}") from None
 
 
 def export_all(args, session) -> int:

@@ -231,9 +231,33 @@ def animation_cursors(T: int, start: Cursor, stop: Cursor) -> list[Cursor]:
     return [Cursor.from_frame(f, T) for f in range(a, b + 1)]
 
 
+def animation_dims(start: int, stop: int, frames: int = 40) -> list[int]:
+    """The dimensions D of a geometry animation from ``start`` to ``stop`` (either order):
+    ``frames`` values spaced evenly on a log scale, rounded, repeats dropped."""
+    from .model.present.geometry import D_MAX
+
+    for name, d in (("from", start), ("to", stop)):
+        if not 1 <= d <= D_MAX:
+            raise ValueError(f"--{name} must be a dimension 1..{D_MAX}, got {d}")
+    if start == stop:
+        return [start]
+    lo, hi = sorted((start, stop))
+    dims = np.unique(np.round(np.geomspace(lo, hi, max(2, frames))).astype(int)).tolist()
+    return dims if start < stop else dims[::-1]
+
+
+def _go_to(ctx, moment) -> None:
+    """Put the model at one frame of an animation: a Cursor, or a dimension D (geometry)."""
+    if isinstance(moment, Cursor):
+        ctx.app.set_cursor(moment)
+    else:
+        ctx.app.set_options("geometry", D=int(moment))
+
+
 def render_frames(view, ctx, cursors, *, width: int = 800, progress=None, should_stop=None,
                   theme=None):
-    """Yield the view at each of ``cursors`` as an (h, w, 3) uint8 image, ``width`` wide.
+    """Yield the view at each of ``cursors`` (Cursors, or dimensions D for a geometry view) as
+    an (h, w, 3) uint8 image, ``width`` wide.
 
     Export pens (thicker) without per-stroke antialiasing; smoothness comes from drawing twice
     as large and scaling down. ``should_stop()`` is asked before each frame (True raises
@@ -245,7 +269,8 @@ def render_frames(view, ctx, cursors, *, width: int = 800, progress=None, should
         for i, c in enumerate(cursors):
             if should_stop is not None and should_stop():
                 raise ExportCancelled
-            draw(view, ctx, c, theme=theme)
+            _go_to(ctx, c)
+            draw(view, ctx, None, theme=theme)
             _item_antialias(view, False)
             yield _rgb_array(to_image(view, width, supersample=2))
             if progress is not None:
