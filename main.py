@@ -10,8 +10,13 @@ import argparse
 import os
 import sys
 
-from gui import interrupts
-from gui.cli import UsageError
+# The job runner's worker threads and the GUI thread already share the cores; a BLAS that starts
+# threads of its own inside every job oversubscribes them. Set before NumPy is first imported.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from gui import interrupts  # noqa: E402 - after the thread settings above
+from gui.cli import UsageError  # noqa: E402
 
 EXAMPLES = """\
 examples:
