@@ -59,17 +59,20 @@ class BoxCells:
         self._key = key
         self.rgba, self.styles = rgba, styles
         T, n = rgba.shape[:2]
+        if T == 0 or n == 0:  # nothing to draw: an empty image has no size to place
+            self.image.setVisible(False)
+            self.frames.set(np.zeros((0, 2, 2)), np.zeros(0, dtype=np.int64), {})
+            return
+        self.image.setVisible(True)
         # a step is `per` image columns: cells fill `width` of it, the rest is a clear gap
         gap = max(1, int(np.ceil(n * (1 - self.width) / (2 * self.width))))
         per = n + 2 * gap
         img = np.zeros((T * per, 1, 4), np.uint8)  # (x, y, rgba)
-        if T and n:
-            cols = (np.arange(T)[:, None] * per + gap + np.arange(n)[None]).ravel()  # (T n,)
-            img[cols, 0] = rgba.reshape(-1, 4)
+        cols = (np.arange(T)[:, None] * per + gap + np.arange(n)[None]).ravel()  # (T n,)
+        img[cols, 0] = rgba.reshape(-1, 4)
         self.image.setImage(img, levels=(0, 255))
         inner = self.height * 0.8  # cells sit inside their frame
-        self.image.setRect(x0 - 0.5, y - inner / 2, float(max(T, 1)), inner)
-        self.cell_fraction = n / per
+        self.image.setRect(x0 - 0.5, y - inner / 2, float(T), inner)
         segs, style = [], []
         for i in np.flatnonzero(styles >= 0):
             left, bottom, w, h = self.box_rect(x0 + i, y)
@@ -79,6 +82,10 @@ class BoxCells:
             style += [int(styles[i])] * 4
         self.frames.set(np.asarray(segs, dtype=float).reshape(-1, 2, 2),
                         np.asarray(style, dtype=np.int64), pens)
+
+    def clear(self) -> None:
+        """Draw no boxes."""
+        self.set(0.0, 0.0, np.zeros((0, 0, 4), np.uint8), np.zeros(0, dtype=np.int64), {})
 
     def set_antialias(self, on: bool) -> None:
         self.frames.set_antialias(on)

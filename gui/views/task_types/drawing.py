@@ -107,7 +107,7 @@ class PanelDrawing:
         self.status = text
         self.scene = None
         for b in self.boxes.values():
-            b.set(0, 0, np.zeros((0, 1, 4), np.uint8), np.zeros(0), {})
+            b.clear()
         self.arrows.set(np.zeros((0, 2, 2)), np.zeros(0), {})
         self.losses.setData([], [])
         for item in list(self.labels.values()) + self.words:
@@ -156,7 +156,7 @@ class PanelDrawing:
                                                              "h_bwd": theme.peephole}.get(r.name,
                                                                                           fg))
         for name in set(self.boxes) - {r.name for r in sc.rows}:
-            self.boxes[name].set(0, 0, np.zeros((0, 1, 4), np.uint8), np.zeros(0), {})
+            self.boxes[name].clear()
             self.labels[name].setVisible(False)
         self._draw_losses(sc, ys, theme)
         self._label("J", "J(t)", ys["J"], theme, fg)

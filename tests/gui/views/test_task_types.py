@@ -253,6 +253,15 @@ def test_runs_are_jobs_off_the_gui_thread_computing_until_they_land(qtbot, monke
     view.draw(frame_for(view, ctx))
     moved = {k for k, p in view.panels.items() if p.scene.moment != Cursor("forward", 1)}
     assert 0 < view.drawn == len(moved) < 5  # only the panels whose own moment changed
+    # runs that must be computed again: "computing…" over the old drawing, then drawn again
+    ctx.runner.forget(lambda job: isinstance(job, task_types.PanelRun))
+    view.draw(frame_for(view, ctx, force=True))
+    assert all(p.status == "computing\u2026" and p.scene is None for p in view.panels.values())
+    assert not any(b.image.isVisible() for p in view.panels.values() for b in p.boxes.values())
+    assert ctx.runner.wait(60_000)
+    view.draw(frame_for(view, ctx))
+    assert view.drawn == 5 and all(b.image.isVisible() for p in view.panels.values()
+                                   for b in p.boxes.values())
     ctx.close()
 
 
