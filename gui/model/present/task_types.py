@@ -131,7 +131,8 @@ class PanelScene:
 
     Attributes
     ----------
-    kind : the Kind's key; title : its title; caption : model, task and sizes in words.
+    kind : the Kind's key; title : its title; caption : model, task and sizes in words;
+    blurb : the kind in one sentence.
     T : columns (T_enc + T_dec for a seq2seq); T_enc : encoder columns (0 if none).
     moment : the panel's cursor.
     rows : the rows bottom to top (x, one or two states, y_hat).
@@ -156,6 +157,7 @@ class PanelScene:
     current: tuple[tuple[str, int], ...]
     arrows: tuple[tuple[str, tuple[int, str], tuple[int, str], bool], ...]
     words: tuple[str, ...] = field(default=())
+    blurb: str = ""
 
     def row(self, name: str) -> Row:
         return next(r for r in self.rows if r.name == name)
@@ -280,7 +282,7 @@ def scene(kind: str, result: RunResult, cursor: Cursor) -> PanelScene:
     return PanelScene(kind=kind, title=BY_KEY[kind].title, caption=_caption(kind, result),
                       T=T, T_enc=T_enc, moment=m, rows=tuple(rows), loss=loss.astype(int),
                       source=source.astype(int), loss_lit=(loss > 0) & y_lit, current=current,
-                      arrows=tuple(arrows), words=words)
+                      arrows=tuple(arrows), words=words, blurb=BY_KEY[kind].blurb)
 
 
 def _words(result: RunResult) -> tuple[str, ...]:

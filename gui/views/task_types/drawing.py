@@ -69,6 +69,11 @@ def arrow_pens(theme, export: bool) -> dict:
     return pens
 
 
+def short(word: str, room: int) -> str:
+    """``word`` cut to ``room`` characters (with an ellipsis) when it does not fit."""
+    return word if len(word) <= max(room, 3) else word[: max(room, 3) - 1] + "\u2026"
+
+
 class PanelDrawing:
     """A titled panel: rows of boxes, arrows, losses, words, in a sub-layout of ``layout``.
 
@@ -165,7 +170,8 @@ class PanelDrawing:
         top = ys["J"] + 0.45
         self.vb.setRange(xRange=(-0.7, sc.T + 0.75), yRange=(-0.95 if sc.words else -0.5, top),
                          padding=0)
-        set_label(self.title, f"<b>{sc.title}</b> · {sc.caption}", color=fg, size=pt(theme, 10))
+        set_label(self.title, f"<b>{sc.title}</b> · {sc.caption}<br><span style='color:"
+                  f"{theme.muted}'>{sc.blurb}</span>", color=fg, size=pt(theme, 10))
         return True
 
     def _label(self, name: str, text: str, y: float, theme, color: str) -> None:
@@ -209,6 +215,8 @@ class PanelDrawing:
                         np.asarray(style, dtype=np.int64), arrow_pens(theme, export))
 
     def _draw_words(self, sc: PanelScene, theme) -> None:
+        px = self.vb.viewPixelSize()[0]  # data units per pixel
+        room = int(0.9 / px / 7) if px > 0 else 99  # characters a column holds (~7 px each)
         while len(self.words) < len(sc.words):
             item = pg.TextItem(anchor=(0.5, 0))
             self.vb.addItem(item)
@@ -218,7 +226,8 @@ class PanelDrawing:
             item.setVisible(on)
             if on:
                 teddy = sc.words[i] == "Teddy"
-                set_label(item, sc.words[i], color=theme.foreground if teddy else theme.muted)
+                set_label(item, short(sc.words[i], room), color=theme.foreground if teddy
+                          else theme.muted)
                 item.setPos(i + 1, -0.3)
 
     def words_text(self) -> str:
@@ -236,16 +245,16 @@ class PanelDrawing:
 
 #: the key's entries: (column, line, sample, words); a sample is a box style or an arrow style
 KEY = (
-    (0, 0, "cells", "a cell per unit, coloured by value"),
-    (0, 1, "current", "the step computed now"),
-    (0, 2, "not-yet", "not computed yet"),
-    (0, 3, "missing", "no input at this step"),
-    (0, 4, "unread", "an output no loss reads"),
-    (1, 0, "J", "J(t): a loss, in its own colour"),
-    (1, 1, "recurrent", "h(t\u22121) \u2192 h(t), left to right"),
-    (1, 2, "recurrent_back", "h\u2190: h(t+1) \u2192 h(t), right to left"),
-    (1, 3, "handoff", "the encoder hands its state over"),
-    (1, 4, "feedback", "\u0177(j\u22121) fed back in at j"),
+    (0, 0, "cells", "a unit, by value"),
+    (0, 1, "current", "computed now"),
+    (0, 2, "not-yet", "not yet computed"),
+    (0, 3, "missing", "no input"),
+    (0, 4, "unread", "no loss reads it"),
+    (1, 0, "J", "J(t): a loss, its colour"),
+    (1, 1, "recurrent", "h\u2192: left to right"),
+    (1, 2, "recurrent_back", "h\u2190: right to left"),
+    (1, 3, "handoff", "encoder \u2192 decoder"),
+    (1, 4, "feedback", "\u0177(j\u22121) fed back"),
 )
 KEY_VALUES = np.array([[-0.9, -0.3, 0.35, 0.9]])  # (1, 4) a sample box's values
 
@@ -260,9 +269,9 @@ class KeyDrawing:
         self.layout = layout.addLayout(row=row, col=col)
         self.title = add_label(self.layout, 0, 0, steady=True)
         self.vb = plain_viewbox(self.layout, row=1, col=0)
-        self.vb.setRange(xRange=(-0.2, 13.2), yRange=(-4.6, 0.6), padding=0)
+        self.vb.setRange(xRange=(-0.2, 11.5), yRange=(-4.6, 0.6), padding=0)
         self.layout.layout.setRowStretchFactor(1, 10)
-        self.bar = ColorBar(self.layout, row=2, col=0, width_px=320)
+        self.bar = ColorBar(self.layout, row=2, col=0, width_px=240)
         self.boxes = {name: BoxCells(self.vb, width=0.9, height=0.5)
                       for c, _, name, _ in KEY if c == 0}
         self.arrows = EdgeLayer(self.vb, z=1, head_px=6)
@@ -271,7 +280,7 @@ class KeyDrawing:
         self.texts = []
         for c, line, _, words in KEY:
             item = pg.TextItem(words, anchor=(0, 0.5))
-            item.setPos(1.0 + 6.4 * c, -line)
+            item.setPos(1.0 + 5.6 * c, -line)
             self.vb.addItem(item)
             self.texts.append(item)
         self._key = None
@@ -296,17 +305,17 @@ class KeyDrawing:
         segs, style = [], []
         for _, line, name, _ in KEY:
             if name in ARROWS:
-                a, b = (5.9, -line), (7.1, -line)
+                a, b = (5.1, -line), (6.3, -line)
                 if name == "recurrent_back":
                     a, b = b, a
                 segs.append((a, b))
                 style.append(ARROWS.index(name))
         self.arrows.set(np.asarray(segs, dtype=float), np.asarray(style), arrow_pens(theme, export))
-        self.loss.setData(x=[6.5], y=[0.0], brush=[colors.brush(colors.source_hex(1))],
+        self.loss.setData(x=[5.7], y=[0.0], brush=[colors.brush(colors.source_hex(1))],
                           pen=colors.pen(theme.muted), size=13 * theme.font_scale)
         for item, (_, _, _, words) in zip(self.texts, KEY, strict=True):
             item.setText(words, color=fg)
-        self.bar.set("diverging", "cell colour: value \u00f7 its row's largest |value|",
+        self.bar.set("diverging", "colour: value \u00f7 its row's max |value|",
                      "\u2212max", "0", "+max", fg)
 
     def set_antialias(self, on: bool) -> None:

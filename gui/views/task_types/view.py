@@ -48,6 +48,9 @@ class TaskTypesView(View):
         head.addStretch(1)
         ci = self.add_canvas(head)
         grid = ci.addLayout(row=1, col=0)
+        for col in (0, 1):  # the two columns share the width equally
+            grid.layout.setColumnStretchFactor(col, 1)
+            grid.layout.setColumnPreferredWidth(col, 10)
         ci.layout.setRowStretchFactor(1, 10)
         self.panels = {k.key: PanelDrawing(grid, *PLACES[k.key], k.title) for k in KINDS}
         self.key = KeyDrawing(grid, *KEY_PLACE)
