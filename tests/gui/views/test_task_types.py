@@ -183,23 +183,43 @@ def test_clicks_open_the_kind_and_unsaved_work_is_kept(window, qtbot):
     window.session.wait()
     assert app.config == session_file.load_preset("bidirectional-teddy").config
     assert app.result.kind == "BidirectionalRNN"
-    # unsaved work is never replaced: nothing happens but a message
+    # in the window a click goes through the window's guarded loader: unsaved work is asked
+    # about first, and kept unless the user discards it
     assert app.update_config(hidden=5)
     window.session.wait()
+    assert app.dirty
+    asked = []
+    window.discard_answer = lambda what: asked.append(what) or "cancel"
+    before = app.config
+    view.buttons["seq2seq"].click()
+    qtbot.mouseClick(view.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=at)
+    window.session.wait()
+    assert app.config == before and app.dirty and len(asked) == 2
+    window.discard_answer = lambda what: "discard"
+    view.buttons["seq2seq"].click()
+    window.session.wait()
+    assert app.config == session_file.load_preset("seq2seq-reverse").config
+
+
+def test_without_a_window_unsaved_work_is_kept_with_a_message(qtbot):
+    app = AppModel()
+    ctx = Context(app)
+    view = TaskTypesView(ctx)
+    qtbot.addWidget(view)
+    assert app.update_config(hidden=5)
+    app.compute_now()
     assert app.dirty
     said = []
     app.error.connect(said.append)
     before = app.config
     view.buttons["seq2seq"].click()
-    qtbot.mouseClick(view.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=at)
     assert app.config == before and app.dirty
-    assert len(said) == 2 and "save" in said[0] and "File \u25b8 Presets" in said[0]
+    assert len(said) == 1 and "save" in said[0] and "File \u25b8 Presets" in said[0]
     # whoever listens to open_requested (the window's guarded loader) decides instead
     asked = []
     view.open_requested.connect(asked.append)
     view.buttons["seq2seq"].click()
     assert asked == ["seq2seq-reverse"] and app.config == before
-    view.open_requested.disconnect(asked.append)
 
 
 def test_png_export_headless(qapp, tmp_path):
@@ -281,7 +301,8 @@ def test_the_five_presets_load_compute_and_open_the_right_view():
         r = compute(s.config, s.params)
         assert (r.config.model, r.config.task, r.T) == (model, task, T), name
         assert r.finite
-        assert s.view in ("task-types", "network-folded")
+        assert s.view in ("task-types", "network-folded", "network")  # the unfolded view
+        # draws every model kind, so the seq2seq, bidirectional and GRU presets open it
     assert session_file.load_preset("seq2seq-reverse").config.cell == "lstm"
     assert session_file.load_preset("bidirectional-teddy").config.input_seed == 2
     # each panel draws the model of the preset its click opens
