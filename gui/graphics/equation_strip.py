@@ -53,6 +53,7 @@ class EquationBoard(QtWidgets.QWidget):
         self.theme = None
         self._step = None
         self._focus = None
+        self._key = None  # what the cards were built from, and which of their lines had landed
         self._height = 60
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding,
                            QtWidgets.QSizePolicy.Policy.Preferred)
@@ -71,11 +72,12 @@ class EquationBoard(QtWidgets.QWidget):
             self.scale = scale
             self._font.setPointSizeF(NUMBER_PT * scale)
             if self._step is not None:
+                self._key = None
                 self.set_step(self._step, self._focus, self.theme)
 
     def show_message(self, text: str, theme) -> None:
         """No cards: ``text`` instead."""
-        self._step, self._focus, self.theme = None, None, theme
+        self._step, self._focus, self.theme, self._key = None, None, theme, None
         self.cards, self.message = [], text
         self._height = 60
         self.setMinimumHeight(self._height)
@@ -84,10 +86,23 @@ class EquationBoard(QtWidgets.QWidget):
     def set_step(self, step: StepEquations, focus: tuple[str, ...], theme,
                  failed=None) -> None:
         """Cards for every equation of ``step``; those keyed in ``focus`` framed. ``failed``:
-        latex -> message of lines that could not be typeset."""
+        latex -> message of lines that could not be typeset.
+
+        The same step again (a line landed) costs nothing unless one of its cards' lines landed
+        or failed: then only the layout is redone, with the real sizes.
+        """
+        failed = self.failed if failed is None else dict(failed)
+        landed = tuple(self.lines.has(e.latex) or e.latex in failed for e in step.equations)
+        key = (id(step), tuple(focus), theme)
+        if self._step is step and self._key is not None and self._key[0] == key:
+            if self._key[1] != landed:
+                self._key = (key, landed)
+                self.failed = failed
+                self.relayout()
+            return
+        self._key = (key, landed)
         self._step, self._focus, self.theme = step, focus, theme
-        if failed is not None:
-            self.failed = dict(failed)
+        self.failed = failed
         self.message = ""
         self.cards = []
         for eq in step.equations:

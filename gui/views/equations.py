@@ -23,7 +23,6 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..graphics import math_lines
 from ..graphics.equation_strip import EquationBoard
 from ..model.present import equations as eqs
-from ..model.present.equations.typeset import load_ziamath
 from ..model.present.lstm_stages import stage_keys
 from ..model.present.numbers import cursor_label
 from . import register
@@ -55,7 +54,6 @@ class EquationsView(View):
 
     def __init__(self, ctx=None, parent=None):
         super().__init__(ctx, parent)
-        load_ziamath()  # on the GUI thread, before any job needs it
         self.lines = math_lines.shared()
         self.header = QtWidgets.QLabel()
         self.header.setTextFormat(QtCore.Qt.TextFormat.RichText)

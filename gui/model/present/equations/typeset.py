@@ -31,9 +31,10 @@ _LOCK = threading.Lock()
 def load_ziamath():
     """ziamath, imported once and configured (Qt's SVG renderer drops glyphs of SVG 2 output).
 
-    Its import warns through a deprecated importlib API and warning filters are process-wide,
-    so the window imports it on the GUI thread (the equations view does, when it is made)
-    before any job runs; a job importing it first still works.
+    The first typesetting job imports it (0.3 s and more: never on the GUI thread), under the
+    lock. Its import warns through importlib's deprecated ``path``; the warning is silenced for
+    the import only (filters are process-wide, so the GUI thread's DeprecationWarnings are
+    silenced too for that moment).
     """
     zm = sys.modules.get("ziamath")
     if zm is None:
