@@ -17,7 +17,6 @@ from gui.views.equations import EquationsView
 from sim.run import SessionConfig
 from tests.gui.conftest import draw_waiting
 
-
 _CONTEXTS = []
 
 
