@@ -197,20 +197,31 @@ class JobRunner(QtCore.QObject):
         if self._wanted.pop(owner, None) is not None:
             self._schedule()
 
-    def resume(self) -> None:
-        """Forget cancellations and failures: wanted jobs run again."""
-        if self._cancelled or self._errors:
+    def resume(self, predicate=None) -> None:
+        """Forget cancellations and failures (of the jobs satisfying ``predicate(job)``, or all):
+        wanted jobs run again."""
+        if predicate is None:
+            forgot = bool(self._cancelled or self._errors)
             self._cancelled.clear()
             self._errors.clear()
+        else:
+            old = len(self._cancelled) + len(self._errors)
+            self._cancelled = {j for j in self._cancelled if not predicate(j)}
+            self._errors = {j: m for j, m in self._errors.items() if not predicate(j)}
+            forgot = len(self._cancelled) + len(self._errors) != old
+        if forgot:
             self._schedule()
 
-    def cancel(self, owner: str | None = None) -> None:
-        """Stop what ``owner`` (or everyone) waits for; it is not started again until
-        :meth:`resume` or a forced request."""
+    def cancel(self, owner: str | None = None, predicate=None) -> None:
+        """Stop what ``owner`` (or everyone) waits for, only the jobs satisfying
+        ``predicate(job)`` if given; they are not started again until :meth:`resume` or a
+        forced request."""
         jobs = {j for j in set(self._queue) | set(self._running)
                 if getattr(j, "cancellable", True)}
         if owner is not None:
             jobs &= set(self._wanted.get(owner, ()))
+        if predicate is not None:
+            jobs = {j for j in jobs if predicate(j)}
         if not jobs:
             return
         self._cancelled.update(jobs)

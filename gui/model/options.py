@@ -17,6 +17,9 @@ from .schema import Section, boolean, choice, integer, number
 from .training.settings import TrainingSettings
 
 GEOMETRY_LAYOUTS = ("auto", "grid", "tabs")
+#: what the geometry tab shows in front: every view (its grid), one view or the claims table
+GEOMETRY_FRONTS = ("all", "geometry-grid", "geometry-cube", "geometry-angles", "geometry-shell",
+                   "geometry-distances", "claims")
 #: how error arrows are coloured: by their source loss J(s), by the per-step gradient that needs
 #: them (the simple-RNN article's figure), or by their magnitude
 COLOR_BY = ("source", "step", "magnitude")
@@ -61,13 +64,18 @@ class GradientFlowOptions(Section):
 
 @dataclass(frozen=True)
 class GeometryPanelOptions(Section):
-    """layout : "auto" (a 2 x 3 grid when there is room), "grid" or "tabs"."""
+    """layout : "auto" (a 2 x 3 grid when there is room), "grid" or "tabs".
+    front : what is in front: "all" (the grid), a geometry view's name or "claims"; a view
+        behind another neither draws nor samples.
+    """
 
     section = "geometry-panel"
     layout: str = "auto"
+    front: str = "all"
 
     def __post_init__(self):
         choice("layout", self.layout, GEOMETRY_LAYOUTS)
+        choice("front", self.front, GEOMETRY_FRONTS)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,13 @@
-"""What the geometry panel computes: its parameters, the keys of its Monte Carlo jobs and the jobs
-themselves, and the small closed forms its pictures need. Pure NumPy (no Qt), so the GUI's sampler
-thread, the tests and scripts share one implementation.
+"""What the geometry panel computes: its parameters, its Monte Carlo jobs (frozen keys with
+``compute(progress, should_stop)`` and ``cost``, for the one job runner in gui/jobs.py) and the
+small closed forms its pictures need. Pure NumPy (no Qt): the runner, tests and scripts share it.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import NamedTuple
 
 import numpy as np
 
@@ -222,41 +221,101 @@ def grid_cells(points: np.ndarray, b: int) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 
-class AnglesKey(NamedTuple):
+@dataclass(frozen=True)
+class _Job:
+    """A sampling job for the job runner (gui/jobs.py): its fields are its key, except
+    ``delay_ms`` (start only after requests have paused this long; not part of the key)."""
+
+    def compute(self, progress=None, should_stop=None):
+        """Run it with ``sim.geometry`` (any thread; no Qt)."""
+        return compute(self, progress, should_stop)
+
+    @property
+    def cost(self) -> float:
+        """A rough estimate of the work in seconds (the window shows progress above 0.2 s)."""
+        return 0.01
+
+
+_DELAY = field(default=0, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class AnglesKey(_Job):
     D: int
     n_pairs: int
     sampler: str
     seed: int
-    job: str = "angles"  # keeps keys of different jobs unequal as tuples
+    delay_ms: int = _DELAY
+
+    @property
+    def cost(self) -> float:
+        return 1e-8 * self.D * self.n_pairs + 1e-3
 
 
-class DistancesKey(NamedTuple):
+@dataclass(frozen=True)
+class DistancesKey(_Job):
     D: int
     kind: str
     n_points: int
     seed: int
-    job: str = "distances"  # keeps keys of different jobs unequal as tuples
+    delay_ms: int = _DELAY
+
+    @property
+    def cost(self) -> float:
+        pairs = self.n_points * (self.n_points - 1) / 2 if self.kind == "pairwise" else 0.0
+        return 1e-8 * self.D * (self.n_points + pairs) + 1e-3
 
 
-class ContrastKey(NamedTuple):
+@dataclass(frozen=True)
+class ContrastKey(_Job):
     dims: tuple[int, ...]
     n_points: int
     seeds: tuple[int, ...]
-    job: str = "contrast"  # keeps keys of different jobs unequal as tuples
+    delay_ms: int = _DELAY
+
+    @property
+    def cost(self) -> float:
+        return 1e-8 * sum(self.dims) * self.n_points * len(self.seeds) + 1e-3
 
 
-class CellsKey(NamedTuple):
+@dataclass(frozen=True)
+class CellsKey(_Job):
     N: int
     b: int
     seed: int
-    job: str = "cells"  # keeps keys of different jobs unequal as tuples
+    delay_ms: int = _DELAY
+
+    @property
+    def cost(self) -> float:
+        return 2e-7 * self.N * 20 + 1e-3
 
 
-class GridPointsKey(NamedTuple):
+@dataclass(frozen=True)
+class GridPointsKey(_Job):
     N: int
     b: int
     seed: int
-    job: str = "grid-points"  # keeps keys of different jobs unequal as tuples
+    delay_ms: int = _DELAY
+
+    @property
+    def cost(self) -> float:
+        return 1e-7 * min(self.N, N_MAX) + 1e-3
+
+
+@dataclass(frozen=True)
+class SdCurveKey(_Job):
+    """The exact angle sd on a log grid of D (:func:`sd_curve`: ~60 ms of integration)."""
+
+    delay_ms: int = _DELAY
+
+    @property
+    def cost(self) -> float:
+        return 0.06
+
+
+def delayed(job, delay_ms: int = START_DELAY_MS):
+    """``job`` starting only after requests have paused ``delay_ms`` (the same key)."""
+    return replace(job, delay_ms=delay_ms)
 
 
 @dataclass(frozen=True)
@@ -406,7 +465,14 @@ def compute(key, progress=None, should_stop=None):
             if progress is not None:
                 progress(D / 3)
         return out
+    if isinstance(key, SdCurveKey):
+        return sd_curve()
     raise ValueError(f"unknown sampling key {key!r}")
+
+
+def is_geometry_job(job) -> bool:
+    """Whether ``job`` is one of the geometry panel's (its Cancel stops only these)."""
+    return isinstance(job, _Job)
 
 
 # keys a view needs for parameters p ----------------------------------------------------------
@@ -433,8 +499,3 @@ def cells_key(p: GeometryParams) -> CellsKey:
 
 def grid_points_key(p: GeometryParams) -> GridPointsKey:
     return GridPointsKey(p.N, p.b, p.seed)
-
-
-# ---------------------------------------------------------------------------------------------
-# the runner
-# ---------------------------------------------------------------------------------------------

@@ -16,21 +16,18 @@ import pyqtgraph as pg
 
 from sim import geometry
 
-from .. import colors
-from .. import geometry_state as gs
-from . import register
-from .geometry_common import (
+from ... import colors
+from ...graphics.items import set_html, text_item, vline
+from ...graphics.plots import axis_label, curve, make_plot
+from ...model.present import geometry as gs
+from .. import register
+from .common import (
     DIM_HEX,
     VERMILLION,
     GeometryView,
     add_label,
-    axis_label,
     count,
-    curve,
     d_range,
-    make_plot,
-    text_item,
-    vline,
 )
 
 PANELS = gs.MAX_ANGLE_DIMS + 1  #: the list's D plus the slider's
@@ -105,7 +102,7 @@ class AnglesView(GeometryView):
         return list(p.angle_dims) + ([p.D] if p.D not in p.angle_dims else [])
 
     def sample_keys(self, p) -> tuple:
-        return tuple(gs.angle_keys(p))
+        return (*gs.angle_keys(p), gs.SdCurveKey())
 
     def _arrange(self, n: int) -> None:
         """Put n histogram panels and the spread plot in rows of three (four for seven)."""
@@ -125,7 +122,7 @@ class AnglesView(GeometryView):
             self.grid.layout.setColumnStretchFactor(c, 1)
 
     # -- drawing ----------------------------------------------------------------------------
-    def draw(self, p) -> None:
+    def paint(self, p) -> None:
         fg, muted = self.fg, self.theme.muted
         dims = self.dims(p)
         self._arrange(len(dims))
@@ -169,11 +166,15 @@ class AnglesView(GeometryView):
             panel.D = None
 
         # the spread against D
-        key = (self.theme, self._export)
+        exact = self.sample(gs.SdCurveKey())  # ~60 ms of integration: a job
+        key = (self.theme, self.exporting, exact is not None)
         if self._static != key:
             self._static = key
-            D_sd, sd = gs.sd_curve()
-            self.sd_exact.setData(D_sd, sd, pen=colors.pen(fg, self.lw))
+            if exact is None:
+                self.sd_exact.setData([], [])
+            else:
+                D_sd, sd = exact
+                self.sd_exact.setData(D_sd, sd, pen=colors.pen(fg, self.lw))
             x = gs.d_grid()
             self.sd_asym.setData(x, geometry.angle_sd_asymptotic(x),
                                  pen=colors.pen(muted, self.lw, style="dash"))
@@ -188,7 +189,7 @@ class AnglesView(GeometryView):
             self.sd_dots.setData([], [])
         self.sd_line.setPos(math.log10(p.D))
         self.sd_line.setPen(colors.pen(VERMILLION, 1.0))
-        self.set_html(self.sd_text,
+        set_html(self.sd_text,
                       f"<div style='color:{VERMILLION}; font-size:{self.font()}'>"
                       f"D = {p.D:,}: {sd_D:#.3g}°<br>(180/π)/√D = "
                       f"{geometry.angle_sd_asymptotic(p.D):.3g}°</div>")

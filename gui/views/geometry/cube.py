@@ -19,26 +19,21 @@ import pyqtgraph as pg
 
 from sim import geometry
 
-from .. import colors
-from .. import geometry_state as gs
-from . import register
-from .base import plain_viewbox
-from .geometry_common import (
+from ... import colors
+from ...graphics.items import circle, set_circle, set_html, text_item, vline
+from ...graphics.plots import axis_label, curve, titled_plot
+from ...model.present import geometry as gs
+from .. import register
+from ..base import plain_viewbox
+from .common import (
     ORANGE,
     VERMILLION,
     GeometryView,
     add_label,
-    axis_label,
-    circle,
     count,
-    curve,
     d_range,
+    fmt_log10,
     pct,
-    sci_log10,
-    set_circle,
-    text_item,
-    titled_plot,
-    vline,
 )
 
 MAX_SPIKES = 32  #: corners drawn in the radial sketch (of 2^D)
@@ -173,7 +168,7 @@ class CubeView(GeometryView):
         return [self.radius_plot, self.share_plot]
 
     # -- drawing ----------------------------------------------------------------------------
-    def draw(self, p) -> None:
+    def paint(self, p) -> None:
         D = p.D
         fg, muted = self.fg, self.theme.muted
         blue = self.blue()
@@ -186,7 +181,7 @@ class CubeView(GeometryView):
             f"<b>{2 * r_in:.4g}</b>" + (" &gt; 2: it sticks out of the box of side 2"
                                         if sticks else " ≤ 2: inside the box of side 2")),
             big=True)
-        key = (self.theme, self._export, self._compact)
+        key = (self.theme, self.exporting, self.compact)
         if self._static_drawn != key:
             self._static_drawn = key
             self._draw_articles_pictures()
@@ -216,7 +211,7 @@ class CubeView(GeometryView):
         vbD.setRange(xRange=(-span, span), yRange=(-span, span), padding=0)
         corners = f"2<sup>{D}</sup>" if D > 20 else count(2**D)
         drawn = f" ({M} drawn)" if 2**min(D, 60) > M else ""
-        if self._compact:
+        if self.compact:
             title = (f"D = {D:,}: corners at √D = {tip:.4g}, faces at 1, blue r = {r_in:.3g}"
                      + (" &gt; 1" if sticks else ""))
         else:
@@ -240,7 +235,7 @@ class CubeView(GeometryView):
         y = -log_share
         self.share_dot.setData([lx], [math.log10(max(y, 1e-3))], brush=colors.brush(VERMILLION),
                                pen=colors.pen(fg, 1.0))
-        self.set_html(self.share_d_text,
+        set_html(self.share_d_text,
                       f"<div style='color:{VERMILLION}; font-size:{self.font()}'>"
                       f"D = {D:,}: {self._share_text(log_share)}</div>")
         self.share_d_text.setPos(lx, math.log10(max(y, 1e-3)))
@@ -265,7 +260,7 @@ class CubeView(GeometryView):
 
     @staticmethod
     def _share_text(log_share: float) -> str:
-        return pct(10.0**log_share) if log_share > -4 else sci_log10(log_share)
+        return pct(10.0**log_share) if log_share > -4 else fmt_log10(log_share)
 
     def _draw_articles_pictures(self) -> None:
         fg, muted, blue = self.fg, self.theme.muted, self.blue()
@@ -340,7 +335,7 @@ class CubeView(GeometryView):
         ys = -geometry.log10_inscribed_ball_fraction(marks)
         self.share_marks.setData(np.log10(marks), np.log10(ys), brush=colors.brush(blue),
                                  pen=colors.pen(fg, 1.0))
-        self.set_html(self.share_text,
+        set_html(self.share_text,
                       f"<div style='color:{fg}; font-size:{self.font()}; text-align:right'>"
                       f"● 2-D: π/4 = {pct(geometry.inscribed_ball_fraction(2))}<br>"
                       f"● 3-D: π/6 = {pct(geometry.inscribed_ball_fraction(3))}</div>")

@@ -20,25 +20,20 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from sim import geometry
 
-from .. import colors
-from .. import geometry_state as gs
-from . import register
-from .base import plain_viewbox
-from .geometry_common import (
+from ... import colors
+from ...graphics.items import circle, set_circle, set_html, text_item, vline
+from ...graphics.plots import axis_label, curve, titled_plot
+from ...model.present import geometry as gs
+from .. import register
+from ..base import plain_viewbox
+from .common import (
     ARTICLE,
     VERMILLION,
     GeometryView,
     add_label,
-    axis_label,
-    circle,
-    curve,
     d_range,
+    fmt_log10,
     pct,
-    sci_log10,
-    set_circle,
-    text_item,
-    titled_plot,
-    vline,
 )
 
 LEVELS = (0.5, 0.9, 0.99)  #: shares of the volume whose crossings are marked
@@ -136,7 +131,7 @@ class ShellView(GeometryView):
         super().resizeEvent(ev)
 
     # -- drawing ----------------------------------------------------------------------------
-    def draw(self, p) -> None:
+    def paint(self, p) -> None:
         fg, muted = self.fg, self.theme.muted
         eps, D = p.eps, p.D
         accent = colors.pen(VERMILLION, self.lw)
@@ -157,7 +152,7 @@ class ShellView(GeometryView):
         set_circle(self.eps_circle, 0.0, 0.0, 1.0 - eps)
         self.eps_circle.setPen(colors.pen(VERMILLION, self.lw, style="dash"))
         self.eps_circle.setBrush(colors.brush(fg, 0))
-        self.set_html(self.disc_text,
+        set_html(self.disc_text,
                       f"<div style='color:{fg}; font-size:{self.font()}; background:"
                       f"{self.theme.background}; text-align:center'>half the volume lies<br>beyond "
                       f"r = {_radius(radii[RINGS // 2])}</div>")
@@ -181,7 +176,7 @@ class ShellView(GeometryView):
                        f"<span style='color:{VERMILLION}'>- - -</span> r = 1 − ε")
 
         # shell share against D ----------------------------------------------------------------
-        key = (eps, self.theme, self._export, self._compact)
+        key = (eps, self.theme, self.exporting, self.compact)
         if self._eps_drawn != key:
             self._eps_drawn = key
             x = gs.d_grid()  # (400,)
@@ -204,9 +199,9 @@ class ShellView(GeometryView):
                                       pen=colors.pen(ARTICLE, self.lw + 1.5, 200))
             claim = (f"exact at 400: {pct(f400)}" if eps == 0.01 else
                      f"(that is ε = 0.01; this ε at 400: {pct(f400)})")
-            text = ("article" if self._compact else
+            text = ("article" if self.compact else
                     f"article: ≈ 90 % for D &gt; 400<br>{claim}")
-            self.set_html(self.article_text,
+            set_html(self.article_text,
                           f"<div style='color:{ARTICLE}; font-size:{self.font()}; "
                           f"text-align:right'>{text}</div>")
             self.article_text.setPos(math.log10(gs.D_MAX), 0.84)
@@ -233,9 +228,9 @@ class ShellView(GeometryView):
         self.vol_line.setVisible(D <= V_MAX_D)
         self.vol_line.setPos(D)
         log_v = geometry.log_ball_volume(D) / math.log(10)
-        self.set_html(self.vol_text,
+        set_html(self.vol_text,
                       f"<div style='color:{VERMILLION}; font-size:{self.font()}'>"
-                      f"D = {D:,}: V<sub>D</sub> = {sci_log10(log_v, 3)}</div>")
+                      f"D = {D:,}: V<sub>D</sub> = {fmt_log10(log_v, 3)}</div>")
         self.vol_text.setPos(V_MAX_D, 0.55 * float(V.max()))
         self.set_label(self.vol_title, "volume of the unit ball V<sub>D</sub> = "
                        "π<sup>D/2</sup> / Γ(D/2 + 1)")

@@ -14,22 +14,19 @@ import math
 import numpy as np
 import pyqtgraph as pg
 
-from .. import colors
-from .. import geometry_state as gs
-from . import register
-from .geometry_common import (
+from ... import colors
+from ...graphics.items import set_html, text_item, vline
+from ...graphics.plots import axis_label, curve, titled_plot
+from ...model.present import geometry as gs
+from .. import register
+from .common import (
     GREEN,
     VERMILLION,
     GeometryView,
     add_label,
-    axis_label,
     count,
-    curve,
     d_range,
     sci,
-    text_item,
-    titled_plot,
-    vline,
 )
 
 
@@ -78,7 +75,7 @@ class DistancesView(GeometryView):
         return (gs.distances_key(p), gs.contrast_key(p))
 
     # -- drawing ----------------------------------------------------------------------------
-    def draw(self, p) -> None:
+    def paint(self, p) -> None:
         fg, muted = self.fg, self.theme.muted
         if getattr(self.hist_plot, "_yrange", None) is None:
             self.set_yrange(self.hist_plot, 0, 1)
@@ -113,7 +110,7 @@ class DistancesView(GeometryView):
             self.mean_line.setPos(h.d_mean / h.d_max)
             self.mean_line.setPen(colors.pen(fg, self.lw, style="dash"))
             ratio = h.d_min / h.d_max
-            self.set_html(self.hist_text,
+            set_html(self.hist_text,
                           f"<div style='color:{fg}; font-size:{self.font()}'>nearest = "
                           f"{ratio:.3f} × farthest</div>")
             self.hist_text.setPos(0.02, 1.12 * float(h.heights.max()))
@@ -138,7 +135,7 @@ class DistancesView(GeometryView):
             y = math.log10(h.query_contrast)
             self.rc_dot.setData([math.log10(D)], [y], brush=colors.brush(VERMILLION),
                                 pen=colors.pen(fg, 1.0))
-            self.set_html(self.rc_text,
+            set_html(self.rc_text,
                           f"<div style='color:{VERMILLION}; font-size:{self.font()}'>"
                           f"&nbsp;D = {D:,}: {_rc(h.query_contrast)}</div>")
             self.rc_text.setPos(math.log10(D), y)

@@ -16,23 +16,20 @@ import pyqtgraph as pg
 
 from sim import geometry
 
-from .. import colors
-from .. import geometry_state as gs
-from . import register
-from .base import plain_viewbox
-from .geometry_common import (
+from ... import colors
+from ...graphics.items import set_html, text_item, vline
+from ...graphics.plots import axis_label, curve, titled_plot
+from ...model.present import geometry as gs
+from .. import register
+from ..base import plain_viewbox
+from .common import (
     GREEN,
     VERMILLION,
     GeometryView,
     add_label,
-    axis_label,
     cells_text,
     count,
-    curve,
     pct,
-    text_item,
-    titled_plot,
-    vline,
 )
 
 X_MAX = 100  #: the empty-share plot runs D = 1..100 (every transition happens well before)
@@ -111,7 +108,7 @@ class GridView(GeometryView):
         return (gs.grid_points_key(p), gs.cells_key(p))
 
     # -- drawing ----------------------------------------------------------------------------
-    def draw(self, p) -> None:
+    def paint(self, p) -> None:
         D, N, b = p.D, p.N, p.b
         fg = self.fg
         f_D = geometry.empty_cell_fraction(D, N, b)
@@ -131,7 +128,7 @@ class GridView(GeometryView):
         self.d_dot.setData([lx], [f_D], brush=colors.brush(VERMILLION), pen=colors.pen(fg, 1.0),
                            symbol="o" if D <= X_MAX else "t2")
         where = "" if D <= X_MAX else " (off the axis, →)"
-        self.set_html(self.d_text,
+        set_html(self.d_text,
                       f"<div style='color:{VERMILLION}; font-size:{self.font()}; "
                       f"font-weight:bold'>D = {D:,}{where}: {pct(f_D)} empty</div>")
         right = lx > 1.3
@@ -222,7 +219,7 @@ class GridView(GeometryView):
     def _draw_curve(self, p) -> None:
         N, b = p.N, p.b
         fg, muted = self.fg, self.theme.muted
-        key = (N, b, self.theme, self._export)
+        key = (N, b, self.theme, self.exporting)
         if self._cells_drawn != key:
             self._cells_drawn = key
             x = gs.d_grid(1.0, X_MAX, 300)  # (300,)
@@ -231,7 +228,7 @@ class GridView(GeometryView):
             d_eq = gs.cells_equal_samples(N, b)
             self.equal_line.setPos(math.log10(max(d_eq, 1.0)))
             self.equal_line.setPen(colors.pen(muted, 1.0, style="dash"))
-            self.set_html(self.equal_text,
+            set_html(self.equal_text,
                           f"<span style='color:{muted}'>b<sup>D</sup> = N at D = "
                           f"{d_eq:.2f}</span>")
             self.equal_text.setPos(math.log10(max(d_eq, 1.0)), 0.12)
