@@ -1,20 +1,22 @@
-"""The geometry panel: its state and sampler runner, the five views against sim.geometry, the tab.
+"""The geometry panel: its jobs on the runner, the five views against sim.geometry, the tab.
 
 Every view is checked by reading back what it drew (curve data, bar heights, marker positions,
 radii) and comparing it with the sim.geometry function that defines it.
 """
 
-import math
 import time
+import weakref
 
 import numpy as np
 import pytest
-from gui.geometry_state import GeometryParams, GeometryState
-from gui.state import AppState
 from PySide6 import QtGui, QtWidgets
 
-from gui import geometry_state as gs
+from gui import theme as themes
 from gui import views
+from gui.context import Context
+from gui.frames import Painter, draw_now, make_frame
+from gui.model.app_model import AppModel
+from gui.model.present import geometry as gs
 from sim import geometry
 
 GEOMETRY_VIEWS = ("geometry-grid", "geometry-cube", "geometry-angles", "geometry-shell",
@@ -23,28 +25,54 @@ FAST = {"n_pairs": 1_000, "n_points": 200}  # small samples keep the tests quick
 
 
 @pytest.fixture
-def state(qapp):
-    st = AppState(compute_now=False)
-    geo = st.ext("geometry", GeometryState)
-    geo.set(**FAST)
-    yield st
-    geo.cancel()
-    assert geo.wait(5_000)
+def ctx(qapp):
+    c = Context(AppModel(compute_now=False))
+    assert c.app.set_options("geometry", **FAST)
+    yield c
+    c.runner.cancel()
+    assert c.runner.wait(5_000)
+    c.close()
 
 
-def make_view(qtbot, state, name, size=(1000, 640), show=True):
+def geo(ctx) -> gs.GeometryParams:
+    return ctx.app.options["geometry"]
+
+
+def set_geo(ctx, **changes) -> None:
+    assert ctx.app.set_options("geometry", **changes)
+
+
+def settle(qtbot, ms: int = 30) -> None:
+    """Let posted events, deferred refreshes and layouts run."""
+    qtbot.wait(ms)
+    QtWidgets.QApplication.processEvents()
+
+
+def paint_on(ctx, owner, views_of) -> Painter:
+    """A painter keeping ``views_of(owner)`` drawn from ``ctx`` (what the window does). It holds
+    the owner weakly: a cycle painter <-> view would be collected late and crash the GC."""
+    ref = weakref.ref(owner)
+
+    def current():
+        o = ref()
+        return views_of(o) if o is not None else []
+
+    painter = Painter(ctx, current, lambda: themes.get(ctx.app.theme))
+    owner._painter = painter  # lives as long as the widget
+    return painter
+
+
+def make_view(qtbot, ctx, name, size=(1000, 640), show=True):
     views.load()
-    v = views.get(name)(state)
+    v = views.get(name)(ctx)
     qtbot.addWidget(v)
     v.resize(*size)
+    paint_on(ctx, v, lambda o: [o])
     if show:
         v.show()
         qtbot.waitExposed(v)
+    v._painter.draw()
     return v
-
-
-def geo_of(state) -> GeometryState:
-    return state.ext("geometry", GeometryState)
 
 
 def hist_density(samples, edges):
@@ -53,102 +81,14 @@ def hist_density(samples, edges):
 
 
 # ---------------------------------------------------------------------------------------------
-# parameters, slider, helpers (no widgets)
+# the jobs on the one runner
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("changes, name", [
-    ({"D": 0}, "D"), ({"D": 10_001}, "D"), ({"D": 2.5}, "D"), ({"eps": 0.0}, "eps"),
-    ({"eps": 1.0}, "eps"), ({"n_pairs": 0}, "n_pairs"), ({"sampler": "cubes"}, "sampler"),
-    ({"N": 0}, "N"), ({"b": 1}, "b"), ({"angle_dims": (1, 2, 3, 4, 5, 6, 7)}, "angle_dims"),
-    ({"angle_dims": ()}, "angle_dims"), ({"distance_kind": "all"}, "distance_kind"),
-    ({"n_points": 1}, "n_points"), ({"seed": -1}, "seed"), ({"colour": 1}, "colour"),
-])
-def test_bad_parameters_raise_naming_the_argument(changes, name):
-    with pytest.raises(ValueError, match=name):
-        GeometryParams().replace(**changes)
-
-
-def test_parameters_defaults_follow_the_article():
-    p = GeometryParams()
-    assert (p.b, p.eps, p.sampler, p.n_pairs, p.angle_dims) == (10, 0.01, "cube", 10_000,
-                                                                 (2, 3, 50, 100))
-    assert GeometryParams(angle_dims=(3, 2, 3)).angle_dims == (3, 2)  # repeats dropped
-    assert gs.parse_dims("2, 3,50 100") == (2, 3, 50, 100)
-    with pytest.raises(ValueError, match="angle_dims"):
-        gs.parse_dims("2, x")
-    with pytest.raises(ValueError, match="angle_dims"):
-        gs.parse_dims("0")
-
-
-def test_the_D_slider_is_linear_to_100_then_logarithmic():
-    pos = np.arange(gs.SLIDER_MAX + 1)
-    D = np.array([gs.slider_to_d(p) for p in pos])
-    assert D[0] == 1 and D[99] == 100 and D[-1] == gs.D_MAX
-    assert np.all(np.diff(D) >= 0) and np.all(np.diff(D[:100]) == 1)
-    ratio = D[100:] / D[99:-1]
-    assert np.all(ratio < 1.025)  # log steps of about 1.5 % (a little more where D rounds)
-    for d in range(1, 101):
-        assert gs.slider_to_d(gs.d_to_slider(d)) == d
-    for d in (101, 230, 400, 999, 5_000, 10_000):
-        assert abs(gs.slider_to_d(gs.d_to_slider(d)) / d - 1) < 0.01
-    assert gs.slider_to_d(-5) == 1 and gs.slider_to_d(10**6) == gs.D_MAX
-
-
-def test_small_closed_forms_of_the_pictures():
-    assert gs.real_crossing(0.01, 0.9) == pytest.approx(229.105, abs=1e-3)
-    assert math.ceil(gs.real_crossing(0.01, 0.9)) == geometry.shell_crossing(0.01, 0.9) == 230
-    for D in (2, 3, 100, 10_000):
-        r = gs.equal_volume_radii(D, 10)
-        assert r[0] == 0 and r[-1] == 1
-        # the ball of radius r_k holds k/10 of the volume: 1 - shell_fraction(D, 1 - r_k)
-        inner = 1 - geometry.shell_fraction(D, 1 - r[1:-1])
-        np.testing.assert_allclose(inner, np.arange(1, 10) / 10, rtol=1e-9)
-    np.testing.assert_allclose(gs.ring_density(gs.equal_volume_radii(2)), 1.0)
-    dens = gs.ring_density(gs.equal_volume_radii(100))
-    assert dens[0] < 0.2 and np.all(np.diff(dens) > 0)  # empty inside, full at the rim
-    assert gs.cells_equal_samples(1000, 10) == pytest.approx(3.0)
-    assert gs.exact_angle_sd(50) == geometry.angle_sd(50)
-    assert len(gs.angle_edges(2)) == 91 and gs.angle_edges(10_000)[0] > 80
-
-
-def test_keys_of_different_jobs_never_compare_equal():
-    assert gs.CellsKey(100, 10, 0) != gs.GridPointsKey(100, 10, 0)
-    assert len({gs.CellsKey(100, 10, 0), gs.GridPointsKey(100, 10, 0)}) == 2
-
-
-def test_jobs_return_what_sim_geometry_computes():
-    a = gs.compute(gs.AnglesKey(50, 2_000, "ball", 3))
-    theta = geometry.sample_angles(50, 2_000, sampler="ball", seed=3)
-    np.testing.assert_array_equal(a.heights, hist_density(theta, a.edges))
-    assert a.sd == pytest.approx(theta.std()) and a.mean == pytest.approx(theta.mean())
-    d = gs.compute(gs.DistancesKey(20, "query", 300, 1))
-    assert d.query_contrast == pytest.approx(geometry.relative_contrast(20, 300, seed=1))
-    dist = geometry.query_distances(20, 300, seed=1)
-    np.testing.assert_allclose(d.heights, hist_density(dist / dist.max(), d.edges))
-    pw = gs.compute(gs.DistancesKey(5, "pairwise", 40, 2))
-    assert pw.n == 40 * 39 // 2
-    assert pw.query_contrast == pytest.approx(geometry.relative_contrast(5, 40, seed=2))
-    c = gs.compute(gs.ContrastKey((2, 50), 100, (0, 1)))
-    assert c.values[1, 1] == geometry.relative_contrast(50, 100, seed=1)
-    cells = gs.compute(gs.CellsKey(50, 3, 4))
-    assert list(cells.dims) == list(range(1, 13))  # 3^12 <= 10^6 < 3^13
-    assert cells.occupied[4] == geometry.sample_empty_cells(5, 50, 3, seed=4).occupied
-    pts = gs.compute(gs.GridPointsKey(500, 10, 0))
-    raw = geometry.sample_points(2, 500, seed=0)
-    assert pts.occupied[2] == len({tuple(c) for c in np.floor((raw + 1) * 5).astype(int)})
-    assert pts.occupancy[2].sum() == pts.occupied[2]
-
-
-# ---------------------------------------------------------------------------------------------
-# the runner
-# ---------------------------------------------------------------------------------------------
-
-
-def test_runner_caches_lands_and_reports_progress(state, qtbot):
-    runner = geo_of(state).runner
+def test_runner_caches_lands_and_reports_progress(ctx, qtbot):
+    runner = ctx.runner
     landed, progress = [], []
-    runner.landed.connect(landed.append)
+    runner.landed.connect(lambda job, _value: landed.append(job))
     runner.progress.connect(progress.append)
     key = gs.AnglesKey(300, 5_000, "cube", 0)
     runner.request("test", [key])
@@ -161,8 +101,8 @@ def test_runner_caches_lands_and_reports_progress(state, qtbot):
     assert not runner.busy and runner.result(key) is first
 
 
-def test_a_key_nobody_wants_any_more_is_stopped(state, qtbot):
-    runner = geo_of(state).runner
+def test_a_key_nobody_wants_any_more_is_stopped(ctx, qtbot):
+    runner = ctx.runner
     slow = gs.AnglesKey(10_000, 200_000, "cube", 0)
     fast = gs.AnglesKey(3, 100, "cube", 0)
     runner.request("view", [slow])
@@ -172,25 +112,55 @@ def test_a_key_nobody_wants_any_more_is_stopped(state, qtbot):
     assert runner.status(fast) == "ready" and runner.status(slow) == "idle"
 
 
-def test_cancel_stops_a_D_10000_run_within_half_a_second(state, qtbot):
-    geo = geo_of(state)
-    runner = geo.runner
-    key = gs.AnglesKey(10_000, 200_000, "cube", 0)  # ~10 s of work
+def test_cancel_stops_a_D_10000_run_within_half_a_second(ctx, qtbot):
+    runner = ctx.runner
+    key = gs.delayed(gs.AnglesKey(10_000, 200_000, "cube", 0))  # ~10 s of work
     runner.request("view", [key])
+    runner.wait(50, jobs=[])  # past the start delay
     qtbot.waitUntil(lambda: runner.fraction > 0.01, timeout=5_000)
     t0 = time.perf_counter()
-    geo.cancel()
+    runner.cancel(predicate=gs.is_geometry_job)
     assert runner.wait(2_000)
     elapsed = time.perf_counter() - t0
     assert elapsed < 0.5, f"cancel took {elapsed:.3f} s"
     assert runner.status(key) == "cancelled" and not runner.busy
     runner.request("view", [key])  # the same question again does not restart it ...
     assert not runner.busy
-    geo.set(seed=1)  # ... any new parameter does (after a short quiet time)
-    assert runner.status(key) == "queued" and runner.busy
+    runner.resume(predicate=gs.is_geometry_job)  # ... a new parameter does (the tab resumes)
+    assert runner.status(key) == "queued" and runner.busy  # after a short quiet time
     qtbot.waitUntil(lambda: runner.status(key) == "running", timeout=2_000)
     runner.release("view")  # nobody wants it: stopped again
     assert runner.wait(2_000) and runner.status(key) == "idle"
+
+
+class _Other:
+    """A job of another panel (not a geometry job)."""
+
+    cost = 1.0
+
+    def compute(self, progress, should_stop):
+        while not should_stop():
+            time.sleep(0.005)
+        raise RuntimeError("stopped")
+
+
+def test_cancel_and_resume_keep_to_the_geometry_jobs(ctx, qtbot):
+    runner = ctx.runner
+    other = _Other()
+    mine = gs.AnglesKey(10_000, 200_000, "cube", 0)
+    runner.request("other-panel", [other])
+    runner.request("view", [mine])
+    qtbot.waitUntil(lambda: len(runner.running()) == 2, timeout=5_000)
+    runner.cancel(predicate=gs.is_geometry_job)  # the geometry Cancel
+    qtbot.waitUntil(lambda: runner.status(mine) == "cancelled", timeout=2_000)
+    assert runner.status(other) == "running"  # another panel's work goes on
+    runner.cancel(owner="other-panel")  # the user cancels that one too
+    qtbot.waitUntil(lambda: runner.status(other) == "cancelled", timeout=2_000)
+    runner.resume(predicate=gs.is_geometry_job)  # D changed: only geometry may run again
+    assert runner.status(other) == "cancelled" and runner.status(mine) in ("queued", "running")
+    runner.release("view")
+    runner.release("other-panel")
+    assert runner.wait(3_000)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,34 +169,32 @@ def test_cancel_stops_a_D_10000_run_within_half_a_second(state, qtbot):
 
 
 @pytest.mark.parametrize("name", GEOMETRY_VIEWS)
-def test_every_view_renders_standalone(no_leaks, qtbot, state, name):
-    v = make_view(qtbot, state, name, size=(900, 600), show=False)
+def test_every_view_renders_standalone(no_leaks, qtbot, ctx, name):
+    v = make_view(qtbot, ctx, name, size=(900, 600), show=False)
     assert v.uses_session is False and v.tabs == ("Geometry",)
-    v.render(None, None)
-    assert v.wait_ready(20_000)
+    assert draw_now(v, ctx, msecs=20_000)
     img = v.grab().toImage()
     assert (img.width(), img.height()) == (900, 600)
     arr = np.frombuffer(img.constBits(), np.uint8).reshape(600, img.bytesPerLine())[:, :3600]
     painted = np.count_nonzero(arr.reshape(600, 900, 4)[..., :3].min(axis=2) < 200)
     assert painted > 5_000  # curves, pictures and text, not a blank canvas
-    assert all(geo_of(state).runner.status(k) == "ready" for k in v.sample_keys(v.geo.params))
+    assert all(ctx.runner.status(k) == "ready" for k in v.sample_keys(geo(ctx)))
 
 
-def test_export_of_a_view_through_its_graphics_item(no_leaks, qtbot, state):
+def test_export_of_a_view_through_its_graphics_item(no_leaks, qtbot, ctx):
     import pyqtgraph.exporters as exporters
 
-    v = make_view(qtbot, state, "geometry-shell", show=False)
-    v.set_export_style(True)
-    assert v.wait_ready(5_000)
+    v = make_view(qtbot, ctx, "geometry-shell", show=False)
+    assert draw_now(v, ctx, export=True, msecs=5_000)
+    assert v.exporting and v.lw == pytest.approx(2.0)
     img = exporters.ImageExporter(v.graphics_item())
     img.parameters()["width"] = 1200
     out = img.export(toBytes=True)
     assert isinstance(out, QtGui.QImage) and out.width() == 1200
 
 
-def test_shell_view_draws_the_shell_fraction_and_its_crossings(no_leaks, qtbot, state):
-    geo = geo_of(state)
-    v = make_view(qtbot, state, "geometry-shell")
+def test_shell_view_draws_the_shell_fraction_and_its_crossings(no_leaks, qtbot, ctx):
+    v = make_view(qtbot, ctx, "geometry-shell")
     x, y = v.shell_data()
     np.testing.assert_allclose(y, geometry.shell_fraction(x, 0.01), rtol=1e-12)
     Dc, fc = v.crossing_points()
@@ -244,7 +212,7 @@ def test_shell_view_draws_the_shell_fraction_and_its_crossings(no_leaks, qtbot, 
     np.testing.assert_allclose(edges[1:, 0], edges[:-1, 1])  # the rings tile the radius
     alphas = v.ring_alphas()
     assert alphas[0] < 60 and alphas[-1] == 255  # pale inside, full at the rim
-    geo.set(D=2, eps=0.05)
+    set_geo(ctx, D=2, eps=0.05)
     assert v.marker_D() == pytest.approx(2)
     assert np.all(v.ring_alphas() == 255)  # in 2-D the chocolate is even
     x, y = v.shell_data()
@@ -254,11 +222,10 @@ def test_shell_view_draws_the_shell_fraction_and_its_crossings(no_leaks, qtbot, 
                                               for f in (0.5, 0.9, 0.99)]
 
 
-def test_cube_view_draws_the_radii_and_the_spikes(no_leaks, qtbot, state):
-    geo = geo_of(state)
-    v = make_view(qtbot, state, "geometry-cube")
+def test_cube_view_draws_the_radii_and_the_spikes(no_leaks, qtbot, ctx):
+    v = make_view(qtbot, ctx, "geometry-cube")
     for D in (1, 2, 4, 9, 10, 10_000):
-        geo.set(D=D)
+        set_geo(ctx, D=D)
         r = v.blue_radii()
         assert r[2] == pytest.approx(geometry.inner_ball_radius(2))
         assert r[3] == pytest.approx(geometry.inner_ball_radius(3))
@@ -279,11 +246,10 @@ def test_cube_view_draws_the_radii_and_the_spikes(no_leaks, qtbot, state):
     assert "D = 4 (0.5)" in v.numbers.text and "D = 9 (1)" in v.numbers.text
 
 
-def test_angles_view_draws_the_sampled_histograms_and_exact_densities(no_leaks, qtbot, state):
-    geo = geo_of(state)
-    geo.set(D=500, sampler="ball")
-    v = make_view(qtbot, state, "geometry-angles")
-    assert v.wait_ready(10_000)
+def test_angles_view_draws_the_sampled_histograms_and_exact_densities(no_leaks, qtbot, ctx):
+    set_geo(ctx, D=500, sampler="ball")
+    v = make_view(qtbot, ctx, "geometry-angles")
+    assert draw_now(v, ctx, msecs=10_000)
     assert v.panel_dims() == [2, 3, 50, 100, 500]
     sds = {}
     for D in v.panel_dims():
@@ -296,8 +262,11 @@ def test_angles_view_draws_the_sampled_histograms_and_exact_densities(no_leaks, 
         sds[D] = theta.std()
     Dx, sd = v.sd_points()
     np.testing.assert_allclose(sd, [sds[int(round(d))] for d in Dx], rtol=1e-9)
-    geo.set(angle_dims=(1, 2))
-    assert v.wait_ready(10_000)
+    D_sd, exact = v.sd_exact.xData, v.sd_exact.yData  # the exact sd curve landed as a job
+    assert len(D_sd) > 50
+    np.testing.assert_allclose(exact, geometry.angle_sd(np.round(D_sd).astype(int)))
+    set_geo(ctx, angle_dims=(1, 2))
+    assert draw_now(v, ctx, msecs=10_000)
     assert v.panel_dims() == [1, 2, 500]
     x, dens = v.density(1)
     assert len(x) == 0  # no density in 1-D: the angle is 0 or 180
@@ -305,11 +274,10 @@ def test_angles_view_draws_the_sampled_histograms_and_exact_densities(no_leaks, 
     assert heights[0] + heights[-1] == pytest.approx(1 / 2.0)  # all mass in the end bins
 
 
-def test_grid_view_draws_the_empty_share_and_the_samples(no_leaks, qtbot, state):
-    geo = geo_of(state)
-    geo.set(N=300, b=4, seed=2)
-    v = make_view(qtbot, state, "geometry-grid")
-    assert v.wait_ready(10_000)
+def test_grid_view_draws_the_empty_share_and_the_samples(no_leaks, qtbot, ctx):
+    set_geo(ctx, N=300, b=4, seed=2)
+    v = make_view(qtbot, ctx, "geometry-grid")
+    assert draw_now(v, ctx, msecs=10_000)
     x, y = v.expected_data()
     np.testing.assert_allclose(y, geometry.empty_cell_fraction(x, 300, 4))
     dims, empty = v.sampled_data()
@@ -326,11 +294,10 @@ def test_grid_view_draws_the_empty_share_and_the_samples(no_leaks, qtbot, state)
     assert f"{16 - cells.sum()} empty" in v.pic_titles[1].text
 
 
-def test_distances_view_draws_the_distances_and_the_contrast(no_leaks, qtbot, state):
-    geo = geo_of(state)
-    geo.set(D=700)
-    v = make_view(qtbot, state, "geometry-distances")
-    assert v.wait_ready(10_000)
+def test_distances_view_draws_the_distances_and_the_contrast(no_leaks, qtbot, ctx):
+    set_geo(ctx, D=700)
+    v = make_view(qtbot, ctx, "geometry-distances")
+    assert draw_now(v, ctx, msecs=10_000)
     n = FAST["n_points"]
     dist = geometry.query_distances(700, n, seed=0)
     edges, heights = v.histogram()
@@ -341,37 +308,62 @@ def test_distances_view_draws_the_distances_and_the_contrast(no_leaks, qtbot, st
     np.testing.assert_allclose(rc, want)
     D, m = v.marker()
     assert D == pytest.approx(700) and m == pytest.approx(geometry.relative_contrast(700, n))
-    geo.set(distance_kind="pairwise", n_points=200)
-    assert v.wait_ready(10_000)
+    set_geo(ctx, distance_kind="pairwise", n_points=200)
+    assert draw_now(v, ctx, msecs=10_000)
     edges, heights = v.histogram()
     pw = geometry.pairwise_distances(700, 200, seed=0)
     np.testing.assert_allclose(heights, hist_density(pw / pw.max(), edges))
 
 
-def test_unchanged_input_is_not_redrawn_and_hidden_views_wait(no_leaks, qtbot, state):
-    geo = geo_of(state)
-    v = make_view(qtbot, state, "geometry-shell")
+def test_samples_land_after_the_start_delay_and_are_drawn(no_leaks, qtbot, ctx):
+    v = make_view(qtbot, ctx, "geometry-distances")
+    assert "sampling" in v.hist_note.toPlainText()  # closed forms now, samples later
+    jobs = v.needs(v.frame)
+    assert all(j.delay_ms == gs.START_DELAY_MS for j in jobs.values())
+    qtbot.waitUntil(lambda: v.marker() is not None, timeout=10_000)
+    assert v.hist_note.toPlainText() == ""
+
+
+def test_unchanged_input_is_not_redrawn_and_views_behind_wait(no_leaks, qtbot, ctx):
+    v = make_view(qtbot, ctx, "geometry-shell")
+    v.in_panel = True  # as in the tab: drawn while in front ("all" by default)
     n = v.draw_count
     for _ in range(5):
-        v.refresh()  # the window's playback refreshes: nothing changed, nothing drawn
+        v._painter.draw()  # the window's playback refreshes: nothing changed, nothing drawn
     assert v.draw_count == n
-    v.hide()
-    geo.set(D=400)
-    assert v.draw_count == n  # hidden: only marked
-    v.show()
-    qtbot.waitExposed(v)
+    ctx.app.set_options("geometry-panel", user=False, front="geometry-cube")
+    set_geo(ctx, D=400)
+    assert v.draw_count == n and v.needs(v.frame) == {}  # behind another: no drawing, no jobs
+    assert v.marker_D() != pytest.approx(400)
+    ctx.app.set_options("geometry-panel", user=False, front="geometry-shell")
     assert v.draw_count == n + 1 and v.marker_D() == pytest.approx(400)
 
 
-def test_theme_recolours_the_views(no_leaks, qtbot, state):
-    from gui import theme as themes
-
-    v = make_view(qtbot, state, "geometry-cube")
-    v.apply_theme(themes.DARK)
+def test_theme_recolours_the_views(no_leaks, qtbot, ctx):
+    v = make_view(qtbot, ctx, "geometry-cube")
+    ctx.app.set_theme("dark")
     assert v.canvas.backgroundBrush().color().name() == themes.DARK.background
     assert v.blue2.pen().color().name().lower() == themes.DARK.peephole.lower()
-    v.apply_theme(themes.LIGHT)
+    ctx.app.set_theme("light")
     assert v.blue2.pen().color().name().lower() == themes.LIGHT.peephole.lower()
+
+
+def test_options_round_trip_and_presentation_sizes(no_leaks, qtbot, ctx):
+    v = make_view(qtbot, ctx, "geometry-shell")
+    opts = geo(ctx).to_dict()  # saved once per session, in its "geometry" section
+    assert opts["D"] == 100 and list(opts["angle_dims"]) == [2, 3, 50, 100]
+    errors = []
+    ctx.app.error.connect(errors.append)
+    assert not ctx.app.set_options("geometry", D=42, eps=0.02, **{"not-a-parameter": 1})
+    assert geo(ctx).D == 100 and "not-a-parameter" in errors[-1]  # unknown keys refused
+    set_geo(ctx, D=42, eps=0.02)
+    assert geo(ctx).D == 42 and v.marker_D() == pytest.approx(42)
+    assert not ctx.app.set_options("geometry", eps=2.0)
+    assert "eps" in errors[-1] and geo(ctx).eps == 0.02
+    normal = v.font()
+    v.draw(make_frame(ctx.app, theme=themes.presentation(themes.LIGHT)))
+    assert float(v.font()[:-2]) == pytest.approx(1.5 * float(normal[:-2]))
+    assert v.lw == pytest.approx(1.6 * 1.5)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,40 +371,44 @@ def test_theme_recolours_the_views(no_leaks, qtbot, state):
 # ---------------------------------------------------------------------------------------------
 
 
-def make_tab(qtbot, state, size=(1400, 800)):
-    from gui.views.geometry_panel import GeometryTab
+def make_tab(qtbot, ctx, size=(1400, 800)):
+    from gui.views.geometry.panel import GeometryTab
 
     views.load()
-    made = [views.get(n)(state) for n in GEOMETRY_VIEWS]
-    tab = views.tab_builder("Geometry")(state, made)
+    made = [views.get(n)(ctx) for n in GEOMETRY_VIEWS]
+    tab = views.tab_builder("Geometry")(ctx, made)
     assert isinstance(tab, GeometryTab)
     qtbot.addWidget(tab)
+    paint_on(ctx, tab, lambda t: t.views)
     tab.resize(*size)
     tab.show()
     qtbot.waitExposed(tab)
+    tab._painter.draw()
+    settle(qtbot)
     return tab
 
 
-def test_the_D_slider_drives_the_views(no_leaks, qtbot, state):
-    tab = make_tab(qtbot, state)
-    geo = tab.geo
+def test_the_D_slider_drives_the_views(no_leaks, qtbot, ctx):
+    tab = make_tab(qtbot, ctx)
     bar = tab.controls
     shell = tab.views[GEOMETRY_VIEWS.index("geometry-shell")]
     cube = tab.views[GEOMETRY_VIEWS.index("geometry-cube")]
     tab.tabs.setCurrentWidget(shell)
+    assert ctx.app.options["geometry-panel"].front == "geometry-shell"
     pos = gs.d_to_slider(230)
     bar.slider.setValue(pos)
     D = gs.slider_to_d(pos)  # the slider's nearest D (229); the box and the presets hit any D
-    assert abs(D - 230) <= 2 and geo.params.D == D and bar.spin.value() == D
+    assert abs(D - 230) <= 2 and geo(ctx).D == D and bar.spin.value() == D
     assert shell.marker_D() == pytest.approx(D)
     bar.slider.setValue(gs.SLIDER_MAX)
-    assert geo.params.D == 10_000 and shell.marker_D() == pytest.approx(10_000)
+    assert geo(ctx).D == 10_000 and shell.marker_D() == pytest.approx(10_000)
     bar.spin.setValue(9)
-    assert geo.params.D == 9 and bar.slider.value() == 8
-    tab.tabs.setCurrentWidget(cube)  # a hidden view catches up when shown
+    assert geo(ctx).D == 9 and bar.slider.value() == 8
+    tab.tabs.setCurrentWidget(cube)  # a view behind catches up when brought forward
+    settle(qtbot)
     assert cube.blue_radii()["D"] == pytest.approx(1.0)
     bar.preset_buttons[400].click()
-    assert geo.params.D == 400 and cube.blue_radii()["D"] == pytest.approx(
+    assert geo(ctx).D == 400 and cube.blue_radii()["D"] == pytest.approx(
         geometry.inner_ball_radius(400))
     bar.eps.setValue(0.05)
     bar.N.setValue(1234)
@@ -420,57 +416,87 @@ def test_the_D_slider_drives_the_views(no_leaks, qtbot, state):
     bar.sampler.setCurrentIndex(2)
     bar.dims.setText("5, 6")
     bar.dims.editingFinished.emit()
-    p = geo.params
+    p = geo(ctx)
     assert (p.eps, p.N, p.b, p.sampler, p.angle_dims) == (0.05, 1234, 3, "gaussian", (5, 6))
-    geo.set(D=77)  # and the controls follow the state
+    set_geo(ctx, D=77)  # and the controls follow the model
     assert bar.spin.value() == 77 and gs.slider_to_d(bar.slider.value()) == 77
-    assert geo.wait(10_000)
+    assert ctx.runner.wait(10_000)
     tab.close()
 
 
-def test_cancel_button_stops_sampling_at_D_10000(no_leaks, qtbot, state):
-    tab = make_tab(qtbot, state)
-    geo = tab.geo
-    tab.tabs.setCurrentWidget(tab.views[GEOMETRY_VIEWS.index("geometry-angles")])
-    geo.set(n_pairs=100_000)
+def test_cancel_button_stops_sampling_at_D_10000(no_leaks, qtbot, ctx):
+    tab = make_tab(qtbot, ctx)
+    runner = ctx.runner
+    angles = tab.views[GEOMETRY_VIEWS.index("geometry-angles")]
+    tab.tabs.setCurrentWidget(angles)
+    set_geo(ctx, n_pairs=100_000)
     tab.controls.slider.setValue(gs.SLIDER_MAX)
-    qtbot.waitUntil(lambda: geo.runner.fraction > 0.01, timeout=5_000)
+    qtbot.waitUntil(lambda: any(getattr(j, "D", 0) == 10_000 for j in runner.running())
+                    and runner.fraction > 0.01, timeout=5_000)
     assert tab.controls.cancel.isEnabled()
     t0 = time.perf_counter()
     tab.controls.cancel.click()
-    assert geo.runner.wait(2_000)
+    assert runner.wait(2_000)
     assert time.perf_counter() - t0 < 0.5
     assert not tab.controls.cancel.isEnabled()
     assert tab.controls.progress.format() == "cancelled"
-    angles = tab.views[GEOMETRY_VIEWS.index("geometry-angles")]
+    settle(qtbot)
     panel = next(p for p in angles.panels if p.D == 10_000)
     assert "cancelled" in panel.note.toPlainText()
+    set_geo(ctx, n_pairs=1_000)  # a new question: sampling again
+    assert tab.controls.progress.format() != "cancelled"
+    qtbot.waitUntil(lambda: "cancelled" not in panel.note.toPlainText(), timeout=10_000)
     tab.close()
 
 
-def test_layout_grid_or_tabs(no_leaks, qtbot, state):
-    tab = make_tab(qtbot, state, size=(1000, 700))
+def test_only_the_view_in_front_samples(no_leaks, qtbot, ctx):
+    tab = make_tab(qtbot, ctx, size=(1000, 700))
+    assert tab.arrangement == "tabs"
+    shell = tab.views[GEOMETRY_VIEWS.index("geometry-shell")]
+    tab.tabs.setCurrentWidget(shell)  # closed forms only: nothing to sample
+    assert ctx.runner.wait(10_000)
+    counts = [v.draw_count for v in tab.views]
+    set_geo(ctx, D=333)
+    settle(qtbot)
+    assert not tab.busy() and all(v.asked == () for v in tab.views)
+    assert [v.draw_count for v in tab.views] == [c + (v is shell) for v, c in
+                                                  zip(tab.views, counts, strict=True)]
+    tab.show_view("geometry-distances")
+    assert ctx.app.options["geometry-panel"].front == "geometry-distances"
+    dist = tab.views[GEOMETRY_VIEWS.index("geometry-distances")]
+    assert set(dist.asked) == {gs.distances_key(geo(ctx)), gs.contrast_key(geo(ctx))}
+    assert ctx.runner.wait(10_000)
+    tab.close()
+
+
+def test_layout_grid_or_tabs(no_leaks, qtbot, ctx):
+    tab = make_tab(qtbot, ctx, size=(1000, 700))
     assert tab.arrangement == "tabs" and tab.tabs.count() == 6
     tab.resize(1900, 1000)
     QtWidgets.QApplication.processEvents()
     assert tab.arrangement == "grid" and tab.tabs.count() == 0
+    assert ctx.app.options["geometry-panel"].front == "all"
     assert all(v.isVisible() for v in tab.views) and tab.claims.isVisible()
+    assert not any(v.details for v in tab.views)  # the claims table beside holds the numbers
     tab.set_layout_mode("tabs")
     assert tab.arrangement == "tabs" and tab.controls.layout_box.currentText() == "tabs"
+    assert ctx.app.options["geometry-panel"].layout == "tabs"
     with pytest.raises(ValueError, match="layout"):
         tab.set_layout_mode("stack")
     assert "230" in tab.claims.toPlainText() or tab.claims._dirty
     tab.tabs.setCurrentWidget(tab.claims)
+    assert ctx.app.options["geometry-panel"].front == "claims"
+    settle(qtbot)
     text = tab.claims.toPlainText()
     assert "90 % from D = 230" in text and "229.1" in text and "over 400" in text
+    tab.controls.layout_box.setCurrentIndex(1)  # "grid", from the control
+    assert tab.arrangement == "grid"
     tab.close()
 
 
-def test_random_control_actions_raise_nothing(no_leaks, qtbot, state):
-    from gui import theme as themes
-
-    tab = make_tab(qtbot, state)
-    geo, bar = tab.geo, tab.controls
+def test_random_control_actions_raise_nothing(no_leaks, qtbot, ctx):
+    tab = make_tab(qtbot, ctx)
+    bar = tab.controls
     rng = np.random.default_rng(5)
 
     def pick(seq):
@@ -494,7 +520,7 @@ def test_random_control_actions_raise_nothing(no_leaks, qtbot, state):
         "layout": lambda: bar.layout_box.setCurrentIndex(int(rng.integers(3))),
         "subtab": lambda: tab.tabs.setCurrentIndex(int(rng.integers(6))),
         "resize": lambda: tab.resize(int(rng.integers(700, 1900)), int(rng.integers(500, 1100))),
-        "theme": lambda: [v.apply_theme(pick([themes.LIGHT, themes.DARK])) for v in tab.views],
+        "theme": lambda: ctx.app.set_theme(pick(["light", "dark"])),
     }
     order = rng.permutation(list(actions) * 4)  # every action, four times, shuffled
     for i, name in enumerate(order):
@@ -502,10 +528,10 @@ def test_random_control_actions_raise_nothing(no_leaks, qtbot, state):
         QtWidgets.QApplication.processEvents()
         if i % 20 == 0:
             qtbot.wait(10)
-    geo.resume()
-    assert geo.wait(20_000)
+    ctx.runner.resume()
+    assert ctx.runner.wait(20_000)
     QtWidgets.QApplication.processEvents()
-    p = geo.params
+    p = geo(ctx)
     assert bar.spin.value() == p.D
     assert bar.slider.value() == gs.d_to_slider(p.D) or gs.slider_to_d(bar.slider.value()) == p.D
     for v in tab.views:
@@ -514,41 +540,20 @@ def test_random_control_actions_raise_nothing(no_leaks, qtbot, state):
     tab.close()
 
 
-def test_the_window_has_the_geometry_tab(no_leaks, qtbot):
-    from gui.views.geometry_panel import GeometryTab
+def test_the_window_has_the_geometry_tab(window, qtbot):
+    from gui.views.geometry.panel import GeometryTab
 
-    from gui.main_window import MainWindow
-
-    state = AppState()
-    w = MainWindow(state)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
+    w = window
     assert w.show_tab("Geometry")
     page = w.tabs.currentWidget().findChild(GeometryTab)
     assert isinstance(page, GeometryTab)
     assert [v.name for v in page.views] == list(GEOMETRY_VIEWS)
     assert all(w.view(n) is not None for n in GEOMETRY_VIEWS)
-    page.geo.set(D=50, **FAST)
-    assert page.geo.wait(10_000)
-    state.set_cursor(state.cursor)  # a playback tick re-renders the tab: nothing breaks
-    page.geo.cancel()
-    w.close()
-
-
-def test_options_round_trip_and_presentation_sizes(no_leaks, qtbot, state):
-    from gui import theme as themes
-
-    v = make_view(qtbot, state, "geometry-shell")
-    opts = geo_of(state).settings()  # saved once per session, in its "geometry" section
-    assert opts["D"] == 100 and opts["angle_dims"] == [2, 3, 50, 100]
-    assert v.options() == {}
-    v.set_options({"D": 42, "eps": 0.02, "not-a-parameter": 1})
-    assert geo_of(state).params.D == 42 and v.marker_D() == pytest.approx(42)
-    with pytest.raises(ValueError, match="eps"):
-        v.set_options({"eps": 2.0})
-    normal = v.font()
-    v.apply_theme(themes.presentation(themes.LIGHT))
-    assert float(v.font()[:-2]) == pytest.approx(1.5 * float(normal[:-2]))
-    assert v.lw == pytest.approx(1.6 * 1.5)
+    assert w.open_view("geometry-shell")
+    assert w.app.options["geometry-panel"].front in ("geometry-shell", "all")
+    assert w.app.set_options("geometry", D=50, **FAST)
+    assert w.ctx.runner.wait(10_000)
+    shell = w.view("geometry-shell")
+    assert shell.marker_D() == pytest.approx(50)
+    w.app.set_cursor(w.app.cursor)  # a playback tick re-renders the tab: nothing breaks
+    w.ctx.runner.cancel(predicate=gs.is_geometry_job)
