@@ -39,34 +39,49 @@ VIEWS = ("geometry-grid", "geometry-cube", "geometry-angles", "geometry-shell",
 
 
 def make_tab(size, mode):
-    from gui.geometry_state import GeometryState
-    from gui.state import AppState
+    """A Geometry tab on a fresh model, laid out as ``mode``, drawn by a painter as in the
+    window; returns (ctx, tab, seconds the GUI thread spent opening it)."""
     from PySide6 import QtWidgets
 
+    from gui import theme as themes
     from gui import views
+    from gui.context import Context
+    from gui.frames import Painter
+    from gui.model.app_model import AppModel
 
     views.load()
-    state = AppState(compute_now=False)
-    geo = state.ext("geometry", GeometryState)
-    made = [views.get(n)(state) for n in VIEWS]
-    tab = views.tab_builder("Geometry")(state, made)
+    ctx = Context(AppModel(compute_now=False))
+    ctx.app.set_options("geometry-panel", layout=mode, user=False)
+    t0 = time.perf_counter()
+    made = [views.get(n)(ctx) for n in VIEWS]
+    tab = views.tab_builder("Geometry")(ctx, made)
+    tab.painter = Painter(ctx, lambda: tab.views, lambda: themes.get(ctx.app.theme))
     tab.resize(*size)
     tab.show()
     QtWidgets.QApplication.processEvents()
-    tab.set_layout_mode(mode)
+    tab.painter.draw()
+    opened = time.perf_counter() - t0
     QtWidgets.QApplication.processEvents()
-    geo.wait()
-    return state, geo, tab
+    ctx.runner.wait()
+    return ctx, tab, opened
 
 
-def frame_times(tab, geo, n, *, sampling: bool, seed=0):
+def wait(ctx, msecs=60_000) -> bool:
+    from PySide6 import QtWidgets
+
+    ok = ctx.runner.wait(msecs)
+    QtWidgets.QApplication.processEvents()
+    return ok
+
+
+def frame_times(tab, ctx, n, *, sampling: bool, seed=0):
     """Seconds from a slider move to a painted frame, ``n`` random moves."""
     from PySide6 import QtCore, QtWidgets
 
-    runner = geo.runner
+    runner = ctx.runner
     original = runner.request
-    if not sampling:
-        runner.request = lambda *a, **k: None  # the views' own cost only
+    if not sampling:  # the views' own cost only
+        runner.request = lambda owner, jobs=(), **k: [None] * len(tuple(jobs))
     rng = np.random.default_rng(seed)
     out = []
     try:
@@ -77,8 +92,7 @@ def frame_times(tab, geo, n, *, sampling: bool, seed=0):
             tab.grab()
             out.append(time.perf_counter() - t0)
             if sampling:
-                geo.wait(60_000)  # the next move starts from a settled panel
-                QtWidgets.QApplication.processEvents()
+                wait(ctx)  # the next move starts from a settled panel
     finally:
         runner.request = original
     return out
@@ -114,26 +128,28 @@ def main(argv=None) -> None:
         rows.append((case, med, p90, len(ms), flag))
 
     for size, mode in (((1600, 1000), "tabs"), ((1600, 1000), "grid"), ((1024, 768), "tabs")):
-        state, geo, tab = make_tab(size, mode)
+        ctx, tab, opened = make_tab(size, mode)
         label = f"{size[0]}x{size[1]} {mode}"
+        row(f"opening the Geometry tab, {label} (GUI thread)", [opened])
         if mode == "tabs":
             for i, (_w, title) in enumerate(tab.cells):
                 tab.tabs.setCurrentIndex(i)
                 app.processEvents()
                 row(f"slider -> frame, {label}: {title.replace('&&', '&')} (closed forms)",
-                    frame_times(tab, geo, n, sampling=False), 50)
+                    frame_times(tab, ctx, n, sampling=False), 50)
         else:
             row(f"slider -> frame, {label}: all five + claims (closed forms)",
-                frame_times(tab, geo, n, sampling=False), 50)
+                frame_times(tab, ctx, n, sampling=False), 50)
         if size == (1600, 1000):
             if mode == "tabs":
                 tab.tabs.setCurrentIndex(2)  # the angle histograms: most samples
             row(f"slider -> frame, {label}{' angles' if mode == 'tabs' else ''}: sampling on",
-                frame_times(tab, geo, max(6, n // 4), sampling=True), 50)
-        geo.cancel()
-        geo.wait()
+                frame_times(tab, ctx, max(6, n // 4), sampling=True), 50)
+        ctx.runner.cancel()
+        wait(ctx)
         tab.close()
         app.processEvents()
+        ctx.close()
 
     row("sample_angles(1000, 10_000)", timed(lambda: geometry.sample_angles(1000, 10_000), runs),
         100)
@@ -143,32 +159,37 @@ def main(argv=None) -> None:
         timed(lambda: geometry.sample_angles(10_000, 10_000), max(2, runs // 2)))
 
     # the whole panel's sampling after a D change (default parameters, all five views' keys)
-    state, geo, tab = make_tab((1600, 1000), "grid")
+    from gui.model.present.geometry import is_geometry_job
+
+    ctx, tab, _ = make_tab((1600, 1000), "grid")
+    app_model = ctx.app
     for D in (100, 1_000, 10_000):
         times = []
         for seed in range(1, 1 + max(2, runs // 2)):
-            geo.set(seed=seed)
-            geo.wait()
+            app_model.set_options("geometry", seed=seed)
+            wait(ctx)
             t0 = time.perf_counter()
-            geo.set(D=D if geo.params.D != D else D - 1)
-            geo.wait(120_000)
+            old = app_model.options["geometry"].D
+            app_model.set_options("geometry", D=D if old != D else D - 1)
+            wait(ctx, 120_000)
             times.append(time.perf_counter() - t0)
         row(f"panel sampling after D -> {D:,} (until every view's samples landed)", times)
     # Cancel at D = 10,000
     stops = []
     for k in range(3):
-        geo.set(n_pairs=100_000, seed=100 + k)
-        geo.set(D=10_000 - k)
+        app_model.set_options("geometry", n_pairs=100_000, seed=100 + k)
+        app_model.set_options("geometry", D=10_000 - k)
         t_start = time.perf_counter()
-        while geo.runner.fraction < 0.05 and time.perf_counter() - t_start < 10:
+        while ctx.runner.fraction < 0.05 and time.perf_counter() - t_start < 10:
             app.processEvents()
             time.sleep(0.005)
         t0 = time.perf_counter()
-        geo.cancel()
-        geo.wait()
+        ctx.runner.cancel(predicate=is_geometry_job)
+        wait(ctx)
         stops.append(time.perf_counter() - t0)
     row("Cancel during a D = 10,000 run: until the runner is idle", stops, 500)
     tab.close()
+    ctx.close()
 
     print(f"numpy {np.__version__}, Python {sys.version.split()[0]}, "
           f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}")

@@ -67,7 +67,12 @@ class GeometryView(View):
         self._drawn = None
         self.draw_count = 0  #: full redraws so far (tests check that unchanged input is skipped)
         self.asked: tuple = ()  #: the jobs the last :meth:`needs` asked for
+        self.built = False  #: plot items made (in the tab: the first time the view is in front)
+        self.steps = None  #: the tab's StepQueue: building and grid redraws, one per tick
+
+    def _build_now(self) -> None:
         self.build()
+        self.built = True
         self._style_axes()
 
     # -- to implement -----------------------------------------------------------------------
@@ -108,15 +113,41 @@ class GeometryView(View):
     def _draw(self, frame) -> None:
         if not self.showing(frame):
             return
+        deferred = self.steps is not None and self.in_panel and not frame.export
+        if not self.built:
+            if deferred:  # opening the tab stays light: build in a later tick, one view a tick
+                self.steps.add(("build", self), self._deferred_build)
+                return
+            self._build_now()
+        if self._signature(frame) == self._drawn:
+            return
+        if deferred and frame.option("geometry-panel").front == "all":
+            self.steps.add(("paint", self), self._deferred_paint)  # the grid: one view a tick
+            return
+        self._paint_frame(frame)
+
+    def _signature(self, frame) -> tuple:
+        """What a drawing depends on: equal signatures draw the same picture."""
         p = frame.option("geometry")
-        keys = tuple(self.sample_keys(p))
-        sig = (p, self.theme, self.exporting, self.compact, self.details,
-               tuple(self.status(k) for k in keys))
+        return (p, self.theme, self.exporting, self.compact, self.details,
+                tuple(self.status(k) for k in self.sample_keys(p)))
+
+    def _paint_frame(self, frame) -> None:
+        sig = self._signature(frame)
         if sig == self._drawn:
             return
-        self.paint(p)
+        self.paint(frame.option("geometry"))
         self.draw_count += 1
         self._drawn = sig
+
+    def _deferred_build(self) -> None:
+        if not self.built:
+            self._build_now()
+            self.redraw()  # in the grid: painted a tick later
+
+    def _deferred_paint(self) -> None:
+        if self.frame is not None and self.showing(self.frame):
+            self._paint_frame(self.frame)
 
     def redraw(self) -> None:
         """Draw the last frame again even if nothing seems to have changed."""
@@ -212,6 +243,8 @@ class GeometryView(View):
             self.redraw()
 
     def _style_axes(self) -> None:
+        if not self.built:
+            return
         muted, fg = self.theme.muted, self.theme.foreground
         for plot in self.plots():
             for name in ("left", "bottom"):

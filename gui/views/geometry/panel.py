@@ -17,6 +17,7 @@ from ...model.present import geometry as gp
 from .. import register_tab
 from .claims import ClaimsPanel
 from .controls import ControlBar
+from .step_queue import StepQueue
 
 #: the smallest tab area (width, height) at which "auto" lays the views out in a 2 x 3 grid
 GRID_MIN = (1560, 760)
@@ -38,8 +39,10 @@ class GeometryTab(QtWidgets.QWidget):
         super().__init__(parent)
         self.ctx, self.app = ctx, ctx.app
         self.views = list(views)
+        self.steps = StepQueue(self)
         for v in self.views:
             v.in_panel = True
+            v.steps = self.steps
         self.claims = ClaimsPanel(ctx)
         self.controls = ControlBar(ctx, self.busy)
         self.cells = [(v, TAB_TITLES.get(v.name, v.title)) for v in self.views]
@@ -62,7 +65,7 @@ class GeometryTab(QtWidgets.QWidget):
         names = [w.name for w, _ in self.cells]
         front = self.app.options["geometry-panel"].front
         self._tab_index = names.index(front) if front in names else 0
-        self._arrange("tabs")
+        self._arrange("tabs" if self.layout_mode == "auto" else self.layout_mode)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         ctx.qt.options_changed.connect(self._on_options_changed)
 
@@ -146,6 +149,10 @@ class GeometryTab(QtWidgets.QWidget):
         super().resizeEvent(ev)
         if self.layout_mode == "auto":
             self._arrange(self._wanted_arrangement())
+
+    def hideEvent(self, ev):  # noqa: N802 - Qt's name
+        super().hideEvent(ev)
+        self.steps.clear()  # drawn again from the next frame when shown
 
     def show_view(self, name: str) -> None:
         """Bring view ``name`` to the front (tabs) or do nothing (grid: all are shown)."""

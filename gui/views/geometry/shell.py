@@ -127,7 +127,8 @@ class ShellView(GeometryView):
         self._body.layout.setColumnStretchFactor(1, int(100 * (1 - share)))
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt's name
-        self._set_columns()
+        if self.built:
+            self._set_columns()
         super().resizeEvent(ev)
 
     # -- drawing ----------------------------------------------------------------------------

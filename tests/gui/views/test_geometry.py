@@ -395,6 +395,9 @@ def test_the_D_slider_drives_the_views(no_leaks, qtbot, ctx):
     cube = tab.views[GEOMETRY_VIEWS.index("geometry-cube")]
     tab.tabs.setCurrentWidget(shell)
     assert ctx.app.options["geometry-panel"].front == "geometry-shell"
+    assert not shell.built  # built the first time it is in front, in a later timer tick
+    settle(qtbot)
+    assert shell.built and shell.draw_count == 1
     pos = gs.d_to_slider(230)
     bar.slider.setValue(pos)
     D = gs.slider_to_d(pos)  # the slider's nearest D (229); the box and the presets hit any D
@@ -429,6 +432,7 @@ def test_cancel_button_stops_sampling_at_D_10000(no_leaks, qtbot, ctx):
     runner = ctx.runner
     angles = tab.views[GEOMETRY_VIEWS.index("geometry-angles")]
     tab.tabs.setCurrentWidget(angles)
+    settle(qtbot)
     set_geo(ctx, n_pairs=100_000)
     tab.controls.slider.setValue(gs.SLIDER_MAX)
     qtbot.waitUntil(lambda: any(getattr(j, "D", 0) == 10_000 for j in runner.running())
@@ -461,7 +465,7 @@ def test_only_the_view_in_front_samples(no_leaks, qtbot, ctx):
     assert not tab.busy() and all(v.asked == () for v in tab.views)
     assert [v.draw_count for v in tab.views] == [c + (v is shell) for v, c in
                                                   zip(tab.views, counts, strict=True)]
-    tab.show_view("geometry-distances")
+    tab.show_view("geometry-distances")  # sampling starts before the view is built
     assert ctx.app.options["geometry-panel"].front == "geometry-distances"
     dist = tab.views[GEOMETRY_VIEWS.index("geometry-distances")]
     assert set(dist.asked) == {gs.distances_key(geo(ctx)), gs.contrast_key(geo(ctx))}
@@ -491,6 +495,24 @@ def test_layout_grid_or_tabs(no_leaks, qtbot, ctx):
     assert "90 % from D = 230" in text and "229.1" in text and "over 400" in text
     tab.controls.layout_box.setCurrentIndex(1)  # "grid", from the control
     assert tab.arrangement == "grid"
+    tab.close()
+
+
+def test_the_grid_draws_one_view_per_tick(no_leaks, qtbot, ctx):
+    ctx.app.set_options("geometry-panel", user=False, layout="grid")
+    tab = make_tab(qtbot, ctx, size=(1000, 700))  # forced: a grid even in a small tab
+    assert tab.arrangement == "grid"
+    # built one a tick, then drawn one a tick
+    qtbot.waitUntil(lambda: all(v.built and v.draw_count >= 1 for v in tab.views),
+                    timeout=10_000)
+    counts = [v.draw_count for v in tab.views]
+    set_geo(ctx, D=321)
+    assert len(tab.steps) == len(tab.views)  # queued, nothing drawn yet
+    assert [v.draw_count for v in tab.views] == counts
+    tab.steps._step()  # one tick: one view
+    assert sum(v.draw_count for v in tab.views) == sum(counts) + 1
+    tab.steps.flush()
+    assert all(v._drawn[0].D == 321 for v in tab.views)
     tab.close()
 
 
@@ -530,7 +552,7 @@ def test_random_control_actions_raise_nothing(no_leaks, qtbot, ctx):
             qtbot.wait(10)
     ctx.runner.resume()
     assert ctx.runner.wait(20_000)
-    QtWidgets.QApplication.processEvents()
+    settle(qtbot, 100)
     p = geo(ctx)
     assert bar.spin.value() == p.D
     assert bar.slider.value() == gs.d_to_slider(p.D) or gs.slider_to_d(bar.slider.value()) == p.D
@@ -553,6 +575,7 @@ def test_the_window_has_the_geometry_tab(window, qtbot):
     assert w.app.options["geometry-panel"].front in ("geometry-shell", "all")
     assert w.app.set_options("geometry", D=50, **FAST)
     assert w.ctx.runner.wait(10_000)
+    settle(qtbot)
     shell = w.view("geometry-shell")
     assert shell.marker_D() == pytest.approx(50)
     w.app.set_cursor(w.app.cursor)  # a playback tick re-renders the tab: nothing breaks
