@@ -7,7 +7,10 @@ Run from the repository root (headless is fine)::
 
 Not collected by pytest (bench_*.py). Prints one table:
 
-- "slider -> frame": ``slider.setValue(pos)`` (the views redraw synchronously), the posted layout
+- opening the tab: the GUI thread's time to make the tab and its views (they build later, one a
+  timer tick, the first time they are in front).
+- "slider -> frame": ``slider.setValue(pos)`` (the views redraw; in the grid one a tick, flushed
+  here), the posted layout
   requests, then ``tab.grab()`` (the whole tab, every visible view, painted into an image; the
   window's own repaint is partial and cheaper): the time until a new frame exists. Random
   positions over 1..10,000; median and 90th percentile. "closed forms": the sampler switched off
@@ -41,7 +44,6 @@ VIEWS = ("geometry-grid", "geometry-cube", "geometry-angles", "geometry-shell",
 def make_tab(size, mode):
     """A Geometry tab on a fresh model, laid out as ``mode``, drawn by a painter as in the
     window; returns (ctx, tab, seconds the GUI thread spent opening it)."""
-    from PySide6 import QtWidgets
 
     from gui import theme as themes
     from gui import views
@@ -58,10 +60,9 @@ def make_tab(size, mode):
     tab.painter = Painter(ctx, lambda: tab.views, lambda: themes.get(ctx.app.theme))
     tab.resize(*size)
     tab.show()
-    QtWidgets.QApplication.processEvents()
     tab.painter.draw()
-    opened = time.perf_counter() - t0
-    QtWidgets.QApplication.processEvents()
+    opened = time.perf_counter() - t0  # then back to the event loop: views build a tick each
+    settle(tab)
     ctx.runner.wait()
     return ctx, tab, opened
 
@@ -74,8 +75,18 @@ def wait(ctx, msecs=60_000) -> bool:
     return ok
 
 
+def settle(tab, seconds=0.05):
+    """Run the event loop until the tab's queued builds and redraws are done."""
+    from PySide6 import QtWidgets
+
+    t0 = time.perf_counter()
+    while len(tab.steps) or time.perf_counter() - t0 < seconds:
+        QtWidgets.QApplication.processEvents()
+
+
 def frame_times(tab, ctx, n, *, sampling: bool, seed=0):
-    """Seconds from a slider move to a painted frame, ``n`` random moves."""
+    """Seconds from a slider move to a painted frame, ``n`` random moves (the grid's one-a-tick
+    redraws flushed, so every view is drawn)."""
     from PySide6 import QtCore, QtWidgets
 
     runner = ctx.runner
@@ -88,11 +99,37 @@ def frame_times(tab, ctx, n, *, sampling: bool, seed=0):
         for pos in rng.integers(0, tab.controls.slider.maximum() + 1, n):
             t0 = time.perf_counter()
             tab.controls.slider.setValue(int(pos))
+            tab.steps.flush()
             QtWidgets.QApplication.sendPostedEvents(None, QtCore.QEvent.Type.LayoutRequest)
             tab.grab()
             out.append(time.perf_counter() - t0)
             if sampling:
                 wait(ctx)  # the next move starts from a settled panel
+    finally:
+        runner.request = original
+    return out
+
+
+def step_times(tab, ctx, n, seed=1):
+    """Seconds the GUI thread spends in a slider move and in the longest queued redraw."""
+    from PySide6 import QtWidgets
+
+    runner = ctx.runner
+    original = runner.request
+    runner.request = lambda owner, jobs=(), **k: [None] * len(tuple(jobs))
+    rng = np.random.default_rng(seed)
+    out = []
+    try:
+        for pos in rng.integers(0, tab.controls.slider.maximum() + 1, n):
+            t0 = time.perf_counter()
+            tab.controls.slider.setValue(int(pos))
+            longest = time.perf_counter() - t0
+            while len(tab.steps):
+                t0 = time.perf_counter()
+                tab.steps._step()
+                longest = max(longest, time.perf_counter() - t0)
+            out.append(longest)
+            QtWidgets.QApplication.processEvents()
     finally:
         runner.request = original
     return out
@@ -134,15 +171,18 @@ def main(argv=None) -> None:
         if mode == "tabs":
             for i, (_w, title) in enumerate(tab.cells):
                 tab.tabs.setCurrentIndex(i)
-                app.processEvents()
+                settle(tab)
                 row(f"slider -> frame, {label}: {title.replace('&&', '&')} (closed forms)",
                     frame_times(tab, ctx, n, sampling=False), 50)
         else:
             row(f"slider -> frame, {label}: all five + claims (closed forms)",
                 frame_times(tab, ctx, n, sampling=False), 50)
+            row(f"one slider step on the GUI thread, {label} (views then draw one a tick)",
+                step_times(tab, ctx, n), 50)
         if size == (1600, 1000):
             if mode == "tabs":
                 tab.tabs.setCurrentIndex(2)  # the angle histograms: most samples
+                settle(tab)
             row(f"slider -> frame, {label}{' angles' if mode == 'tabs' else ''}: sampling on",
                 frame_times(tab, ctx, max(6, n // 4), sampling=True), 50)
         ctx.runner.cancel()
