@@ -61,8 +61,8 @@ class ClaimsPanel(QtWidgets.QTextBrowser):
 
     def showEvent(self, ev):  # noqa: N802 - Qt's name
         super().showEvent(ev)
-        if self._dirty and self.in_front():
-            self.refresh()
+        if self._dirty:
+            self._changed()  # in a later tick: showing the tab stays light
 
     def refresh(self) -> None:
         """Ask for the quoted samples and show the table with what has landed."""
