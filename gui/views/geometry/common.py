@@ -74,6 +74,9 @@ class GeometryView(View):
         self.build()
         self.built = True
         self._style_axes()
+        # built after the canvas got its size: while the items went in, the layout's maximum
+        # size (captions have fixed heights) shrank it; give it the canvas' area again
+        self.canvas.resizeEvent(None)
 
     # -- to implement -----------------------------------------------------------------------
     def build(self) -> None:
@@ -141,7 +144,7 @@ class GeometryView(View):
         self._drawn = sig
 
     def _deferred_build(self) -> None:
-        if not self.built:
+        if not self.built and self.frame is not None and self.showing(self.frame):
             self._build_now()
             self.redraw()  # in the grid: painted a tick later
 

@@ -10,7 +10,7 @@ samples.
 
 from __future__ import annotations
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ...model.options import GEOMETRY_LAYOUTS
 from ...model.present import geometry as gp
@@ -65,9 +65,13 @@ class GeometryTab(QtWidgets.QWidget):
         names = [w.name for w, _ in self.cells]
         front = self.app.options["geometry-panel"].front
         self._tab_index = names.index(front) if front in names else 0
+        self._building = True  # the model is not written while the window builds the tab: a
+        # model event now would make the window draw (and build) the tab again
         self._arrange("tabs" if self.layout_mode == "auto" else self.layout_mode)
+        self._building = False
         self.tabs.currentChanged.connect(self._on_tab_changed)
         ctx.qt.options_changed.connect(self._on_options_changed)
+        QtCore.QTimer.singleShot(0, self, self._sync_front)
 
     # -- the model ------------------------------------------------------------------------------
     @property
@@ -82,7 +86,17 @@ class GeometryTab(QtWidgets.QWidget):
         self.app.set_options("geometry-panel", user=False, layout=mode)
 
     def _set_front(self, front: str) -> None:
-        self.app.set_options("geometry-panel", user=False, front=front)
+        if not self._building:
+            self.app.set_options("geometry-panel", user=False, front=front)
+
+    def front(self) -> str:
+        """What the arrangement shows in front: "all" in the grid, else the current tab's."""
+        if self.arrangement == "grid":
+            return "all"
+        return self.cells[max(self.tabs.currentIndex(), 0)][0].name
+
+    def _sync_front(self) -> None:
+        self._set_front(self.front())
 
     def _on_options_changed(self, section: str, options) -> None:
         if section == "geometry":  # a new question: what the user cancelled may run again
@@ -138,7 +152,7 @@ class GeometryTab(QtWidgets.QWidget):
         self.tabs.blockSignals(False)
         for v in self.views:  # small views: their numbers are in the claims table beside
             v.set_details(how != "grid")
-        self._set_front("all" if how == "grid" else self.cells[self._tab_index][0].name)
+        self._set_front(self.front())
 
     def _on_tab_changed(self, i: int) -> None:
         if self.arrangement == "tabs" and 0 <= i < len(self.cells):

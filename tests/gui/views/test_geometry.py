@@ -398,6 +398,8 @@ def test_the_D_slider_drives_the_views(no_leaks, qtbot, ctx):
     assert not shell.built  # built the first time it is in front, in a later timer tick
     settle(qtbot)
     assert shell.built and shell.draw_count == 1
+    # built after it got its size: its figure still fills it
+    assert shell.canvas.ci.geometry().height() == pytest.approx(shell.canvas.height(), abs=2)
     pos = gs.d_to_slider(230)
     bar.slider.setValue(pos)
     D = gs.slider_to_d(pos)  # the slider's nearest D (229); the box and the presets hit any D
