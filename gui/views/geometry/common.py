@@ -117,6 +117,8 @@ class GeometryView(View):
         if not self.showing(frame):
             return
         deferred = self.steps is not None and self.in_panel and not frame.export
+        if deferred and not self.isVisible():
+            return  # drawn from the frame the window gives when the tab is shown again
         if not self.built:
             if deferred:  # opening the tab stays light: build in a later tick, one view a tick
                 self.steps.add(("build", self), self._deferred_build)

@@ -396,8 +396,8 @@ def test_the_D_slider_drives_the_views(no_leaks, qtbot, ctx):
     tab.tabs.setCurrentWidget(shell)
     assert ctx.app.options["geometry-panel"].front == "geometry-shell"
     assert not shell.built  # built the first time it is in front, in a later timer tick
-    settle(qtbot)
-    assert shell.built and shell.draw_count == 1
+    qtbot.waitUntil(lambda: shell.built, timeout=5_000)
+    assert shell.draw_count == 1
     # built after it got its size: its figure still fills it
     assert shell.canvas.ci.geometry().height() == pytest.approx(shell.canvas.height(), abs=2)
     pos = gs.d_to_slider(230)
@@ -410,7 +410,7 @@ def test_the_D_slider_drives_the_views(no_leaks, qtbot, ctx):
     bar.spin.setValue(9)
     assert geo(ctx).D == 9 and bar.slider.value() == 8
     tab.tabs.setCurrentWidget(cube)  # a view behind catches up when brought forward
-    settle(qtbot)
+    qtbot.waitUntil(lambda: cube.built and cube.draw_count > 0, timeout=5_000)
     assert cube.blue_radii()["D"] == pytest.approx(1.0)
     bar.preset_buttons[400].click()
     assert geo(ctx).D == 400 and cube.blue_radii()["D"] == pytest.approx(
@@ -434,7 +434,7 @@ def test_cancel_button_stops_sampling_at_D_10000(no_leaks, qtbot, ctx):
     runner = ctx.runner
     angles = tab.views[GEOMETRY_VIEWS.index("geometry-angles")]
     tab.tabs.setCurrentWidget(angles)
-    settle(qtbot)
+    qtbot.waitUntil(lambda: angles.built, timeout=5_000)
     set_geo(ctx, n_pairs=100_000)
     tab.controls.slider.setValue(gs.SLIDER_MAX)
     qtbot.waitUntil(lambda: any(getattr(j, "D", 0) == 10_000 for j in runner.running())
@@ -577,8 +577,8 @@ def test_the_window_has_the_geometry_tab(window, qtbot):
     assert w.app.options["geometry-panel"].front in ("geometry-shell", "all")
     assert w.app.set_options("geometry", D=50, **FAST)
     assert w.ctx.runner.wait(10_000)
-    settle(qtbot)
     shell = w.view("geometry-shell")
+    qtbot.waitUntil(lambda: shell.built and shell.draw_count > 0, timeout=5_000)
     assert shell.marker_D() == pytest.approx(50)
     w.app.set_cursor(w.app.cursor)  # a playback tick re-renders the tab: nothing breaks
     w.ctx.runner.cancel(predicate=gs.is_geometry_job)
