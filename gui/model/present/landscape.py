@@ -1,13 +1,13 @@
-"""What the landscape view draws, computed here: the cliff scene and the line through a session.
+"""What the landscape view draws of the cliff, computed here (the line through the session is
+in :mod:`gui.model.present.landscape_line`, the words in :mod:`.landscape_text`).
 
 :func:`cliff_scene` gathers, for one set of settings, the loss surface of the one-unit RNN of
 Pascanu et al. (:func:`sim.landscape.loss_surface`), its contour lines (one per decade of the
-loss, :mod:`sim.contours`) and two gradient-descent paths from the same start with the same
-learning rate, one unclipped and one clipped (:func:`sim.landscape.descend`).
-
-:func:`session_line` is the same question asked of the session's real model: the loss J along
-the line theta + alpha d through its weights, d = -g / ||g|| the direction of steepest descent,
-with where the session's update theta - lr g (alpha = lr ||g||) and its clipped version land.
+loss, :mod:`sim.contours`), the heat map's image and two gradient-descent paths from the same
+start with the same learning rate, one unclipped and one clipped (:func:`sim.landscape.descend`).
+:class:`SceneJob` computes it on the window's job runner; :func:`cliff_settings` reads the
+settings from the model's "landscape" options. The :data:`SCENES_KEPT` most recent scenes are
+kept.
 
 >>> scene = cliff_scene(CliffSettings())
 >>> bool(scene.unclipped.steps.max() > 10 * scene.clipped.steps.max())  # off the cliff or not

@@ -39,12 +39,21 @@ class _Path:
         for it in (self.halo, self.line, self.points, self.head):
             plot.addItem(it)
             it.setZValue(10)
+        self.width = None
+
+    def set_width(self, width: float) -> None:
+        """Pens ``width`` wide (thicker for figures); set only when the width changes."""
+        if width != self.width:
+            self.width = width
+            self.halo.setPen(colors.pen(HALO_HEX, width + 2.5, 200))
+            self.line.setPen(colors.pen(self.hex, width))
 
     def set(self, pts: np.ndarray, width: float) -> None:
         """Draw ``pts`` (k, 2): the (w, b) walked so far."""
         x, y = pts[:, 0], pts[:, 1]
-        self.halo.setData(x, y, pen=colors.pen(HALO_HEX, width + 2.5, 200))
-        self.line.setData(x, y, pen=colors.pen(self.hex, width))
+        self.set_width(width)
+        self.halo.setData(x, y)
+        self.line.setData(x, y)
         self.points.setData(x, y)
         self.head.setData(x[-1:], y[-1:])
 
