@@ -100,9 +100,8 @@ class CliffFigure:
         for p in (self.loss_plot, self.step_plot):
             p.showGrid(x=True, y=True, alpha=0.15)
         self.color_bar = ColorBar(ci, row=3, col=0, width_px=300)
-        self.legend = pg.LegendItem(labelTextSize="9pt", colCount=2)
+        self.legend = pg.LegendItem(labelTextSize="9pt", colCount=1, verSpacing=-4)
         ci.addItem(self.legend, row=3, col=1)
-        self.legend.setMaximumHeight(110)
         self._samples = {
             "unclipped": pg.PlotDataItem(pen=colors.pen(UNCLIPPED_HEX, 2.5), symbol="o",
                                          symbolBrush=UNCLIPPED_HEX, symbolPen=None, symbolSize=7),
@@ -142,6 +141,7 @@ class CliffFigure:
         s["contour"].setPen(colors.pen(theme.muted, 1.0))
         s["max"].setPen(colors.pen(theme.foreground, 1.2, 255, "dash"))
         self.legend.setLabelTextColor(theme.foreground)
+        self.legend.opts["labelTextSize"] = pt(theme, 9)
         self._legend_key = None
         self.note.setColor(pg.mkColor(theme.foreground))
         self.note.fill = pg.mkBrush(pg.mkColor(theme.background))
@@ -196,7 +196,7 @@ class CliffFigure:
         plot.setYRange(lo, hi, padding=0.06)
 
     def _draw_legend(self, settings) -> None:
-        key = (settings.clip, settings.lr, self.theme.name)
+        key = (settings.clip, settings.lr, self.theme)
         if key == self._legend_key:
             return
         self._legend_key = key

@@ -59,6 +59,7 @@ class LineFigure:
             ax.label.setDefaultTextColor(pg.mkColor(theme.foreground))
         self.here.setBrush(colors.brush(theme.foreground))
         self.legend.setLabelTextColor(theme.foreground)
+        self.legend.opts["labelTextSize"] = pt(theme, 9)
         self.note.setColor(pg.mkColor(theme.foreground))
         self._legend_key = None
 
@@ -94,7 +95,7 @@ class LineFigure:
         set_label(self.caption, text.line_caption(ln, config), color=th.foreground,
                   size=pt(th, 10))
         entries = text.line_legend(ln)
-        key = (th.name, tuple(entries))
+        key = (th, tuple(entries))
         if key != self._legend_key:
             self._legend_key = key
             self.legend.clear()
