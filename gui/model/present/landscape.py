@@ -217,9 +217,10 @@ def scenes_kept() -> int:
 
 def scene_cost(settings: CliffSettings) -> float:
     """A rough estimate of :func:`cliff_scene`'s time in seconds: two descents of n_steps
-    steps and a grid of about n x n points, each point T steps long."""
+    steps of T time steps each, and a grid of about (1.5 n)**2 points, T time steps each, with
+    its contours (measured on a shared 2-core machine, tests/bench/bench_landscape.py)."""
     T = settings.model.T
-    return 2 * settings.n_steps * (1e-4 + 2e-6 * T) + 4e-8 * settings.n ** 2 * T
+    return 2 * settings.n_steps * T * 4e-5 + 1.5e-7 * settings.n ** 2 * T
 
 
 @dataclass(frozen=True)

@@ -163,11 +163,12 @@ def session_line(result: RunResult, n: int = N_POINTS, span: float | None = None
 
 
 def line_cost(result: RunResult, n: int = N_POINTS) -> float:
-    """A rough estimate of :func:`session_line`'s time in seconds (n forward passes)."""
+    """A rough estimate of :func:`session_line`'s time in seconds: n forward passes, each a
+    few milliseconds of set-up and T steps (measured, tests/bench/bench_landscape.py)."""
     H = result.forward.n_hidden
     T = result.T
     gates = {"LSTM": 4, "GRU": 3}.get(result.config.model, 1)
-    return n * T * (2e-5 + 4e-9 * gates * H * H)
+    return n * (2e-3 + T * (1e-4 + 4e-9 * gates * H * H))
 
 
 @dataclass(frozen=True)

@@ -49,12 +49,9 @@ class LandscapeView(View):
         super().__init__(ctx, parent)
         self.controls = LandscapeControls(self.app)
         self.cliff = CliffFigure(self.theme)
-        self.line_figure = LineFigure(self.theme)
-        self.canvas = self.cliff.canvas
-        self.line_canvas = self.line_figure.canvas
+        self._line_figure = None  # built when the line is first shown
         self.stack = QtWidgets.QStackedWidget()
-        self.stack.addWidget(self.canvas)
-        self.stack.addWidget(self.line_canvas)
+        self.stack.addWidget(self.cliff.canvas)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -64,14 +61,7 @@ class LandscapeView(View):
             setattr(self, name, getattr(self.cliff, name))
         for name in _CONTROL_PARTS:
             setattr(self, name, getattr(self.controls, name))
-        self.line_plot = self.line_figure.plot
-        self.line_curve = self.line_figure.curve
-        self.tangent = self.line_figure.tangent
-        self.here = self.line_figure.here
-        self.update_mark = self.line_figure.update_mark
-        self.clipped_mark = self.line_figure.clipped_mark
-        self.line_caption = self.line_figure.caption
-        self.canvas.scene().sigMouseClicked.connect(self._on_map_clicked)
+        self.cliff.canvas.scene().sigMouseClicked.connect(self._on_map_clicked)
         self._scene_key = None  # (scene, theme, export) drawn
         self._line_key = None  # (line, config, theme, export) drawn
         self._step = None
@@ -107,6 +97,30 @@ class LandscapeView(View):
             runner.forget(lambda j: isinstance(j, LineJob) and j != want)
         return {"line": want}
 
+    # -- the line's figure, built on first use ----------------------------------------------
+    @property
+    def line_figure(self) -> LineFigure:
+        if self._line_figure is None:
+            self._line_figure = LineFigure(self.theme)
+            self._line_figure.canvas.setAntialiasing(self.exporting)
+            self.stack.addWidget(self._line_figure.canvas)
+        return self._line_figure
+
+    @property
+    def canvas(self):
+        """The figure shown: the cliff's canvas, or the line's in line mode (what a figure
+        exports)."""
+        return self.cliff.canvas if self.mode == "cliff" else self.line_figure.canvas
+
+    line_canvas = property(lambda self: self.line_figure.canvas)
+    line_plot = property(lambda self: self.line_figure.plot)
+    line_curve = property(lambda self: self.line_figure.curve)
+    tangent = property(lambda self: self.line_figure.tangent)
+    here = property(lambda self: self.line_figure.here)
+    update_mark = property(lambda self: self.line_figure.update_mark)
+    clipped_mark = property(lambda self: self.line_figure.clipped_mark)
+    line_caption = property(lambda self: self.line_figure.caption)
+
     # -- the parts' state, for tests and the stall benchmark -------------------------------------
     @property
     def mode(self) -> str:
@@ -125,7 +139,7 @@ class LandscapeView(View):
     @property
     def line(self):
         """The session line drawn, or None."""
-        return self.line_figure.line
+        return self._line_figure.line if self._line_figure is not None else None
 
     @property
     def drawn(self) -> dict:
@@ -177,7 +191,7 @@ class LandscapeView(View):
         cliff = opts.mode == "cliff"
         note = self._note(frame, "scene" if cliff else "line")
         self.controls.sync(opts, "" if frame.export else note)
-        self.stack.setCurrentIndex(0 if cliff else 1)
+        self.stack.setCurrentWidget(self.cliff.canvas if cliff else self.line_canvas)
         if cliff:
             self._draw_cliff(frame, opts, note)
         else:
@@ -213,15 +227,17 @@ class LandscapeView(View):
 
     def _restyle(self, theme) -> None:
         self.cliff.restyle(theme)
-        self.line_figure.restyle(theme)
+        if self._line_figure is not None:
+            self._line_figure.restyle(theme)
         self._scene_key = self._line_key = None
 
     def _set_export_style(self, on: bool) -> None:
-        self.canvas.setAntialiasing(on)
-        self.line_canvas.setAntialiasing(on)
+        self.cliff.canvas.setAntialiasing(on)
+        if self._line_figure is not None:
+            self._line_figure.canvas.setAntialiasing(on)
 
     def graphics_item(self):
-        return (self.canvas if self.mode == "cliff" else self.line_canvas).ci
+        return self.canvas.ci
 
     # -- intent -------------------------------------------------------------------------------
     def _on_map_clicked(self, ev) -> None:
