@@ -405,8 +405,8 @@ class Trajectory:
         The clipping threshold, None for plain descent.
     stopped : str or None
         None if all ``n_steps`` were taken. Otherwise why the descent stopped at the last point:
-        ``"non-finite gradient"``, ``"non-finite loss"`` (at that point), or ``"non-finite step"``
-        (the next point would overflow).
+        ``"non-finite gradient"``, ``"non-finite loss"`` (at that point), ``"non-finite step"``
+        (the next point would overflow), or ``"stopped"`` (``should_stop`` said so).
     """
 
     points: np.ndarray
@@ -435,6 +435,9 @@ def descend(
     lr: float = DEMO_LR,
     n_steps: int = DEMO_N_STEPS,
     clip: float | None = None,
+    *,
+    progress: Callable[[float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Trajectory:
     """Gradient descent on (w, b), plain or with gradient-norm clipping.
 
@@ -458,6 +461,12 @@ def descend(
         Number of steps, 0..100000.
     clip : float or None
         Gradient-norm threshold, > 0, or None for no clipping.
+    progress : callable, optional
+        ``progress(f)`` is told the fraction 0..1 of the steps done, every 16 steps (keyword
+        only: a job runner's hook).
+    should_stop : callable, optional
+        ``should_stop() -> bool``, asked every 16 steps; when true the descent ends there
+        (the path is returned as far as it got, ``stopped = "stopped"``).
 
     Returns
     -------
@@ -500,6 +509,12 @@ def descend(
             norms.append(g_norm)
             if k == n_steps:
                 break
+            if k % 16 == 0 and k:
+                if should_stop is not None and should_stop():
+                    stopped = "stopped"
+                    break
+                if progress is not None:
+                    progress(k / n_steps)
             if not math.isfinite(g_norm):
                 stopped = "non-finite gradient"
                 break

@@ -1,13 +1,13 @@
-"""What the landscape view draws, computed here: the cliff scene and the line through a session.
+"""What the landscape view draws of the cliff, computed here (the line through the session is
+in :mod:`gui.model.present.landscape_line`, the words in :mod:`.landscape_text`).
 
 :func:`cliff_scene` gathers, for one set of settings, the loss surface of the one-unit RNN of
 Pascanu et al. (:func:`sim.landscape.loss_surface`), its contour lines (one per decade of the
-loss, :mod:`sim.contours`) and two gradient-descent paths from the same start with the same
-learning rate, one unclipped and one clipped (:func:`sim.landscape.descend`).
-
-:func:`session_line` is the same question asked of the session's real model: the loss J along
-the line theta + alpha d through its weights, d = -g / ||g|| the direction of steepest descent,
-with where the session's update theta - lr g (alpha = lr ||g||) and its clipped version land.
+loss, :mod:`sim.contours`), the heat map's image and two gradient-descent paths from the same
+start with the same learning rate, one unclipped and one clipped (:func:`sim.landscape.descend`).
+:class:`SceneJob` computes it on the window's job runner; :func:`cliff_settings` reads the
+settings from the model's "landscape" options. The :data:`SCENES_KEPT` most recent scenes are
+kept.
 
 >>> scene = cliff_scene(CliffSettings())
 >>> bool(scene.unclipped.steps.max() > 10 * scene.clipped.steps.max())  # off the cliff or not
@@ -16,18 +16,30 @@ True
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import ClassVar
 
 import numpy as np
 
 from sim import landscape
 from sim.contours import contour_segments
-from sim.losses import per_step_loss
-from sim.run import RunResult, build_model
 from sim.trace import freeze
 
+from .. import palette
+from .landscape_line import (  # noqa: F401 - the line's names, importable from here too
+    LineJob,
+    SessionLine,
+    auto_span,
+    session_line,
+    session_loss_fn,
+)
+
 _DEMO = landscape.default_demo()
+#: the heat map's colour table
+HEAT_TABLE = "viridis"
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,8 @@ class CliffScene:
     levels : (m,) the contour levels, in log10 of the loss (whole decades).
     contours : (k, 2, 2) the contour segments in (w, b), all levels together.
     unclipped, clipped : sim.landscape.Trajectory, the two paths.
+    heat_range : (lo, hi) the whole decades of log10 L the heat map's colours span.
+    rgba : (n_w, n_b, 4) uint8 the heat map's image (x = w first, as an image item wants).
     """
 
     settings: CliffSettings
@@ -79,6 +93,8 @@ class CliffScene:
     contours: np.ndarray
     unclipped: landscape.Trajectory
     clipped: landscape.Trajectory
+    heat_range: tuple[float, float] = (0.0, 1.0)
+    rgba: np.ndarray | None = None
 
     @property
     def max_step(self) -> float:
@@ -140,19 +156,149 @@ def grid_points(settings: CliffSettings, w_range, b_range) -> int:
     return int(min(np.ceil(settings.n * growth), 2000))
 
 
-@lru_cache(maxsize=32)
-def cliff_scene(settings: CliffSettings) -> CliffScene:
-    """The scene for ``settings`` (cached: the same settings return the same object). The grid
-    covers the settings' ranges, grown to show where the paths went (:func:`map_ranges`)."""
+#: scenes kept (the most recent first out last): each holds a surface of up to ~2 MB
+SCENES_KEPT = 16
+_scenes: OrderedDict = OrderedDict()
+_scenes_lock = threading.Lock()
+
+
+class SceneStopped(Exception):
+    """A scene's job was told to stop (the runner counts it as cancelled)."""
+
+
+def cliff_scene(settings: CliffSettings, *, progress=None, should_stop=None) -> CliffScene:
+    """The scene for ``settings``. The grid covers the settings' ranges, grown to show where the
+    paths went (:func:`map_ranges`).
+
+    The :data:`SCENES_KEPT` most recent scenes are kept: the same settings return the same
+    object. ``progress(f)`` and ``should_stop()`` are a job runner's hooks (a stopped scene
+    raises :class:`SceneStopped` and is not kept).
+    """
+    with _scenes_lock:
+        if settings in _scenes:
+            _scenes.move_to_end(settings)
+            return _scenes[settings]
     st = settings
-    unclipped = landscape.descend(st.model, st.start, st.lr, st.n_steps)
-    clipped = landscape.descend(st.model, st.start, st.lr, st.n_steps, clip=st.clip)
+
+    def part(lo, hi):
+        if progress is None:
+            return None
+        return lambda f: progress(lo + (hi - lo) * f)
+
+    unclipped = landscape.descend(st.model, st.start, st.lr, st.n_steps,
+                                  progress=part(0.0, 0.25), should_stop=should_stop)
+    clipped = landscape.descend(st.model, st.start, st.lr, st.n_steps, clip=st.clip,
+                                progress=part(0.25, 0.5), should_stop=should_stop)
+    if "stopped" in (unclipped.stopped, clipped.stopped) or (
+            should_stop is not None and should_stop()):
+        raise SceneStopped("the scene was no longer wanted")
     w_range, b_range = map_ranges(st, unclipped, clipped)
     n = grid_points(st, w_range, b_range)
     surface = landscape.loss_surface(st.model, w_range, b_range, n)
+    if progress is not None:
+        progress(0.85)
     levels, segs = _contours(st.model, w_range, b_range, n)
-    return CliffScene(settings=st, surface=surface, levels=levels, contours=segs,
-                      unclipped=unclipped, clipped=clipped)
+    lo, hi = heat_range(surface.log10_L)
+    scene = CliffScene(settings=st, surface=surface, levels=levels, contours=segs,
+                       unclipped=unclipped, clipped=clipped, heat_range=(lo, hi),
+                       rgba=freeze(heat_rgba(surface.log10_L, lo, hi)))
+    with _scenes_lock:
+        scene = _scenes.setdefault(settings, scene)
+        _scenes.move_to_end(settings)
+        while len(_scenes) > SCENES_KEPT:
+            _scenes.popitem(last=False)
+    return scene
+
+
+def scenes_kept() -> int:
+    """How many scenes the presenter holds now (at most :data:`SCENES_KEPT`)."""
+    return len(_scenes)
+
+
+def scene_cost(settings: CliffSettings) -> float:
+    """A rough estimate of :func:`cliff_scene`'s time in seconds: two descents of n_steps
+    steps of T time steps each, and a grid of about (1.5 n)**2 points, T time steps each, with
+    its contours (measured on a shared 2-core machine, tests/bench/bench_landscape.py)."""
+    T = settings.model.T
+    return 2 * settings.n_steps * T * 4e-5 + 1.5e-7 * settings.n ** 2 * T
+
+
+@dataclass(frozen=True)
+class SceneJob:
+    """The cliff scene of ``settings``, for the window's job runner."""
+
+    settings: CliffSettings
+    delay_ms: ClassVar[int] = 0
+
+    @property
+    def cost(self) -> float:
+        return scene_cost(self.settings)
+
+    def compute(self, progress, should_stop) -> CliffScene:
+        return cliff_scene(self.settings, progress=progress, should_stop=should_stop)
+
+
+def cliff_settings(options) -> CliffSettings:
+    """The :class:`CliffSettings` of a LandscapeOptions section (T, target, lr, clip, steps,
+    start); the rest (x0, activation, ranges, grid) stay the demo's."""
+    model = landscape.CliffRNN(T=options.T, target=options.target, x0=_DEMO.model.x0,
+                               activation=_DEMO.model.activation)
+    return CliffSettings(model=model, start=tuple(options.start), lr=options.lr,
+                         clip=options.clip, n_steps=options.steps)
+
+
+def clamp_start(w: float, b: float, scene: CliffScene | None,
+                settings: CliffSettings) -> tuple[float, float]:
+    """(w, b) clamped into the map shown: ``scene``'s grid, or ``settings``' ranges before any
+    scene is drawn."""
+    if scene is not None:
+        wr, br = scene.surface.w[[0, -1]], scene.surface.b[[0, -1]]
+    else:
+        wr, br = settings.w_range, settings.b_range
+    return float(np.clip(w, *wr)), float(np.clip(b, *br))
+
+
+def heat_range(log10_L) -> tuple[float, float]:
+    """(lo, hi) whole decades the heat map's colours span: the finite values' range, at most
+    8 decades below the top."""
+    Z = np.asarray(log10_L, dtype=float)
+    fin = Z[np.isfinite(Z)]
+    hi = float(np.ceil(fin.max())) if fin.size else 1.0
+    lo = float(np.floor(fin.min())) if fin.size else 0.0
+    return max(lo, hi - 8), hi
+
+
+def heat_rgba(log10_L, lo: float, hi: float, table: str = HEAT_TABLE) -> np.ndarray:
+    """(n_w, n_b, 4) uint8 image of (n_b, n_w) log10 losses on [lo, hi] (x = w first, as an
+    image item wants); non-finite cells grey."""
+    x = (np.asarray(log10_L, dtype=float) - lo) / (hi - lo)  # (n_b, n_w) in [0, 1] on the scale
+    with np.errstate(invalid="ignore"):
+        idx = np.round(np.clip(x, 0, 1) * (palette.LEVELS - 1))
+    idx = np.where(np.isfinite(x), idx, palette.NONFINITE).astype(np.int64)  # (n_b, n_w)
+    rgba = np.empty(idx.shape + (4,), np.uint8)  # (n_b, n_w, 4)
+    rgba[..., :3] = palette.rgb(table, idx)
+    rgba[..., 3] = 255
+    return np.ascontiguousarray(rgba.transpose(1, 0, 2))  # (n_w, n_b, 4)
+
+
+def path_series(path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The side plots of one sim.landscape.Trajectory with K steps: (K+1,) steps 0..K and their
+    log10 losses, (K,) steps 1..K and the log10 length of each."""
+    with np.errstate(all="ignore"):
+        ll = np.log10(np.maximum(path.losses, 1e-12))  # (K + 1,)
+        ls_ = np.log10(np.maximum(path.steps, 1e-12))  # (K,)
+    return np.arange(ll.size), ll, np.arange(1, ls_.size + 1), ls_
+
+
+def log_range(arrays) -> tuple[float, float]:
+    """(lo, hi) of the finite values of ``arrays`` (log10 data), at least half a decade wide."""
+    parts = [np.asarray(a, float).ravel() for a in arrays if a is not None]
+    vals = np.concatenate(parts) if parts else np.zeros(0)
+    vals = vals[np.isfinite(vals)]
+    lo, hi = (float(vals.min()), float(vals.max())) if vals.size else (-1.0, 1.0)
+    if hi - lo < 0.5:
+        lo, hi = lo - 0.25, hi + 0.25
+    return lo, hi
 
 
 def step_at(frame: int, n_frames: int, n_steps: int) -> int:
@@ -164,95 +310,3 @@ def step_at(frame: int, n_frames: int, n_steps: int) -> int:
     return int(round(f * n_steps / (n_frames - 1)))
 
 
-# -- the line through a real model ------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class SessionLine:
-    """The session's loss along theta + alpha d, d = -g / ||g||.
-
-    Attributes
-    ----------
-    alphas : (n,) distances along d (in weight space).
-    losses : (n,) J(theta + alpha d) on the session's sample, with its loss and mask.
-    loss0 : J(theta), the session's loss.
-    grad_norm : ||g||, the norm of the session's gradient (the slope of J along d is -||g||).
-    step : lr ||g||, where the session's update theta - lr g lands on the line.
-    clipped_step : lr * min(||g||, clip), where the clipped update lands (None without clip).
-    ok : False when g is zero or not finite (no direction; the losses are all J(theta)).
-    """
-
-    alphas: np.ndarray
-    losses: np.ndarray
-    loss0: float
-    grad_norm: float
-    step: float
-    clipped_step: float | None
-    ok: bool
-
-
-def session_loss_fn(result: RunResult):
-    """``loss_fn(params) -> J``: the session's loss on its own sample for other weights.
-
-    J is the engine's: ``per_step_loss`` of the readout, masked by the sample's loss mask and
-    summed over t, exactly as ``model.backward`` sums it (no gradient is computed).
-    """
-    config = result.config
-    model = build_model(config, result.task)
-    xs = result.sample.xs  # (T, I)
-    mask = np.asarray(result.backward.loss_mask)  # (T,)
-    loss = config.resolved_loss
-    targets = result.targets
-
-    def loss_fn(params: dict) -> float:
-        model.params = dict(params)
-        with np.errstate(all="ignore"):
-            tr = model.forward(xs)
-            J, _ = per_step_loss(tr.readout, tr.y_hat, targets, loss, tr.output)  # (T,)
-            losses = J * mask  # (T,)
-            losses[mask == 0] = 0.0
-        return float(losses.sum())
-
-    return loss_fn
-
-
-def auto_span(step: float) -> float:
-    """The default half-width of the line: 1.5 times the update's length, within [0.1, 20]."""
-    return float(min(max(1.5 * step, 0.1), 20.0)) if np.isfinite(step) else 1.0
-
-
-def session_line(result: RunResult, n: int = 201, span: float | None = None) -> SessionLine:
-    """The loss of the session's model along its steepest-descent direction.
-
-    Parameters
-    ----------
-    result : the session (its weights, sample, loss and gradient are used).
-    n : points on the line (odd, so alpha = 0 is one of them).
-    span : half-width of the alpha range; None for :func:`auto_span` of the update's length.
-
-    Returns
-    -------
-    SessionLine
-    """
-    if n < 3:
-        raise ValueError(f"n must be >= 3, got {n}")
-    params = {k: np.asarray(v, dtype=float) for k, v in result.forward.params.items()}
-    g = result.backward.grads
-    with np.errstate(all="ignore"):
-        norm = float(np.sqrt(sum(float(np.sum(np.asarray(v) ** 2)) for v in g.values())))
-    ok = bool(np.isfinite(norm) and norm > 0)
-    lr, clip = result.config.lr, result.config.clip
-    step = lr * norm if ok else 0.0
-    clipped = (lr * min(norm, clip) if ok else 0.0) if clip is not None else None
-    span = auto_span(step) if span is None else float(span)
-    if not (np.isfinite(span) and span > 0):
-        raise ValueError(f"span must be a number > 0, got {span!r}")
-    alphas = np.linspace(-span, span, n)  # (n,)
-    if ok:
-        direction = {k: -np.asarray(g[k], dtype=float) / norm for k in params}  # unit, downhill
-    else:
-        direction = {k: np.zeros_like(v) for k, v in params.items()}
-    losses = landscape.loss_along_line(session_loss_fn(result), params, direction, alphas)
-    return SessionLine(alphas=freeze(alphas), losses=freeze(np.asarray(losses, dtype=float)),
-                       loss0=float(result.backward.loss), grad_norm=norm, step=float(step),
-                       clipped_step=None if clipped is None else float(clipped), ok=ok)

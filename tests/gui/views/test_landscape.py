@@ -1,38 +1,63 @@
 """The landscape view draws sim.landscape's numbers: the surface, the two descent paths, the
-line through the session's model; the start moves where the user clicks."""
+line through the session's model; the start moves where the user clicks, and the scene it then
+needs is computed off the GUI thread while the old one stays drawn."""
 
-import dataclasses
+import threading
+import time
 
 import numpy as np
 import pytest
-from gui.state import AppState
-from gui.views.landscape import LandscapeView
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
 from gui import colors
+from gui import theme as themes
+from gui.context import Context
+from gui.frames import Painter
+from gui.model.app_model import AppModel
 from gui.model.cursor import Cursor
+from gui.model.present import landscape_text as text
 from gui.model.present.landscape import CliffSettings, step_at
+from gui.views.landscape import LandscapeView
 from sim import landscape as ls
 from sim.run import SessionConfig, compute
+from tests.gui.conftest import draw_waiting
+
+
+class Rig:
+    """A landscape view on its own context, drawn as the window draws it (a painter redraws it
+    when the model changes or its data lands)."""
+
+    def __init__(self, qtbot, config):
+        self.ctx = Context(AppModel(config))
+        self.app = self.ctx.app
+        self.view = LandscapeView(self.ctx)
+        qtbot.addWidget(self.view)
+        self.view.resize(1300, 760)
+        self.view.show()
+        qtbot.waitExposed(self.view)
+        self.painter = Painter(self.ctx, lambda: [self.view],
+                               lambda: themes.get(self.app.theme))
+
+    def close(self):
+        self.ctx.close()
 
 
 @pytest.fixture
-def view(qtbot, no_leaks):
-    state = AppState(SessionConfig(clip=1.0))
-    v = LandscapeView(state)
-    qtbot.addWidget(v)
-    v.resize(1300, 760)
-    v.show()
-    qtbot.waitExposed(v)
-    assert v.wait_ready()
-    v.render(state.result, Cursor("update", state.T))
-    return v
+def rig(qtbot, no_leaks):
+    r = Rig(qtbot, SessionConfig(clip=1.0))
+    settle(r)
+    yield r
+    r.close()
 
 
-def settle(v):
-    assert v.wait_ready()
-    v.render(v.state.result, v.state.cursor if v.state.cursor.phase != "forward"
-             else Cursor("update", v.state.T))
+@pytest.fixture
+def view(rig):
+    return rig.view
+
+
+def settle(rig, cursor=None):
+    """Draw the view with everything it needs landed, at ``cursor`` (default: the update)."""
+    draw_waiting(rig.view, rig.ctx, cursor or Cursor("update", rig.app.T))
 
 
 def test_heat_map_is_the_engines_surface(view):
@@ -58,15 +83,13 @@ def test_heat_map_is_the_engines_surface(view):
     assert len(x) == 2 * len(sc.contours)
 
 
-def test_paths_are_the_engines_descents_at_every_frame(view):
+def test_paths_are_the_engines_descents_at_every_frame(rig, view):
     st = view.settings
     u = ls.descend(st.model, st.start, st.lr, st.n_steps)
     c = ls.descend(st.model, st.start, st.lr, st.n_steps, clip=st.clip)
-    state = view.state
-    T = state.T
+    T = rig.app.T
     for frame in (0, 5, T, 2 * T):
-        cursor = Cursor.from_frame(frame, T)
-        view.render(state.result, cursor)
+        settle(rig, Cursor.from_frame(frame, T))
         k = step_at(frame, 2 * T + 1, st.n_steps)
         assert view.step == k
         for item, path in ((view.unclipped, u), (view.clipped, c)):
@@ -85,11 +108,10 @@ def test_paths_are_the_engines_descents_at_every_frame(view):
     assert u.steps.max() > 10 * st.clip * st.lr
 
 
-def test_the_clipped_path_never_steps_further_than_threshold_times_lr(view):
+def test_the_clipped_path_never_steps_further_than_threshold_times_lr(rig, view):
     for lr, clip in ((0.05, 2.0), (0.2, 0.5), (0.5, 3.0)):
-        view.set_settings(dataclasses.replace(view.settings, lr=lr, clip=clip))
-        settle(view)
-        view.render(view.state.result, Cursor("update", view.state.T))
+        assert rig.app.set_options("landscape", lr=lr, clip=clip, steps=80)
+        settle(rig)
         pts = view.drawn["clipped"]
         steps = np.linalg.norm(np.diff(pts, axis=0), axis=1)
         assert steps.size == view.settings.n_steps
@@ -97,18 +119,21 @@ def test_the_clipped_path_never_steps_further_than_threshold_times_lr(view):
         assert view.max_step_line.value() == pytest.approx(np.log10(clip * lr))
 
 
-def test_clicking_the_map_sets_the_start(view, qtbot):
-    vb = view.map_plot.getViewBox()
-    target = (3.0, -5.0)
-    scene_pt = vb.mapViewToScene(QtCore.QPointF(*target))
-    widget_pt = view.canvas.mapFromScene(scene_pt)
+def click_map(view, qtbot, w, b):
+    vb = view.map_viewbox()
+    widget_pt = view.canvas.mapFromScene(vb.mapViewToScene(QtCore.QPointF(w, b)))
     qtbot.mouseClick(view.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=widget_pt)
-    settle(view)
+
+
+def test_clicking_the_map_sets_the_start(rig, view, qtbot):
+    target = (3.0, -5.0)
+    click_map(view, qtbot, *target)
+    settle(rig)
     w, b = view.settings.start
-    px = vb.viewPixelSize()  # one pixel in data units
+    px = view.map_viewbox().viewPixelSize()  # one pixel in data units
     assert abs(w - target[0]) <= 2 * px[0] and abs(b - target[1]) <= 2 * px[1]
+    assert rig.app.options["landscape"].start == (w, b)
     assert view.scene.settings.start == (w, b)
-    view.render(view.state.result, Cursor("update", view.state.T))
     st = view.settings
     u = ls.descend(st.model, (w, b), st.lr, st.n_steps)
     np.testing.assert_array_equal(view.drawn["unclipped"], u.points)
@@ -116,10 +141,40 @@ def test_clicking_the_map_sets_the_start(view, qtbot):
     assert "(3.0" in view.start_label.text() or "(2.9" in view.start_label.text()
 
 
-def test_settings_controls_recompute_the_scene(view):
+def test_a_click_draws_at_once_and_the_scene_computes_on_a_worker(rig, view, qtbot,
+                                                                  monkeypatch):
+    """The click's draw returns in well under 0.2 s: the start star moves, the old scene stays
+    drawn with a "computing…" note over the map and in the controls row, and the descents run
+    on one of the runner's threads."""
+    old = view.scene
+    threads = []
+    descend = ls.descend
+
+    def spy(*args, **kw):
+        threads.append(threading.get_ident())
+        return descend(*args, **kw)
+
+    monkeypatch.setattr(ls, "descend", spy)
+    t0 = time.perf_counter()
+    click_map(view, qtbot, 4.2, -1.7)
+    dt = time.perf_counter() - t0
+    assert dt < 0.2
+    w, b = rig.app.options["landscape"].start
+    assert view.scene is old
+    assert view.start_mark.getData()[0][0] == pytest.approx(w)
+    assert view.busy.text() == text.COMPUTING
+    assert view.cliff.note.isVisible() and view.cliff.note.toPlainText() == text.COMPUTING
+    assert rig.ctx.runner.wait(120_000)
+    qtbot.waitUntil(lambda: view.scene is not old and view.scene.settings.start == (w, b),
+                    timeout=10_000)
+    assert view.busy.text() == "" and not view.cliff.note.isVisible()
+    assert threads and threading.get_ident() not in threads
+
+
+def test_settings_controls_recompute_the_scene(rig, view):
     view.T.setValue(20)
     view.target.setValue(0.3)
-    settle(view)
+    settle(rig)
     m = view.scene.settings.model
     assert (m.T, m.target) == (20, 0.3)
     s = ls.loss_surface(m, (view.scene.surface.w[0], view.scene.surface.w[-1]),
@@ -128,15 +183,15 @@ def test_settings_controls_recompute_the_scene(view):
     np.testing.assert_array_equal(view.heat_values, s.log10_L)
     assert "T = 20" in view.caption.text
     view.default_button.click()
-    settle(view)
+    settle(rig)
     assert view.scene.settings == CliffSettings()
 
 
-def test_line_mode_is_a_direct_evaluation_of_the_session(view):
+def test_line_mode_is_a_direct_evaluation_of_the_session(rig, view):
     view.mode_box.setCurrentIndex(1)
+    settle(rig)
     assert view.mode == "line" and view.stack.currentIndex() == 1
-    settle(view)
-    r = view.state.result
+    r = rig.app.result
     ln = view.line
     x, y = view.line_curve.getData()
     np.testing.assert_array_equal(x, ln.alphas)
@@ -151,93 +206,85 @@ def test_line_mode_is_a_direct_evaluation_of_the_session(view):
     cx, _ = view.clipped_mark.getData()
     assert ux[0] == pytest.approx(r.config.lr * norm)
     assert cx[0] == pytest.approx(r.config.lr * min(norm, r.config.clip))
+    # the session's own eta and tau, and the caption says so
+    assert "session's η" in view.line_caption.text and "session's τ" in view.line_caption.text
     # a new session redraws the line
-    view.state.update_config(input_seed=5)
-    view.state.wait()
-    view.render(view.state.result, view.state.cursor)
-    settle(view)
-    assert view.line_curve.getData()[1][100] == pytest.approx(view.state.result.backward.loss)
+    rig.app.update_config(input_seed=5)
+    rig.app.compute_now()
+    settle(rig)
+    assert view.line_curve.getData()[1][100] == pytest.approx(rig.app.result.backward.loss)
     assert view.graphics_item() is view.line_canvas.ci
 
 
-def test_options_round_trip(view):
-    view.set_options({"mode": "line", "T": 30, "target": 0.4, "lr": 0.1, "clip": 1.5,
-                      "steps": 25, "start": [2.0, -3.0], "span": 2.5, "unknown": 1})
-    settle(view)
-    o = view.options()
+def test_options_round_trip(rig, view):
+    errors = []
+    rig.app.error.connect(errors.append)
+    # an unknown key is refused by the schema, and nothing changes
+    before = rig.app.options["landscape"]
+    assert not rig.app.set_options("landscape", mode="line", unknown=1)
+    assert "unknown" in errors[-1] and rig.app.options["landscape"] == before
+    assert rig.app.set_options("landscape", mode="line", T=30, target=0.4, lr=0.1, clip=1.5,
+                               steps=25, start=[2.0, -3.0], span=2.5)
+    settle(rig)
+    o = rig.app.options["landscape"].to_dict()
     assert o == {"mode": "line", "T": 30, "target": 0.4, "lr": 0.1, "clip": 1.5, "steps": 25,
                  "start": [2.0, -3.0], "span": 2.5}
     assert view.line.alphas[-1] == pytest.approx(2.5)
-    view.set_options({"lr": -1})
-    assert "not restored" in view.busy.text()
-    assert view.options() == o
+    assert (view.T.value(), view.lr.value(), view.span_box.value()) == (30, 0.1, 2.5)
+    assert not rig.app.set_options("landscape", lr=-1)
+    assert "lr" in errors[-1]  # the model's message: the settings were not restored
+    assert rig.app.options["landscape"].to_dict() == o
 
 
-def test_random_actions_on_both_views_in_the_window(qtbot, no_leaks):
-    """A seeded storm of clicks on the Training and Landscape tabs of the real window: nothing
-    raises, the state stays consistent, the drawn paths stay the engine's."""
-    from PySide6 import QtWidgets
-
-    from gui.main_window import MainWindow
-
+def test_random_actions_on_the_landscape_in_the_window(qtbot, make_window):
+    """A seeded storm of the landscape's actions and the session's in the real window: nothing
+    raises, the model stays consistent, the drawn paths stay the engine's."""
     rng = np.random.default_rng(3)
-    state = AppState()
-    w = MainWindow(state)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitExposed(w)
-    tv, lv = w.view("training"), w.view("landscape")
-    c = tv.controller
-    tv.set_settings(dataclasses.replace(tv.settings(), n_updates=40,
-                                        compare_task="session task"))
-    tv.follow.setChecked(bool(rng.integers(2)))
-    vb = lv.map_plot.getViewBox()
+    w = make_window(size=(1300, 850))
+    app = w.app
+    w.show_tab("Landscape")
+    lv = w.view("landscape")
 
-    def click_map():
+    def click_map_():
         w.show_tab("Landscape")
+        vb = lv.map_viewbox()
         p = vb.mapViewToScene(QtCore.QPointF(rng.uniform(-2, 12), rng.uniform(-8, 2)))
         qtbot.mouseClick(lv.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton,
                          pos=lv.canvas.mapFromScene(p))
 
     actions = {
-        "start": lambda: tv.start_button.click(),
-        "pause": lambda: tv.pause_button.click(),
-        "stop": lambda: tv.stop_button.click(),
-        "one": lambda: tv.one_button.click(),
-        "compare": lambda: tv.compare_button.click(),
-        "reset": lambda: tv.reset_button.click(),
-        "optimizer": lambda: tv.optimizer.setCurrentIndex(int(rng.integers(3))),
-        "clip": lambda: tv.clip.setValue(float(rng.choice([0.0, 0.5, 5.0]))),
-        "temperature": lambda: tv.temperature.setValue(float(rng.uniform(0, 2))),
-        "task": lambda: state.update_config(task=str(rng.choice(["delayed-recall", "adding",
-                                                                   "char-text"]))),
-        "click": click_map,
+        "task": lambda: app.update_config(task=str(rng.choice(["delayed-recall", "adding",
+                                                               "char-text"]))),
+        "session clip": lambda: app.update_config(clip=float(rng.choice([0.5, 5.0]))),
+        "clip mode": lambda: app.update_config(clip_mode=str(rng.choice(["global",
+                                                                         "per_step"]))),
+        "click": click_map_,
         "mode": lambda: lv.mode_box.setCurrentIndex(int(rng.integers(2))),
         "T": lambda: lv.T.setValue(int(rng.integers(1, 80))),
         "clip-tau": lambda: lv.clip.setValue(float(rng.uniform(0.1, 5))),
-        "play": lambda: state.set_playing(True),
-        "frame": lambda: state.set_frame(int(rng.integers(0, state.n_frames))),
+        "steps": lambda: lv.steps.setValue(int(rng.integers(5, 60))),
+        "span": lambda: lv.span_box.setValue(float(rng.choice([0.0, 0.5, 3.0]))),
+        "default": lambda: lv.default_button.click(),
+        "play": lambda: app.set_playing(True),
+        "frame": lambda: app.set_frame(int(rng.integers(0, app.n_frames))),
         "tab": lambda: w.tabs.setCurrentIndex(int(rng.integers(w.tabs.count()))),
     }
     names = list(actions)
-    for i in range(60):
+    for i in range(30):
         actions[names[int(rng.integers(len(names)))]]()
         QtWidgets.QApplication.processEvents()
         if i % 10 == 0:
             qtbot.wait(15)
-        assert state.cursor == state.cursor.clamp(state.T)
-    state.set_playing(False)
-    c.stop()
-    assert c.wait(5000)
-    state.wait()
-    assert lv.wait_ready()
+        assert app.cursor == app.cursor.clamp(app.T)
+    app.set_playing(False)
+    assert w.session.wait()
+    app.set_options("landscape", mode="cliff")
+    w.show_tab("Landscape")
+    assert w.ctx.runner.wait(120_000)
     QtWidgets.QApplication.processEvents()
-    assert state.result.config == state.config
-    if lv.scene is not None:
-        st = lv.scene.settings
-        u = ls.descend(st.model, st.start, st.lr, st.n_steps)
-        lv.render(state.result, Cursor("update", state.T))
-        np.testing.assert_array_equal(lv.drawn["unclipped"], u.points)
-    c.shutdown()
-    w.close()
+    assert app.result.config == app.config
+    draw_waiting(lv, w.ctx, Cursor("update", app.T))
+    st = lv.scene.settings
+    assert st == lv.settings
+    u = ls.descend(st.model, st.start, st.lr, st.n_steps)
+    np.testing.assert_array_equal(lv.drawn["unclipped"], u.points)

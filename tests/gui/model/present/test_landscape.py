@@ -5,16 +5,22 @@ import dataclasses
 import numpy as np
 import pytest
 
+from gui.model.options import LandscapeOptions
+from gui.model.present import landscape as present
 from gui.model.present.landscape import (
     MAX_GROWTH,
     CliffSettings,
+    SceneJob,
+    SceneStopped,
     cliff_scene,
+    cliff_settings,
     decade_levels,
     map_ranges,
     session_line,
     session_loss_fn,
     step_at,
 )
+from gui.model.present.landscape_line import LineJob
 from sim import landscape as ls
 from sim.run import SessionConfig, compute
 
@@ -130,3 +136,61 @@ def test_session_line_without_a_direction():
         session_line(r, span=-1)
     with pytest.raises(ValueError, match="n"):
         session_line(r, n=2)
+
+
+def test_cliff_settings_are_the_options():
+    assert cliff_settings(LandscapeOptions()) == CliffSettings()
+    o = LandscapeOptions(T=30, target=0.4, lr=0.1, clip=1.5, steps=25, start=(2.0, -3.0))
+    st = cliff_settings(o)
+    assert (st.model.T, st.model.target, st.lr, st.clip, st.n_steps, st.start) == \
+        (30, 0.4, 0.1, 1.5, 25, (2.0, -3.0))
+    assert (st.w_range, st.b_range, st.n) == (CliffSettings().w_range, CliffSettings().b_range,
+                                              CliffSettings().n)
+
+
+def test_the_presenter_keeps_the_most_recent_scenes_only():
+    made = [cliff_scene(CliffSettings(model=ls.CliffRNN(T=5), n=20, n_steps=3,
+                                      start=(4.0 + 0.01 * i, -1.0)))
+            for i in range(present.SCENES_KEPT + 4)]
+    assert present.scenes_kept() == present.SCENES_KEPT
+    assert cliff_scene(made[-1].settings) is made[-1]  # recent: kept
+    assert cliff_scene(made[0].settings) is not made[0]  # the oldest was dropped
+
+
+def test_jobs_report_progress_and_stop():
+    st = CliffSettings(model=ls.CliffRNN(T=7), n=30, n_steps=40, start=(5.5, -2.25))
+    seen = []
+    sc = SceneJob(st).compute(seen.append, lambda: False)
+    assert sc.settings == st and seen and all(0 <= f <= 1 for f in seen)
+    assert seen == sorted(seen)
+    st2 = CliffSettings(model=ls.CliffRNN(T=7), n=30, n_steps=40, start=(5.5, -2.5))
+    with pytest.raises(SceneStopped):
+        SceneJob(st2).compute(lambda f: None, lambda: True)
+    assert SceneJob(st2) == SceneJob(st2) and hash(SceneJob(st2)) == hash(SceneJob(st2))
+    assert SceneJob(st2).cost > 0
+    # the descent stops where it was told to, and says so
+    d = ls.descend(st.model, st.start, st.lr, 100, should_stop=lambda: True)
+    assert d.stopped == "stopped" and d.n_steps_taken < 100
+    r = compute(SessionConfig(task="adding", length=8))
+    job = LineJob(r, 0.5, 11)
+    line = job.compute(lambda f: None, lambda: False)
+    assert line.alphas[-1] == pytest.approx(0.5) and job.cost > 0
+    assert LineJob(r, 0.5, 11) == job and LineJob(compute(r.config), 0.5, 11) != job
+
+
+def test_per_step_clipping_lands_along_and_beside_the_line():
+    config = SessionConfig(clip=0.5, clip_mode="per_step")
+    r = compute(config)
+    line = session_line(r, n=5, span=0.5)
+    g = r.backward.grads
+    norm = np.sqrt(sum(float(np.sum(v * v)) for v in g.values()))
+    d = {k: -np.asarray(v) / norm for k, v in g.items()}  # the line's direction
+    upd = {k: -config.lr * np.asarray(r.applied_gradient[k]) for k in g}  # what the update moves
+    along = sum(float(np.sum(upd[k] * d[k])) for k in g)
+    beside = np.sqrt(sum(float(np.sum((upd[k] - along * d[k]) ** 2)) for k in g))
+    assert r.clipped and line.clip_mode == "per_step"
+    assert line.clipped_step == pytest.approx(along)
+    assert line.clipped_off == pytest.approx(beside) and line.clipped_off > 0
+    # global clipping keeps the update on the line
+    glob = session_line(compute(config.replace(clip_mode="global")), n=5, span=0.5)
+    assert glob.clipped_off == 0.0
