@@ -4,6 +4,8 @@ arrows pointing back), and the followed flow's routes in purple."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from sim.lstm_graph import WIRE
@@ -12,6 +14,9 @@ from ... import colors
 from ...graphics.arrows import EdgeLayer
 from ...model.present import lstm_block as pres
 from .nodes import HINT_ALPHA
+
+#: pens by (colour, width, alpha, style), made once: a frame's styles repeat
+_pen = lru_cache(maxsize=512)(colors.pen)
 
 
 class WiresMixin:
@@ -48,16 +53,16 @@ class WiresMixin:
         def err_style(v, dashed):
             if not np.isfinite(v):
                 key = ("nan", dashed)
-                pens[key] = colors.pen(colors.NONFINITE_RGB, 3.0 * lw, 255, dash(dashed))
+                pens[key] = _pen(colors.NONFINITE_RGB, 3.0 * lw, 255, dash(dashed))
                 return key
             if v == 0:
                 key = ("zero", dashed)
-                pens[key] = colors.pen(th.faint, lw, 255, dash(dashed))
+                pens[key] = _pen(th.faint, lw, 255, dash(dashed))
                 return key
             wbin = pres.error_level(v, vmax)
             key = ("err", int(np.sign(v)), wbin, dashed)
             rgb = colors.TABLES["diverging"][pres.error_colour_index(v, wbin)]
-            pens[key] = colors.pen(tuple(int(c) for c in rgb), pres.ERROR_WIDTHS[wbin] * lw * 1.2,
+            pens[key] = _pen(tuple(int(c) for c in rgb), pres.ERROR_WIDTHS[wbin] * lw * 1.2,
                                    255, dash(dashed))
             return key
 
@@ -72,7 +77,7 @@ class WiresMixin:
                 col = th.faint
             elif state == "hint":
                 alpha = HINT_ALPHA
-            pens[key] = colors.pen(col, width, alpha, dash(dashed))
+            pens[key] = _pen(col, width, alpha, dash(dashed))
             return key
 
         for key, pts in zip(self._wire_keys, self._wire_polys, strict=True):
@@ -122,7 +127,7 @@ class WiresMixin:
         """The followed flow's routes in purple (the articles' purple arrows)."""
         keys = pres.flow_wire_keys(flow, t)
         self._flow_keys = keys
-        pen = {"flow": colors.pen(pres.FLOW_HEX, 15.0 if self.exporting else 12.0, 95)}
+        pen = {"flow": _pen(pres.FLOW_HEX, 15.0 if self.exporting else 12.0, 95)}
         polys = [self.layout.wires[key] for key in self._wire_keys if key in keys]
         self.flow_lines.set_polylines(polys, ["flow"] * len(polys), pen)
         polys = [tr.points for tr in self.layout.trunks if any(m in keys for m in tr.members)]
