@@ -406,3 +406,20 @@ def test_controls_write_to_the_model_and_do_not_redraw(qtbot, make_ctx):
     d = ctx.app.result.backward.deltas
     assert fmt(float(d["o_bar"][5, 3])) in v.node_texts()["o_bar"]
     assert v.shown_values()["c"] is None  # stage ③ not reached
+
+
+def test_in_the_window_the_graph_lands_and_the_painter_draws(window, qtbot):
+    app = window.app
+    assert app.result.kind == "LSTM"
+    assert window.open_view("lstm-odyssey")
+    v = window.view("lstm-odyssey")
+    app.set_cursor(Cursor("backward", 5))
+    qtbot.waitUntil(lambda: v.shown_values().get("c") is not None, timeout=15000)
+    assert COMPUTING not in v.caption.text
+    v.unit_spin.setValue(3)  # writes to the model; the window's painter draws
+    assert app.selection.unit == 2
+    d = app.result.backward.deltas
+    qtbot.waitUntil(lambda: fmt(float(d["c"][4, 2])) in v.node_texts()["c"], timeout=5000)
+    v.next_stage.click()
+    assert app.selection.stage == 0
+    qtbot.waitUntil(lambda: v.shown_values()["c"] is None, timeout=5000)  # stage ① of 5
