@@ -320,7 +320,8 @@ def _sum(routes, node) -> np.ndarray:
 class BlockGraph:
     """The LSTM's computational graph over all steps, with local derivatives from a trace.
 
-    Pure NumPy and read-only: it caches what it computed per step, nothing else.
+    Pure NumPy and read-only: it caches what it computed per step (values, edges, errors and
+    carried errors), nothing else.
 
     Parameters
     ----------
@@ -340,6 +341,7 @@ class BlockGraph:
         self._values: dict[int, dict] = {}
         self._edges: dict[int, tuple[Edge, ...]] = {}
         self._errors: dict[tuple[int, bool], dict] = {}
+        self._carried: dict[int, dict] = {}
 
     # -- values and local derivatives -----------------------------------------------------------
     def values(self, t: int) -> dict[str, np.ndarray]:
@@ -463,14 +465,19 @@ class BlockGraph:
         -------
         name -> (n,) for TRACED and "out".
         """
+        if t in self._carried:
+            return self._carried[t]
         full = self._trace_deltas(t)
         k = self._need_backward().truncation
         s = None if k is None else t + k - 1
         if s is None or s > self.T:
-            return full
-        dropped = self.source_errors(s, t)
-        with np.errstate(all="ignore"):
-            return {n: full[n] - dropped[n] for n in full}  # (n,) each
+            out = full
+        else:
+            dropped = self.source_errors(s, t)  # k steps of the backward pass: kept
+            with np.errstate(all="ignore"):
+                out = {n: full[n] - dropped[n] for n in full}  # (n,) each
+        self._carried[t] = out
+        return out
 
     def source_errors(self, s: int, lo: int) -> dict[str, np.ndarray]:
         """The errors that J(s) alone causes at step ``lo`` (lo <= s), untruncated, computed by
