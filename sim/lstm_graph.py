@@ -190,10 +190,12 @@ class Edge:
 
         Returns
         -------
-        (n_src,)
+        (n_src,); for a batch ``error`` (B, n_dst), (B, n_src).
         """
         if self.elementwise:
             return self.local * error  # (H,) Hadamard: unit k only talks to unit k
+        if error.ndim == 2:  # (B, n_dst): a batch of errors, one per row
+            return error @ self.local  # (B, n_src)
         return self.local.T @ error  # (n_src,) R^T delta or V^T delta_out
 
     def __repr__(self) -> str:
@@ -465,18 +467,40 @@ class BlockGraph:
         -------
         name -> (n,) for TRACED and "out".
         """
-        if t in self._carried:
-            return self._carried[t]
-        full = self._trace_deltas(t)
-        k = self._need_backward().truncation
-        s = None if k is None else t + k - 1
-        if s is None or s > self.T:
-            out = full
-        else:
-            dropped = self.source_errors(s, t)  # k steps of the backward pass: kept
-            with np.errstate(all="ignore"):
-                out = {n: full[n] - dropped[n] for n in full}  # (n,) each
-        self._carried[t] = out
+        if t not in self._carried:
+            self._check_step(t)
+            k = self._need_backward().truncation
+            if k is None or t + k - 1 > self.T:
+                self._carried[t] = self._trace_deltas(t)
+            else:
+                self._carried.update(self._carried_all(k))
+        return self._carried[t]
+
+    def _carried_all(self, k: int) -> dict[int, dict[str, np.ndarray]]:
+        """carried(t) for every t whose dropped source J(t + k - 1) exists, in one sweep.
+
+        Every source J(s) is followed from s down to s - k + 1 together with the other live
+        sources (a batch of error rows), so the sweep costs T batched steps instead of T * k
+        single ones (:meth:`source_errors` per t).
+        """
+        dout = self._need_backward().deltas["out"]  # (T, O)
+        out: dict[int, dict[str, np.ndarray]] = {}
+        prev: dict[str, np.ndarray] | None = None  # rows: sources t+1, t+2, ... at step t+1
+        for t in range(self.T, 0, -1):
+            n = min(self.T, t + k - 1) - t + 1  # live sources t .. min(T, t+k-1), row i = t+i
+            d_out = np.zeros((n, dout.shape[1]))  # (n, O)
+            d_out[0] = dout[t - 1]  # J(t) joins; the others only pass errors back
+            nxt = None
+            if prev is not None:
+                nxt = {name: np.concatenate([np.zeros((1,) + e.shape[1:]), e[:n - 1]])
+                       for name, e in prev.items()}  # (n, H): source t+k ended at step t+1
+            here = self.step_deltas(t, d_out, nxt)
+            s = t + k - 1
+            if s <= self.T:
+                full = self._trace_deltas(t)
+                with np.errstate(all="ignore"):
+                    out[t] = {name: full[name] - here[name][s - t] for name in full}  # (n,)
+            prev = here
         return out
 
     def source_errors(self, s: int, lo: int) -> dict[str, np.ndarray]:
@@ -500,12 +524,13 @@ class BlockGraph:
         Parameters
         ----------
         t : the step (1..T).
-        d_out : (O,) dJ/dout(t).
-        nxt : the errors of block t+1 (TRACED names) as passed back, or None for none.
+        d_out : (O,) dJ/dout(t), or (B, O) for a batch of B backward passes at once.
+        nxt : the errors of block t+1 (TRACED names) as passed back ((n,) or (B, n) each), or
+            None for none.
 
         Returns
         -------
-        name -> (n,) for TRACED and "out" at step t.
+        name -> (n,) (or (B, n)) for TRACED and "out" at step t.
         """
         here: dict[str, np.ndarray] = {"out": d_out}
 

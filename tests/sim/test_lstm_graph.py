@@ -171,6 +171,21 @@ def test_truncation_carries_only_the_surviving_sources():
                                atol=1e-13)
 
 
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_carried_errors_of_one_sweep_equal_those_of_each_source(k):
+    r, g = _graph(True, truncation=k, task="generate")
+    d = r.backward.deltas
+    for t in range(1, T + 1):
+        carried = g.carried(t)
+        s = t + k - 1
+        for n in TRACED:
+            if s > T:
+                np.testing.assert_array_equal(carried[n], d[n][t - 1])
+            else:  # the engine's error less what J(t + k - 1) alone causes at step t
+                want = d[n][t - 1] - g.source_errors(s, t)[n]
+                np.testing.assert_allclose(carried[n], want, rtol=1e-12, atol=1e-15)
+
+
 @pytest.mark.parametrize("peep, k", [(False, None), (True, None), (True, 3)])
 def test_wire_errors_into_a_node_sum_to_its_error(peep, k):
     r, g = _graph(peep, truncation=k)
