@@ -58,11 +58,6 @@ NODES = ("x", "y_prev", "c_prev", "z_bar", "z", "i_bar", "i", "f_bar", "f", "zi"
          "o_bar", "o", "tanh_c", "y", "out")
 #: variables whose flow the views offer (selection.flow), in the order of the backward pass
 FLOW_NAMES = ("y", "o_bar", "c", "f_bar", "i_bar", "z_bar", "c_prev", "y_prev")
-#: how the articles write each node: {t} is the block's step, {p} the step before
-PRETTY = {"x": "x({t})", "y_prev": "y({p})", "c_prev": "c({p})", "z_bar": "z̄({t})",
-          "i_bar": "ī({t})", "f_bar": "f̄({t})", "o_bar": "ō({t})", "z": "z({t})", "i": "i({t})",
-          "f": "f({t})", "o": "o({t})", "zi": "z({t})⊙i({t})", "cf": "c({p})⊙f({t})",
-          "c": "c({t})", "tanh_c": "tanh c({t})", "y": "y({t})", "out": "out({t})"}
 
 
 @dataclass(frozen=True)
@@ -124,17 +119,6 @@ WIRES: tuple[Wire, ...] = (
 WIRE = {w.id: w for w in WIRES}
 
 
-def pretty(name: str, step: int | None = None) -> str:
-    """The articles' name of node ``name`` of the block of step ``step`` (None: symbolic t).
-
-    pretty("z_bar", 3) -> "z̄(3)", pretty("c_prev") -> "c(t−1)".
-    """
-    template = PRETTY.get(name, name + "({t})")
-    if step is None:
-        return template.format(t="t", p="t−1")
-    return template.format(t=step, p=step - 1)
-
-
 @dataclass(frozen=True, order=True)
 class Node:
     """A variable at a step: Node("c", 4) is c(4). Steps are 1-based; step 0 holds the initial
@@ -143,9 +127,8 @@ class Node:
     name: str
     step: int
 
-    @property
-    def label(self) -> str:
-        return pretty(self.name, self.step)
+    def __str__(self) -> str:
+        return f"{self.name}({self.step})"  # the engine's name; the articles' is the GUI's
 
     @property
     def traced(self) -> bool:
@@ -199,7 +182,7 @@ class Edge:
         return self.local.T @ error  # (n_src,) R^T delta or V^T delta_out
 
     def __repr__(self) -> str:
-        return f"Edge({self.src.label} -> {self.dst.label}: {self.wire.symbol})"
+        return f"Edge({self.src} -> {self.dst}: {self.wire.symbol})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -257,26 +240,9 @@ class Route:
             out = out * e.local  # (H,)
         return out
 
-    @property
-    def symbol(self) -> str:
-        """The term as the articles write it: "δc(5) · f(5) · 1"."""
-        factors = " · ".join(_symbol(e) for e in self.edges)
-        return f"δ{self.end.label} · {factors}"
-
     def __repr__(self) -> str:
-        path = " → ".join(n.label for n in self.nodes)
+        path = " → ".join(map(str, self.nodes))
         return f"Route({path})"
-
-
-def _symbol(e: Edge) -> str:
-    """The edge's local derivative with t replaced by its block's step."""
-    t = e.block
-    s = e.wire.symbol.replace("(t−1)", f"({t - 1})").replace("(t)", f"({t})")
-    if e.wire.kind in ("recurrent", "output"):
-        s += "ᵀ"
-    if s.startswith("1 −"):
-        s = f"({s})"  # a factor, not a subtraction
-    return s
 
 
 @dataclass(frozen=True, eq=False)
@@ -562,10 +528,10 @@ class BlockGraph:
         """
         if isinstance(node, str):
             node = self.node(node, t)
-        if node.name not in PRETTY or node.name in ("x", "y_prev", "c_prev", "out"):
+        if node.name not in NODES or node.name in ("x", "y_prev", "c_prev", "out"):
             raise ValueError(f"no flow for {node.name!r}; names: {', '.join(NODES[3:-1])}")
         if not 0 <= node.step <= self.T or (node.step == 0 and node.name not in ("y", "c")):
-            raise ValueError(f"{node.label} is not a node of this sequence (T = {self.T})")
+            raise ValueError(f"{node} is not a node of this sequence (T = {self.T})")
         s = node.step
 
         def incoming(end: Node) -> np.ndarray:

@@ -3,8 +3,8 @@
 Run: python tests/bench/bench_lstm_views.py
 Each frame is a draw of a new cursor's frame (the block graph job has landed once before) plus a
 real paint of the whole widget (QWidget.grab), for forward and backward cursors, with and without
-peepholes, with and without a followed flow. The machine is shared, so each case runs three times and the table gives the lowest of the three
-medians (and the largest single frame seen).
+peepholes, with and without a followed flow. The machine is shared, so each case runs three
+times and the table gives the lowest of the three medians (and the largest single frame seen).
 """
 
 import os

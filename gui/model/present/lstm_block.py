@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from sim.lstm_graph import GATE_BARS, TRACED, WIRE, BlockGraph, pretty
+from sim.lstm_graph import GATE_BARS, TRACED, WIRE, BlockGraph
 
 from ..palette import finite_max
 from .lstm_stages import n_stages, stages
@@ -44,6 +44,11 @@ NODE_STAGE = {
 #: colour scale of each node's values (others: "act", [-1, 1])
 SCALE_OF = {"z_bar": "pre", "i_bar": "pre", "f_bar": "pre", "o_bar": "pre", "c": "pre",
             "c_prev": "pre", "cf": "pre", "x": "x", "out": "y_hat"}
+#: how the articles write each node: {t} is the block's step, {p} the step before
+PRETTY = {"x": "x({t})", "y_prev": "y({p})", "c_prev": "c({p})", "z_bar": "z̄({t})",
+          "i_bar": "ī({t})", "f_bar": "f̄({t})", "o_bar": "ō({t})", "z": "z({t})", "i": "i({t})",
+          "f": "f({t})", "o": "o({t})", "zi": "z({t})⊙i({t})", "cf": "c({p})⊙f({t})",
+          "c": "c({t})", "tanh_c": "tanh c({t})", "y": "y({t})", "out": "out({t})"}
 ERROR_WIDTHS = (1.0, 2.0, 3.5, 5.5)  # error wires by log |delta|
 DECADES = 3.0
 COMPUTING = "computing the block's values and errors…"
@@ -172,6 +177,43 @@ def error_colour_index(v: float, wbin: int) -> int:
 
 
 # -- texts ----------------------------------------------------------------------------------
+def pretty(name: str, step: int | None = None) -> str:
+    """The articles' name of node ``name`` of the block of step ``step`` (None: symbolic t).
+
+    pretty("z_bar", 3) -> "z̄(3)", pretty("c_prev") -> "c(t−1)".
+    """
+    template = PRETTY.get(name, name + "({t})")
+    if step is None:
+        return template.format(t="t", p="t−1")
+    return template.format(t=step, p=step - 1)
+
+
+def node_label(node) -> str:
+    """The articles' name of a graph node (sim.lstm_graph.Node): Node("c", 0) -> "c(0)"."""
+    return pretty(node.name, node.step)
+
+
+def _factor(edge) -> str:
+    """An edge's local derivative with t replaced by its block's step."""
+    t = edge.block
+    s = edge.wire.symbol.replace("(t−1)", f"({t - 1})").replace("(t)", f"({t})")
+    if edge.wire.kind in ("recurrent", "output"):
+        s += "ᵀ"
+    if s.startswith("1 −"):
+        s = f"({s})"  # a factor, not a subtraction
+    return s
+
+
+def route_symbol(route) -> str:
+    """A route's term as the articles write it: "δc(5) · f(5) · 1"."""
+    return f"δ{node_label(route.end)} · " + " · ".join(_factor(e) for e in route.edges)
+
+
+def route_text(route) -> str:
+    """A route's nodes as the articles write them: "z̄(3) → z(3) → z(3)⊙i(3) → c(3)"."""
+    return " → ".join(node_label(n) for n in route.nodes)
+
+
 def node_title(name: str) -> str:
     """The articles' symbol of a drawn node, with t symbolic: "f̄(t)", "c(t−1)", "c(t+1)"."""
     if name.startswith("next:"):
@@ -282,11 +324,11 @@ class FlowSum:
 def flow_sum(flow, k: int) -> FlowSum:
     """δ(node) = a + b + c = 0.1 + (−0.2) + 0.3 = 0.2 for unit ``k`` (never a chain of false
     equalities)."""
-    symbols = tuple(r.symbol.removesuffix(" · 1").removesuffix("·1") for r in flow.terms)
+    symbols = tuple(route_symbol(r).removesuffix(" · 1") for r in flow.terms)
     values = tuple(float(r.contribution()[k]) for r in flow.terms)
     total = float(flow.term_sum()[k]) if flow.terms else 0.0
     engine = None if flow.delta is None else float(flow.delta[k])
-    return FlowSum(flow.node.label, len(flow.routes), symbols, values, total, engine)
+    return FlowSum(node_label(flow.node), len(flow.routes), symbols, values, total, engine)
 
 
 # -- the job --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6 import QtWidgets
 
-from sim.lstm_graph import FLOW_NAMES, pretty
+from sim.lstm_graph import FLOW_NAMES
 
 from ...model.present import lstm_block as pres
 from ...model.present.lstm_stages import n_stages, stages
@@ -27,7 +27,7 @@ class ControlsMixin:
         self.flow_combo = QtWidgets.QComboBox()
         self.flow_combo.addItem("none", None)
         for name in FLOW_NAMES:
-            self.flow_combo.addItem(pretty(name), name)
+            self.flow_combo.addItem(pres.pretty(name), name)
         self.flow_combo.setToolTip("Follow one flow: every route from this variable to J, in "
                                    "purple (the articles' purple arrows)")
         self.flow_combo.activated.connect(

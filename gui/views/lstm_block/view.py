@@ -129,9 +129,10 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         self._flow_keys = set()
         self._shown = {}
         th = self.theme
-        set_label(self.caption, f"<b>{cursor_label(frame.cursor, result.T)}</b> · this session is a "
-                  f"{result.kind}: there is no LSTM block to draw. Switch the model to LSTM "
-                  "(button above, or the session panel).", color=th.foreground, size=pt(th, 11))
+        when = cursor_label(frame.cursor, result.T)
+        set_label(self.caption, f"<b>{when}</b> · this session is a {result.kind}: there is no "
+                  "LSTM block to draw. Switch the model to LSTM (button above, or the session "
+                  "panel).", color=th.foreground, size=pt(th, 11))
         set_label(self.readout, "", color=th.foreground, size=pt(th, 10))
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt's name

@@ -166,3 +166,17 @@ def test_the_block_graph_job_computes_every_step(result):
             np.testing.assert_array_equal(g.wire_errors(t)[key], v)
     with pytest.raises(InterruptedError):
         job.compute(lambda f: None, lambda: True)
+
+
+def test_names_follow_the_articles(graph):
+    assert pres.pretty("z_bar", 3) == "z̄(3)"
+    assert pres.pretty("c_prev") == "c(t−1)"
+    assert pres.pretty("cf", 5) == "c(4)⊙f(5)"
+    assert pres.node_label(Node("c", 0)) == "c(0)"
+    rt = graph.flow("z_bar", 3).terms[0]
+    assert pres.route_symbol(rt) == "δc(3) · (1 − z(3)²) · i(3) · 1"
+    assert pres.route_text(rt) == "z̄(3) → z(3) → z(3)⊙i(3) → c(3)"
+    rt = next(r for r in graph.flow("y", 3).terms if r.edges[0].wire.id == "y_prev->z_bar")
+    assert pres.route_symbol(rt) == "δz̄(4) · R_zᵀ"  # a matrix is applied transposed
+    s = pres.flow_sum(graph.flow("z_bar", 3), 0)
+    assert s.label == "z̄(3)" and s.symbols == ("δc(3) · (1 − z(3)²) · i(3)",)
