@@ -88,7 +88,7 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         if self._peep_styled != tr.peepholes:
             self._style_peepholes(tr.peepholes)
         phase = pres.phase_of(cursor)
-        t = cursor.t
+        t = min(max(cursor.t, 1), result.T)  # the update shows block T
         k = min(max(frame.selection.unit, 0), tr.n_hidden - 1)
         stage = pres.shown_stage(frame.selection.stage, phase)
         self._phase, self._k = phase, k

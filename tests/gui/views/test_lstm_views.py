@@ -423,3 +423,11 @@ def test_in_the_window_the_graph_lands_and_the_painter_draws(window, qtbot):
     v.next_stage.click()
     assert app.selection.stage == 0
     qtbot.waitUntil(lambda: v.shown_values()["c"] is None, timeout=5000)  # stage ① of 5
+
+
+def test_the_update_shows_block_T(qtbot, make_ctx):
+    ctx = make_ctx(False)
+    v = _view(qtbot, LstmCircuitView, ctx)
+    _show(v, ctx, "update")
+    np.testing.assert_array_equal(v.shown_values()["c"], ctx.app.result.forward.c[T - 1])
+    assert "(the update: step T's block)" in v.caption.text
