@@ -40,7 +40,9 @@ class LegendMixin:
         H = result.forward.n_hidden
         waiting = ""
         if scales is None:
-            waiting = f"<br><span style='color:{th.muted}'><i>{pres.COMPUTING}</i></span>"
+            failed = frame.failed.get("block")
+            note = pres.COMPUTING if failed is None else f"the block graph failed: {failed}"
+            waiting = f"<br><span style='color:{th.muted}'><i>{note}</i></span>"
         set_label(self.caption, f"<b>{cursor_label(cursor, result.T)}</b>{upd} · {what} of all {H} "
                   f"units (cells), unit k = {k + 1} outlined and written · {order}<br>"
                   f"<span style='color:{th.highlight}'>{now}</span>{waiting}", color=fg,

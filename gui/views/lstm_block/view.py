@@ -115,6 +115,7 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         scale = float(np.clip(ppu / PX_PER_UNIT, 0.7, 1.25))
         if self.exporting:
             scale *= 1.1
+        scale *= self.theme.font_scale  # presentation mode and slides: larger type
         self.title_texts.set_point_size(round(9.0 * scale, 1))
         self.static_texts.set_point_size(round(9.0 * scale, 1))
         self.wires.head_px = 8.0 * scale

@@ -431,3 +431,16 @@ def test_the_update_shows_block_T(qtbot, make_ctx):
     _show(v, ctx, "update")
     np.testing.assert_array_equal(v.shown_values()["c"], ctx.app.result.forward.c[T - 1])
     assert "(the update: step T's block)" in v.caption.text
+
+
+def test_presentation_mode_enlarges_the_drawings_texts(qtbot, make_ctx):
+    from gui import theme as themes
+    from gui.frames import draw_now
+
+    ctx = make_ctx(False)
+    v = _view(qtbot, LstmOdysseyView, ctx)
+    _show(v, ctx, "forward:3")
+    base = v.title_texts.point_size
+    assert draw_now(v, ctx, theme=themes.presentation(themes.get("light")))
+    assert v.title_texts.point_size == pytest.approx(1.5 * base, rel=0.03)
+    assert v.static_texts.point_size == v.title_texts.point_size
