@@ -91,20 +91,19 @@ class EdgeLayer:
 
         Styles are any hashable keys (each keeps its own plot item); ``pens`` maps them to pens.
         """
-        parts, codes, heads = [], [], []
+        parts, codes, lengths = [], [], []
         for n, (pts, st) in enumerate(zip(polylines, styles, strict=True)):
             segs = polyline_segments(tuple(pts))  # (m, 2, 2)
             if reverse is not None and reverse[n]:
                 segs = segs[::-1, ::-1]
-            code = self._codes.setdefault(st, len(self._codes))
             parts.append(segs)
-            codes.append(np.full(len(segs), code))
-            h = np.zeros(len(segs), bool)
-            h[-1] = True
-            heads.append(h)
+            codes.append(self._codes.setdefault(st, len(self._codes)))
+            lengths.append(len(segs))
         if parts:
             segments = np.concatenate(parts)  # (M, 2, 2)
-            style, hmask = np.concatenate(codes), np.concatenate(heads)  # (M,)
+            style = np.repeat(codes, lengths)  # (M,)
+            hmask = np.zeros(len(segments), bool)  # (M,) the last segment of each polyline
+            hmask[np.cumsum(lengths) - 1] = True
         else:
             segments, style, hmask = np.zeros((0, 2, 2)), np.zeros(0, int), np.zeros(0, bool)
         code_pens = {self._codes[st]: pens[st] for st in set(styles)}

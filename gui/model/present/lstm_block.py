@@ -16,6 +16,7 @@ A block view shows, at cursor (phase, t):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,8 +165,10 @@ def node_arrays(graph: BlockGraph, names, phase: str, t: int) -> dict:
 
 def error_level(v: float, vmax: float) -> int:
     """Width bin 0..3 of an error ``v`` on a log scale of :data:`DECADES` below ``vmax``."""
-    with np.errstate(divide="ignore"):
-        level = min(max(1 + np.log10(abs(v) / vmax) / DECADES, 0.0), 1.0)
+    r = abs(v) / vmax if vmax else math.inf
+    if not r > 0:
+        return 0
+    level = min(max(1 + math.log10(r) / DECADES, 0.0), 1.0) if math.isfinite(r) else 1.0
     return int(min(level * 4, 3))
 
 
@@ -173,7 +176,8 @@ def error_colour_index(v: float, wbin: int) -> int:
     """Index into the diverging table of an error wire: its sign, kept out of the pale middle
     so thin wires stay visible."""
     depth = 0.5 + 0.5 * wbin / 3  # 0.5 .. 1 of the way from white to the darkest
-    return min(max(int(round(127.5 + np.sign(v) * depth * 127.5)), 0), 255)
+    sign = (v > 0) - (v < 0)
+    return min(max(int(round(127.5 + sign * depth * 127.5)), 0), 255)
 
 
 # -- texts ----------------------------------------------------------------------------------
