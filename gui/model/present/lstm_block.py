@@ -8,8 +8,9 @@ A block view shows, at cursor (phase, t):
 - the stage of the equations each node belongs to (:data:`NODE_STAGE`), greyed while not
   computed yet (:func:`node_state`, :func:`wire_state`; the stage walk is
   :mod:`gui.model.present.lstm_stages`);
-- node titles (:func:`node_title`, :func:`title_parts`) and the followed flow's sum for unit k
-  (:func:`flow_readout`);
+- the articles' names (:func:`pretty`, :func:`node_label`, :func:`route_symbol`,
+  :func:`route_text`; the engine names its nodes plainly), node titles (:func:`node_title`,
+  :func:`title_parts`) and the followed flow's sum for unit k (:func:`flow_sum`);
 - the block graph itself (sim.lstm_graph.BlockGraph) comes from :class:`BlockGraphJob`, off the
   GUI thread: it computes every step's values and errors once per result.
 """

@@ -139,7 +139,7 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
     def resizeEvent(self, ev):  # noqa: N802 - Qt's name
         super().resizeEvent(ev)
         if self.frame is not None:  # texts and arrowheads are sized in pixels
-            QtCore.QTimer.singleShot(0, self.redraw)
+            QtCore.QTimer.singleShot(0, self, self.redraw)  # dropped if the view is gone
 
     def _restyle(self, theme) -> None:
         super()._restyle(theme)
