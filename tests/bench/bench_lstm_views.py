@@ -76,7 +76,7 @@ def main():
                         med, mx = frame_times(cls, cfg, phase, flow)
                         print(f"{cls.name:<14} {H:>3} {T:>4} {str(peep):>5} {phase:<9} "
                               f"{flow or '-':<6} {med:>10.2f} {mx:>8.2f}")
-    print("\n100 cursor changes per run, best median of 3 runs, 1400x800, render + paint "
+    print("\n100 cursor changes per run, best median of 3 runs, 1400x800, draw + paint "
           "(QWidget.grab); max = slowest single frame")
 
 
