@@ -58,11 +58,6 @@ NODES = ("x", "y_prev", "c_prev", "z_bar", "z", "i_bar", "i", "f_bar", "f", "zi"
          "o_bar", "o", "tanh_c", "y", "out")
 #: variables whose flow the views offer (selection.flow), in the order of the backward pass
 FLOW_NAMES = ("y", "o_bar", "c", "f_bar", "i_bar", "z_bar", "c_prev", "y_prev")
-#: how the articles write each node: {t} is the block's step, {p} the step before
-PRETTY = {"x": "x({t})", "y_prev": "y({p})", "c_prev": "c({p})", "z_bar": "z̄({t})",
-          "i_bar": "ī({t})", "f_bar": "f̄({t})", "o_bar": "ō({t})", "z": "z({t})", "i": "i({t})",
-          "f": "f({t})", "o": "o({t})", "zi": "z({t})⊙i({t})", "cf": "c({p})⊙f({t})",
-          "c": "c({t})", "tanh_c": "tanh c({t})", "y": "y({t})", "out": "out({t})"}
 
 
 @dataclass(frozen=True)
@@ -124,17 +119,6 @@ WIRES: tuple[Wire, ...] = (
 WIRE = {w.id: w for w in WIRES}
 
 
-def pretty(name: str, step: int | None = None) -> str:
-    """The articles' name of node ``name`` of the block of step ``step`` (None: symbolic t).
-
-    pretty("z_bar", 3) -> "z̄(3)", pretty("c_prev") -> "c(t−1)".
-    """
-    template = PRETTY.get(name, name + "({t})")
-    if step is None:
-        return template.format(t="t", p="t−1")
-    return template.format(t=step, p=step - 1)
-
-
 @dataclass(frozen=True, order=True)
 class Node:
     """A variable at a step: Node("c", 4) is c(4). Steps are 1-based; step 0 holds the initial
@@ -143,9 +127,8 @@ class Node:
     name: str
     step: int
 
-    @property
-    def label(self) -> str:
-        return pretty(self.name, self.step)
+    def __str__(self) -> str:
+        return f"{self.name}({self.step})"  # the engine's name; the articles' is the GUI's
 
     @property
     def traced(self) -> bool:
@@ -190,14 +173,16 @@ class Edge:
 
         Returns
         -------
-        (n_src,)
+        (n_src,); for a batch ``error`` (B, n_dst), (B, n_src).
         """
         if self.elementwise:
             return self.local * error  # (H,) Hadamard: unit k only talks to unit k
+        if error.ndim == 2:  # (B, n_dst): a batch of errors, one per row
+            return error @ self.local  # (B, n_src)
         return self.local.T @ error  # (n_src,) R^T delta or V^T delta_out
 
     def __repr__(self) -> str:
-        return f"Edge({self.src.label} -> {self.dst.label}: {self.wire.symbol})"
+        return f"Edge({self.src} -> {self.dst}: {self.wire.symbol})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -255,26 +240,9 @@ class Route:
             out = out * e.local  # (H,)
         return out
 
-    @property
-    def symbol(self) -> str:
-        """The term as the articles write it: "δc(5) · f(5) · 1"."""
-        factors = " · ".join(_symbol(e) for e in self.edges)
-        return f"δ{self.end.label} · {factors}"
-
     def __repr__(self) -> str:
-        path = " → ".join(n.label for n in self.nodes)
+        path = " → ".join(map(str, self.nodes))
         return f"Route({path})"
-
-
-def _symbol(e: Edge) -> str:
-    """The edge's local derivative with t replaced by its block's step."""
-    t = e.block
-    s = e.wire.symbol.replace("(t−1)", f"({t - 1})").replace("(t)", f"({t})")
-    if e.wire.kind in ("recurrent", "output"):
-        s += "ᵀ"
-    if s.startswith("1 −"):
-        s = f"({s})"  # a factor, not a subtraction
-    return s
 
 
 @dataclass(frozen=True, eq=False)
@@ -320,7 +288,8 @@ def _sum(routes, node) -> np.ndarray:
 class BlockGraph:
     """The LSTM's computational graph over all steps, with local derivatives from a trace.
 
-    Pure NumPy and read-only: it caches what it computed per step, nothing else.
+    Pure NumPy and read-only: it caches what it computed per step (values, edges, errors and
+    carried errors), nothing else.
 
     Parameters
     ----------
@@ -340,6 +309,7 @@ class BlockGraph:
         self._values: dict[int, dict] = {}
         self._edges: dict[int, tuple[Edge, ...]] = {}
         self._errors: dict[tuple[int, bool], dict] = {}
+        self._carried: dict[int, dict] = {}
 
     # -- values and local derivatives -----------------------------------------------------------
     def values(self, t: int) -> dict[str, np.ndarray]:
@@ -463,14 +433,41 @@ class BlockGraph:
         -------
         name -> (n,) for TRACED and "out".
         """
-        full = self._trace_deltas(t)
-        k = self._need_backward().truncation
-        s = None if k is None else t + k - 1
-        if s is None or s > self.T:
-            return full
-        dropped = self.source_errors(s, t)
-        with np.errstate(all="ignore"):
-            return {n: full[n] - dropped[n] for n in full}  # (n,) each
+        if t not in self._carried:
+            self._check_step(t)
+            k = self._need_backward().truncation
+            if k is None or t + k - 1 > self.T:
+                self._carried[t] = self._trace_deltas(t)
+            else:
+                self._carried.update(self._carried_all(k))
+        return self._carried[t]
+
+    def _carried_all(self, k: int) -> dict[int, dict[str, np.ndarray]]:
+        """carried(t) for every t whose dropped source J(t + k - 1) exists, in one sweep.
+
+        Every source J(s) is followed from s down to s - k + 1 together with the other live
+        sources (a batch of error rows), so the sweep costs T batched steps instead of T * k
+        single ones (:meth:`source_errors` per t).
+        """
+        dout = self._need_backward().deltas["out"]  # (T, O)
+        out: dict[int, dict[str, np.ndarray]] = {}
+        prev: dict[str, np.ndarray] | None = None  # rows: sources t+1, t+2, ... at step t+1
+        for t in range(self.T, 0, -1):
+            n = min(self.T, t + k - 1) - t + 1  # live sources t .. min(T, t+k-1), row i = t+i
+            d_out = np.zeros((n, dout.shape[1]))  # (n, O)
+            d_out[0] = dout[t - 1]  # J(t) joins; the others only pass errors back
+            nxt = None
+            if prev is not None:
+                nxt = {name: np.concatenate([np.zeros((1,) + e.shape[1:]), e[:n - 1]])
+                       for name, e in prev.items()}  # (n, H): source t+k ended at step t+1
+            here = self.step_deltas(t, d_out, nxt)
+            s = t + k - 1
+            if s <= self.T:
+                full = self._trace_deltas(t)
+                with np.errstate(all="ignore"):
+                    out[t] = {name: full[name] - here[name][s - t] for name in full}  # (n,)
+            prev = here
+        return out
 
     def source_errors(self, s: int, lo: int) -> dict[str, np.ndarray]:
         """The errors that J(s) alone causes at step ``lo`` (lo <= s), untruncated, computed by
@@ -493,12 +490,13 @@ class BlockGraph:
         Parameters
         ----------
         t : the step (1..T).
-        d_out : (O,) dJ/dout(t).
-        nxt : the errors of block t+1 (TRACED names) as passed back, or None for none.
+        d_out : (O,) dJ/dout(t), or (B, O) for a batch of B backward passes at once.
+        nxt : the errors of block t+1 (TRACED names) as passed back ((n,) or (B, n) each), or
+            None for none.
 
         Returns
         -------
-        name -> (n,) for TRACED and "out" at step t.
+        name -> (n,) (or (B, n)) for TRACED and "out" at step t.
         """
         here: dict[str, np.ndarray] = {"out": d_out}
 
@@ -530,10 +528,10 @@ class BlockGraph:
         """
         if isinstance(node, str):
             node = self.node(node, t)
-        if node.name not in PRETTY or node.name in ("x", "y_prev", "c_prev", "out"):
+        if node.name not in NODES or node.name in ("x", "y_prev", "c_prev", "out"):
             raise ValueError(f"no flow for {node.name!r}; names: {', '.join(NODES[3:-1])}")
         if not 0 <= node.step <= self.T or (node.step == 0 and node.name not in ("y", "c")):
-            raise ValueError(f"{node.label} is not a node of this sequence (T = {self.T})")
+            raise ValueError(f"{node} is not a node of this sequence (T = {self.T})")
         s = node.step
 
         def incoming(end: Node) -> np.ndarray:

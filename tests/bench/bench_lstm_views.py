@@ -1,10 +1,10 @@
 """Cursor change -> painted frame for the two LSTM block views (target: <= 16 ms median at H = 8).
 
 Run: python tests/bench/bench_lstm_views.py
-Each frame is a render at a new cursor plus a real paint of the whole widget (QWidget.grab), for
-forward and backward cursors, with and without peepholes, with and without a followed flow. The
-machine is shared, so each case runs three times and the table gives the lowest of the three
-medians (and the largest single frame seen).
+Each frame is a draw of a new cursor's frame (the block graph job has landed once before) plus a
+real paint of the whole widget (QWidget.grab), for forward and backward cursors, with and without
+peepholes, with and without a followed flow. The machine is shared, so each case runs three
+times and the table gives the lowest of the three medians (and the largest single frame seen).
 """
 
 import os
@@ -28,34 +28,38 @@ def frame_times(cls, cfg, phase, flow, n=100, size=(1400, 800), runs=3):
 
 
 def _frame_times(cls, cfg, phase, flow, n, size):
-    from gui.state import AppState
-
+    from gui.context import Context
+    from gui.frames import draw_now, frame_for
+    from gui.model.app_model import AppModel
     from gui.model.cursor import Cursor
 
-    state = AppState(cfg)
-    state.set_selection(flow=flow)
-    view = cls(state)
+    ctx = Context(AppModel(cfg))
+    app = ctx.app
+    app.set_selection(flow=flow)
+    view = cls(ctx)
     view.resize(*size)
     view.show()
-    T = state.T
+    T = app.T
     cursors = [Cursor(phase, 1 + (i % T)) for i in range(n)]
-    view.render(state.result, cursors[-1])
+    app.set_cursor(cursors[-1])
+    assert draw_now(view, ctx)  # the block graph job lands once; frames read it
     view.grab()
     times = []
     for c in cursors:
         t0 = time.perf_counter()
-        view.render(state.result, c)
+        app.set_cursor(c)
+        view.draw(frame_for(view, ctx))
         view.grab()  # a real paint of the whole widget into a pixmap
         times.append(time.perf_counter() - t0)
     view.close()
+    ctx.close()
     return 1000 * statistics.median(times), 1000 * max(times)
 
 
 def main():
-    from gui.views.lstm_circuit import LstmCircuitView
-    from gui.views.lstm_odyssey import LstmOdysseyView
-
     from gui.app import make_app
+    from gui.views.lstm_block.circuit import LstmCircuitView
+    from gui.views.lstm_block.odyssey import LstmOdysseyView
     from sim.run import SessionConfig
 
     make_app()
@@ -72,7 +76,7 @@ def main():
                         med, mx = frame_times(cls, cfg, phase, flow)
                         print(f"{cls.name:<14} {H:>3} {T:>4} {str(peep):>5} {phase:<9} "
                               f"{flow or '-':<6} {med:>10.2f} {mx:>8.2f}")
-    print("\n100 cursor changes per run, best median of 3 runs, 1400x800, render + paint "
+    print("\n100 cursor changes per run, best median of 3 runs, 1400x800, draw + paint "
           "(QWidget.grab); max = slowest single frame")
 
 

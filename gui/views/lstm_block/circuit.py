@@ -11,8 +11,9 @@ Peepholes (blue) read c(t-1) into i and f and c(t) into o when the model has the
 
 from __future__ import annotations
 
-from . import register
-from .lstm_common import GlyphSpec, LabelSpec, Layout, LstmBlockView, NodeSpec, TrunkSpec
+from .. import register
+from .layout import GlyphSpec, LabelSpec, Layout, NodeSpec, TrunkSpec
+from .view import LstmBlockView
 
 HW = 9.6  # the cell highway
 Y_BAR, Y_SIG, Y_ACT, Y_MIX = 3.0, 4.15, 5.5, 7.6  # gate rows: pre-activation, σ, gate, products

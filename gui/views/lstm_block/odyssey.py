@@ -11,8 +11,9 @@ from and where y(t), c(t) go, so the same flows and errors as in the circuit vie
 
 from __future__ import annotations
 
-from . import register
-from .lstm_common import GlyphSpec, LabelSpec, Layout, LstmBlockView, NodeSpec, TrunkSpec
+from .. import register
+from .layout import GlyphSpec, LabelSpec, Layout, NodeSpec, TrunkSpec
+from .view import LstmBlockView
 
 CX, CY, R = 10.5, 6.2, 1.45  # the cell
 Y_I, Y_O = 3.7, 10.2  # input gate and output gate rows
