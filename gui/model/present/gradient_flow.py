@@ -97,7 +97,12 @@ def _slope(curve) -> float:
 def error_curves(result: RunResult) -> FlowCurves:
     """The errors of one run and their per-distance curve, without the Jacobian products
     (milliseconds: the run carries the norms)."""
-    error = result.error_norms  # (T, T) ||dJ(s)/dh(k)||
+    error = result.error_norms  # (T, T) ||dJ(s)/dh(k)||; a Seq2Seq's (T_dec, T): decoder losses
+    T = result.T
+    if error.shape[0] != T:  # the losses J(s) sit at the last rows of the one time axis
+        full = np.zeros((T, T))
+        full[T - error.shape[0]:] = error
+        error = freeze(full)
     err_c = analysis.by_distance(error)  # (T,) over d = s - k
     return FlowCurves(
         kind=result.kind, state=result.forward.state_name, error=error, jacobian=None,
