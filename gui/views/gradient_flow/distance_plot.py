@@ -9,6 +9,7 @@ import pyqtgraph as pg
 
 from ... import colors
 from ...graphics.axes import set_log_axis, static_plot, style_axes
+from ...graphics.labels import add_label, pt, set_label
 from ...model.present import gradient_flow as flow
 from ...model.present.numbers import log10_or_nan, log_range
 
@@ -39,9 +40,7 @@ class DistancePlot:
         self.cursor_dots = pg.ScatterPlotItem(size=10)
         self.cursor_dots.setZValue(6)
         p.addItem(self.cursor_dots)
-        self.legend = pg.LegendItem(labelTextSize="9pt", colCount=3)
-        layout.addItem(self.legend, row=legend_row, col=0, colspan=2)
-        self._legend_key = None
+        self.legend = add_label(layout, legend_row, 0, colspan=2)  # HTML: cheap to change
         self.points = None
 
     def style(self, key: str, theme, export: bool):
@@ -96,18 +95,19 @@ class DistancePlot:
         set_log_axis(self.plot.getAxis("left"), lo, hi)
 
     def draw_legend(self, entries: list, theme, export: bool) -> None:
-        key = (tuple(entries), theme.name, export)
-        if key == self._legend_key:
-            return
-        self._legend_key = key
-        self.legend.clear()
-        self.legend.setLabelTextColor(theme.foreground)
+        """A sample of each curve's line and symbol, then its words; the session's curves on
+        one line, the comparison's on the next."""
+        marks = {"o": ("●", "○"), "s": ("■", "□"), "t": ("▼", "▽")}
+        lines: dict[bool, list] = {False: [], True: []}
         for k, text in entries:
-            pen, symbol, hexc = self.style(k, theme, export)
-            fill = theme.background if k.startswith("c_") else hexc
-            sample = pg.PlotDataItem([0, 1], [0, 0], pen=pen, symbol=symbol,
-                                     symbolPen=colors.pen(hexc), symbolBrush=colors.brush(fill))
-            self.legend.addItem(sample, text)
+            _, symbol, hexc = self.style(k, theme, export)
+            hollow = k.startswith("c_")
+            line = "╌" if hollow else "━"
+            words = text.replace(" ", "&nbsp;")  # an entry never wraps inside itself
+            lines[hollow].append(f"<span style='color:{hexc}'>{line}{marks[symbol][hollow]}"
+                                 f"{line}</span>&nbsp;{words}")
+        html = "<br>".join(" &nbsp;&nbsp; ".join(p) for p in lines.values() if p)
+        set_label(self.legend, html, color=theme.foreground, size=pt(theme, 9))
 
     def draw_cursor(self, pts: flow.CursorPoints, theme) -> None:
         """The cursor's points: its row's products (forward) or the errors reaching it

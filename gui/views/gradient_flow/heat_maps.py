@@ -39,10 +39,15 @@ class HeatMap:
         self.shown = False
         self.rgba = np.zeros((1, 1, 4), np.uint8)
         self.T = 0
+        self._frame_key = None
 
     def _frame(self, T: int, title: str, theme) -> None:
         self.T = T
         self.image.setRect(QtCore.QRectF(0.5, 0.5, T, T))
+        key = (T, title, theme)
+        if key == self._frame_key:
+            return  # titles, ranges and ticks cost a layout pass: only when they change
+        self._frame_key = key
         self.plot.setRange(xRange=(0.5, T + 0.5), yRange=(0.5, T + 0.5), padding=0.02)
         self.plot.setTitle(title, color=theme.foreground, size="9pt")
         every = max(1, int(np.ceil(T / 8)))
