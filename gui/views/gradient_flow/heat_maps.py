@@ -1,6 +1,6 @@
 """The Jacobian-product norms as heat maps over (t, k), blue where they shrink and red where they
 grow, on one colour scale; the cursor's row (forward) or column (backward) framed. While the
-products compute, or for a model without them, one empty map of the session's size says so."""
+products compute, or for a model without them, an empty map of the session's size says so."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ class HeatMap:
         self.rgba = np.zeros((1, 1, 4), np.uint8)
         self.T = 0
         self._frame_key = None
+        self.filled = False  # drawn norms (else an empty map with a note)
 
     def _frame(self, T: int, title: str, theme) -> None:
         self.T = T
@@ -67,6 +68,7 @@ class HeatMap:
         self.rgba = rgba
         self.image.setImage(rgba, levels=None)
         self.note.setText("")
+        self.filled = True
         self._frame(T, title, theme)
 
     def empty(self, T: int, title: str, note: str, theme) -> None:
@@ -76,6 +78,7 @@ class HeatMap:
         self.note.setText(note, color=theme.muted)
         self.note.setPos((T + 1) / 2, (T + 1) / 2)
         self.outline.setData([], [])
+        self.filled = False
         self._frame(T, title, theme)
 
     def mark(self, phase: str, t: int) -> None:
@@ -101,7 +104,6 @@ class HeatMaps:
         self.bar = ColorBar(right, row=1, col=0, width_px=260)
         self.decades = 1.0
         self._count = None
-        self.with_products = False  # whether the maps show products (else one empty map)
 
     def _show(self, count: int) -> None:
         if count == self._count:
@@ -116,29 +118,27 @@ class HeatMaps:
             self.maps[i].shown = True
         self._count = count
 
-    def set(self, specs: list, theme) -> None:
-        """Draw ``specs``, a list of (norms (T, T), title), on one colour scale."""
+    def set(self, specs: list, T: int, theme) -> None:
+        """Draw ``specs``, a list of (norms (T, T) or None, title, note), on one colour scale:
+        None is an empty map of the session's size saying ``note`` (computing, or not drawn for
+        this model), so that nothing moves when the products land."""
         specs = specs[:MAPS]
-        lg = np.concatenate([log10_or_nan(M).ravel() for M, _ in specs])
+        full = [M for M, _, _ in specs if M is not None]
+        lg = np.concatenate([log10_or_nan(M).ravel() for M in full]) if full else np.zeros(0)
         lg = np.abs(lg[np.isfinite(lg)])
         self.decades = float(np.clip(np.ceil(lg.max()) if lg.size else 1.0, 1.0, MAX_DECADES))
         self._show(len(specs))
-        for m, (M, title) in zip(self.maps, specs, strict=False):
-            m.set(M, self.decades, title, theme)
-        self.with_products = True
+        for m, (M, title, note) in zip(self.maps, specs, strict=False):
+            if M is None:
+                m.empty(T, title, note, theme)
+            else:
+                m.set(M, self.decades, title, theme)
         d = int(self.decades)
-        self.bar.set("diverging", "‖product‖: blue shrinks, red grows", decade_label(-d), "1",
-                     decade_label(d), theme.foreground)
-
-    def empty(self, T: int, title: str, note: str, theme) -> None:
-        """One empty map saying ``note`` (computing, or not drawn for this model)."""
-        self._show(1)
-        self.maps[0].empty(T, title, note, theme)
-        self.with_products = False
-        self.bar.set("diverging", "‖product‖: blue shrinks, red grows", "", "1", "",
+        lo, hi = (decade_label(-d), decade_label(d)) if full else ("", "")
+        self.bar.set("diverging", "‖product‖: blue shrinks, red grows", lo, "1", hi,
                      theme.foreground)
 
     def mark(self, phase: str, t: int) -> None:
         for m in self.maps:
-            if m.shown and self.with_products:
+            if m.shown and m.filled:
                 m.mark(phase, t)

@@ -125,23 +125,7 @@ class GradientFlowView(View):
                                        ccu.state if ccu is not None else "h",
                                        products=products or computing)
         self.distance.draw_legend(entries, theme, export)
-        specs = []
-        if products:
-            specs.append((cu.jacobian, words.map_title(cu.kind, cu.state)))
-            if cu.highway is not None:
-                specs.append((cu.highway, words.map_title("LSTM", "c", highway=True)))
-        if ccu is not None and ccu.jacobian is not None:
-            specs.append((ccu.jacobian, words.map_title(ccu.kind, ccu.state, star=True)))
-            if ccu.highway is not None:
-                specs.append((ccu.highway, words.map_title("LSTM", "c", highway=True,
-                                                           star=True)))
-        title = words.map_title(cu.kind, cu.state)
-        if products:
-            self.heat.set(specs, theme)
-        elif computing:
-            self.heat.empty(result.T, title, "computing…", theme)
-        else:
-            self.heat.empty(result.T, title, f"not drawn for a {cu.kind}", theme)
+        self.heat.set(self._map_specs(cu, comp, frame, computing), result.T, theme)
         self._readout = words.readout(cu, comp, computing=computing,
                                       compare=frame.options["gradient-flow"].compare,
                                       config=result.config,
@@ -150,6 +134,30 @@ class GradientFlowView(View):
         c = result.config
         rep = flow.clip_report(result.backward, c.clip, c.clip_mode)
         self.clipping.draw(rep, result.T, theme, export)
+
+    @staticmethod
+    def _map_specs(cu, comp, frame, computing: bool) -> list:
+        """(norms or None, title, note) of each heat map: the session's (state, LSTM highway),
+        then the comparison's; empty slots while computing, so nothing moves when they land."""
+        failed = frame.failed
+        if not flow.flow_applies(cu.kind):
+            specs = [(None, words.map_title(cu.kind, cu.state), f"not drawn for a {cu.kind}")]
+        else:
+            note = "failed" if "flow" in failed else "computing…" if computing else ""
+            specs = [(cu.jacobian, words.map_title(cu.kind, cu.state), note)]
+            if cu.kind == "LSTM":
+                specs.append((cu.highway, words.map_title("LSTM", "c", highway=True), note))
+        other = flow.other_kind(frame.result.config)
+        if frame.options["gradient-flow"].compare and other is not None:
+            ccu = comp.curves if comp is not None else None
+            note = "failed" if "companion" in failed else "computing…"
+            st = "y" if other.model == "LSTM" else "h"
+            specs.append((None if ccu is None else ccu.jacobian,
+                          words.map_title(other.model, st, star=True), note))
+            if other.model == "LSTM":
+                specs.append((None if ccu is None else ccu.highway,
+                              words.map_title("LSTM", "c", highway=True, star=True), note))
+        return specs
 
     def _draw_cursor(self, frame, cu) -> None:
         """What depends on the cursor: its points, the map outlines, the clipping band."""
