@@ -31,7 +31,8 @@ class ClipPlot:
             q.addItem(it)
         self.tau_line = pg.InfiniteLine(angle=0, movable=False)
         q.addItem(self.tau_line)
-        self.tau_label = pg.TextItem(anchor=(0, 1))
+        self.tau_label = pg.TextItem(anchor=(1, 1))  # ends in the gap before Σ
+        self.tau_label.setZValue(5)
         q.addItem(self.tau_label)
         self.band = pg.LinearRegionItem(movable=False)  # behind the cursor's stem
         self.band.setZValue(-10)
@@ -75,8 +76,9 @@ class ClipPlot:
             self.tau_line.setPen(colors.pen(theme.foreground, 1.5, 255, "dash"))
             self.tau_line.setPos(lt)
             mode = "" if rep.mode == "global" else ", per step"
+            self.tau_label.fill = colors.brush(theme.background, 220)  # readable over stems
             self.tau_label.setText(f"τ = {fmt(rep.threshold)}{mode}", color=theme.foreground)
-            self.tau_label.setPos(T + 0.5, lt)  # in the gap between the last step and the sum
+            self.tau_label.setPos(T + 1.2, lt)  # in the gap between the last step and the sum
         self.plot.setXRange(0.4, T + 2.1, padding=0)
         self.plot.setYRange(lo, hi, padding=0)
         set_log_axis(self.plot.getAxis("left"), lo, hi)

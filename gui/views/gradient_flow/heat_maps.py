@@ -56,6 +56,7 @@ class HeatMap:
         self.plot.getAxis("bottom").setTicks(ticks)
         self.plot.getAxis("left").setTicks(ticks)
         style_axes(self.plot, theme)
+        self.outline.setPen(colors.pen(theme.highlight, 2.0))
 
     def set(self, norms: np.ndarray, decades: float, title: str, theme) -> None:
         """Colour ``norms`` (T, T) [t-1, k-1] by log10 on [-decades, decades]."""

@@ -10,7 +10,7 @@ import pytest
 from gui import colors
 from gui import theme as themes
 from gui.context import Context
-from gui.frames import frame_for
+from gui.frames import frame_for, owner_of
 from gui.model.app_model import AppModel
 from gui.model.cursor import Cursor
 from gui.model.present import gradient_flow as compare
@@ -179,7 +179,7 @@ def test_only_the_latest_request_waits(qtbot, no_leaks, monkeypatch):
     for r in results:
         ctx.app.land(ctx.app.pending or _request(ctx.app), r)
         v.draw(frame_for(v, ctx))
-        wanted = [j for j in ctx.runner.wanted(f"view:{v.name}:{id(v):x}")
+        wanted = [j for j in ctx.runner.wanted(owner_of(v))
                   if isinstance(j, compare.FlowJob)]
         assert len(wanted) == 1 and wanted[0].result is r  # only the latest is wanted
     draw_waiting(v, ctx)
