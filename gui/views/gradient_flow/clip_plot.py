@@ -20,7 +20,7 @@ class ClipPlot:
 
     def __init__(self, layout: pg.GraphicsLayout, caption_row: int, row: int):
         self.caption = add_label(layout, caption_row, 0, colspan=2)
-        q = static_plot(layout, row, 0, colspan=2)
+        q = static_plot(layout, row, 0, colspan=2, enableMenu=False)
         q.setLabel("left", "‖(∂J/∂θ)⁽ᵗ⁾‖")
         q.setLabel("bottom", "time step t  (Σ: the summed gradient the update uses)")
         self.plot = q

@@ -20,7 +20,7 @@ class DistancePlot:
     """The plot at (row, col) of ``layout`` and its legend at (legend_row, 0, colspan 2)."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, legend_row: int):
-        p = static_plot(layout, row, col)
+        p = static_plot(layout, row, col, enableMenu=False)
         p.setLabel("bottom", "distance t − k (steps back in time)")
         p.setLabel("left", "norm (log scale)")
         p.showGrid(x=False, y=True, alpha=0.25)

@@ -21,7 +21,7 @@ class HeatMap:
     """One heat map of norms over (t, k) with a cursor outline, in its own PlotItem."""
 
     def __init__(self):
-        self.plot = pg.PlotItem()
+        self.plot = pg.PlotItem(enableMenu=False)  # no context menu: cheaper to build
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
