@@ -6,6 +6,7 @@ import threading
 
 import numpy as np
 import pytest
+from PySide6 import QtCore
 
 from gui import colors
 from gui import theme as themes
@@ -297,6 +298,28 @@ def test_theme_and_export_style(qtbot, no_leaks):
     assert v.graphics_item() is v.canvas.ci
     pen = v.distance.items["jacobian"].opts["pen"]
     assert pen.widthF() == pytest.approx(2.6)  # thicker for figures
+    assert QtCore.QCoreApplication.instance() is not None
+
+
+@pytest.mark.parametrize("config", [
+    SessionConfig(model="BidirectionalRNN", cell="lstm", hidden=3, length=6),
+    SessionConfig(model="Seq2Seq", cell="gru", task="reverse", hidden=3, length=4)])
+def test_two_cell_models_show_errors_and_say_what_is_not_drawn(qtbot, no_leaks, config):
+    ctx, v = make_view(qtbot, config, compare=True)
+    kind = config.model
+    assert "flow" not in v.needs(frame_for(v, ctx)) and v.busy.text() == ""
+    assert not v.compare.isEnabled()  # no model of the other kind
+    assert v.maps[0].note.toPlainText() == f"not drawn for a {kind}"
+    assert sum(m.shown for m in v.maps) == 1
+    text = v.readout_text()
+    assert "drawn for one-cell models" in text and f"no comparison for a {kind}" in text
+    x, _ = v.drawn_curve("error")
+    assert len(x) > 0 and len(v.drawn_curve("jacobian")[0]) == 0
+    T = ctx.app.T
+    settle(ctx, v, Cursor("backward", T - 1))
+    assert v.cursor_points().which == "error"
+    cut, _ = v.clip_marks()
+    assert len(cut) == T + 1
 
 
 def test_options_round_trip_and_the_preset_turns_the_comparison_on(qapp):
