@@ -10,8 +10,13 @@ import argparse
 import os
 import sys
 
-from gui import interrupts
-from gui.cli import UsageError
+# The job runner's worker threads and the GUI thread already share the cores; a BLAS that starts
+# threads of its own inside every job oversubscribes them. Set before NumPy is first imported.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from gui import interrupts  # noqa: E402 - after the thread settings above
+from gui.cli import UsageError  # noqa: E402
 
 EXAMPLES = """\
 examples:
@@ -25,7 +30,9 @@ examples:
   python main.py --view lstm-circuit --export-animation out.gif --fps 8 \\
                  --from forward:1 --to update
   python main.py --session my.json --view gradient-strip --export strip.png
+  python main.py --view geometry-angles --export-animation angles.gif --from 2 --to 1000
   python main.py --export-all figures --width 1200   every view into ./figures
+  python main.py --view gradient-strip --export figures/slide.png --slide --transparent
   python main.py --summary                          the default session's numbers as text
 
 Exit status: 0 when done, 2 for bad input (one line on stderr, nothing written), 130 or 143
@@ -71,11 +78,22 @@ def build_parser() -> argparse.ArgumentParser:
                           "animations), e.g. --width 1920")
     out.add_argument("--fps", type=float,
                      help="animation frames per second (default 8), e.g. --fps 4")
-    out.add_argument("--from", dest="start", metavar="PHASE[:T]",
+    out.add_argument("--from", dest="start", metavar="PHASE[:T] | D",
                      help="first frame of an animation (default forward:1), e.g. --from "
-                          "backward")
-    out.add_argument("--to", dest="stop", metavar="PHASE[:T]",
-                     help="last frame of an animation (default update), e.g. --to backward:1")
+                          "backward; for a geometry view a dimension D (default 2), e.g. "
+                          "--from 2")
+    out.add_argument("--to", dest="stop", metavar="PHASE[:T] | D",
+                     help="last frame of an animation (default update), e.g. --to backward:1; "
+                          "for a geometry view a dimension D (default 1000), e.g. --to 1000")
+    out.add_argument("--slide", action="store_true",
+                     help="a slide: large type (the smallest text 24 px at 1600 px), figure "
+                          "only, laid out for --aspect; with --export, --export-all or "
+                          "--export-animation")
+    out.add_argument("--transparent", action="store_true",
+                     help="PNG without a background, for a slide's own (with --export FILE.png "
+                          "or --export-all)")
+    out.add_argument("--aspect", choices=("16:9", "4:3"),
+                     help="the figure's shape (default 16:9), e.g. --aspect 4:3")
     out.add_argument("--export-all", metavar="DIR",
                      help="write every view as DIR/<view>.png and exit, each on the preset that "
                           "shows it (or the given session), e.g. --export-all assets/screenshots")

@@ -48,6 +48,14 @@ def check(args) -> None:
     if args.width is not None and not (args.export or args.export_animation or args.export_all):
         raise UsageError("--width only applies to --export, --export-animation and "
                          "--export-all")
+    figure = args.export or args.export_all or args.export_animation
+    for name in ("slide", "transparent", "aspect"):
+        if getattr(args, name, None) and not figure:
+            raise UsageError(f"--{name} only applies to --export, --export-all and "
+                             "--export-animation")
+    if getattr(args, "transparent", False) and (
+            args.export_animation or (args.export and not args.export.lower().endswith(".png"))):
+        raise UsageError("--transparent needs a PNG: --export FILE.png or --export-all")
     if args.export_all and (args.view or args.phase or args.step is not None):
         raise UsageError("--export-all exports every view; leave out --view, --phase, --step")
     if args.list_presets or args.list_views or args.summary:
@@ -203,8 +211,24 @@ def _prepare(args, session, default_width: int):
     from .model.app_model import from_session
 
     ctx = Context(from_session(session, theme=args.theme))
-    view = export.make_view(name, ctx)
+    view = export.make_view(name, ctx, size=_figure_size(args))
     return ctx, view, cursor, width
+
+
+def _figure_size(args) -> tuple[int, int]:
+    from . import export
+
+    return export.layout_size(slide=bool(getattr(args, "slide", False)),
+                              aspect=getattr(args, "aspect", None) or "16:9")
+
+
+def _figure_theme(args, ctx):
+    """The slide theme when --slide was given, else None (the model's)."""
+    if not getattr(args, "slide", False):
+        return None
+    from . import theme
+
+    return theme.slide(theme.get(ctx.app.theme))
 
 
 def export_still(args, session) -> int:
@@ -215,9 +239,11 @@ def export_still(args, session) -> int:
     interrupts.check()
     with _atomic(path) as tmp, _stopped_by_signal():
         if path.suffix.lower() == ".png":
-            export.export_png(view, ctx, tmp, width=width, cursor=cursor)
+            export.export_png(view, ctx, tmp, width=width, cursor=cursor,
+                              theme=_figure_theme(args, ctx),
+                              transparent=bool(getattr(args, "transparent", False)))
         else:
-            export.export_svg(view, ctx, tmp, cursor=cursor)
+            export.export_svg(view, ctx, tmp, cursor=cursor, theme=_figure_theme(args, ctx))
     view.close()
     return 0
 
@@ -230,11 +256,15 @@ def export_animation(args, session) -> int:
     fps = 8.0 if args.fps is None else args.fps
     if not 0.1 <= fps <= 60:
         raise UsageError(f"--fps must be in 0.1..60, got {fps:g}")
-    T = session.config.steps
     try:
-        start = Cursor.parse(args.start or "forward:1", T)
-        stop = Cursor.parse(args.stop or "update", T)
-        cursors = export.animation_cursors(T, start, stop)
+        if _sweeps_dimensions(args, session):
+            cursors = export.animation_dims(_dimension(args.start, 2, "--from"),
+                                            _dimension(args.stop, 1000, "--to"))
+        else:
+            T = session.config.steps
+            start = Cursor.parse(args.start or "forward:1", T)
+            stop = Cursor.parse(args.stop or "update", T)
+            cursors = export.animation_cursors(T, start, stop)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if path.suffix.lower() == ".mp4":
@@ -247,7 +277,8 @@ def export_animation(args, session) -> int:
     with _atomic(path) as tmp:
         try:
             n = export.export_animation(view, ctx, tmp, cursors, fps=fps, width=width,
-                                        should_stop=lambda: interrupts.requested() is not None)
+                                        should_stop=lambda: interrupts.requested() is not None,
+                                        theme=_figure_theme(args, ctx))
         except export.ExportCancelled:
             interrupts.check()
             raise
@@ -256,6 +287,26 @@ def export_animation(args, session) -> int:
     view.close()
     print(f"wrote {n} frames to {path}", file=sys.stderr)
     return 0
+
+
+def _sweeps_dimensions(args, session) -> bool:
+    """A geometry view's animation sweeps the dimension D, not the session's cursor."""
+    from . import views
+
+    _app()
+    name = args.view or session.view or "network"
+    _known_view(views, name)
+    return not views.get(name).uses_session
+
+
+def _dimension(text, default: int, flag_name: str) -> int:
+    if text is None:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{flag_name} takes a dimension D for a geometry view (a whole number, "
+                         f"e.g. {flag_name} {default}), got {text!r}") from None
 
 
 def export_all(args, session) -> int:
@@ -291,11 +342,13 @@ def export_all(args, session) -> int:
         interrupts.check()
         s = session if given else by_view.get(name, session)
         ctx = Context(from_session(s, theme=args.theme))
-        view = export.make_view(name, ctx)
+        view = export.make_view(name, ctx, size=_figure_size(args))
         T = ctx.app.T
         cursor = Cursor.parse(s.cursor, T) if s.cursor else Cursor("backward", max(1, T // 2))
         with _atomic(folder / f"{name}.png") as tmp, _stopped_by_signal():
-            export.export_png(view, ctx, tmp, width=width, cursor=cursor)
+            export.export_png(view, ctx, tmp, width=width, cursor=cursor,
+                              theme=_figure_theme(args, ctx),
+                              transparent=bool(getattr(args, "transparent", False)))
         view.close()
         print(folder / f"{name}.png", file=sys.stderr)
     return 0

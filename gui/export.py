@@ -18,6 +18,18 @@ from .model.present.numbers import cursor_label
 
 #: the logical size views are laid out at for export; the pixel width scales it
 EXPORT_SIZE = (1280, 720)
+#: figure layouts by aspect ratio
+ASPECTS = {"16:9": (1280, 720), "4:3": (1280, 960)}
+#: slides are laid out this small and painted at the slide's width (1600 px: twice the size)
+SLIDE_LAYOUT = {"16:9": (800, 450), "4:3": (800, 600)}
+
+
+def layout_size(*, slide: bool = False, aspect: str = "16:9") -> tuple[int, int]:
+    """The logical size a figure is laid out at (``aspect`` "16:9" or "4:3")."""
+    table = SLIDE_LAYOUT if slide else ASPECTS
+    if aspect not in table:
+        raise ValueError(f"aspect must be one of {', '.join(table)}, got {aspect!r}")
+    return table[aspect]
 FORMATS = (".png", ".svg")
 ANIMATION_FORMATS = (".gif", ".mp4")
 
@@ -35,6 +47,10 @@ def make_view(name: str, ctx, *, size=EXPORT_SIZE):
     view.resize(*size)
     view.show()
     QtWidgets.QApplication.processEvents()
+    figure = figure_widget(view)
+    if figure is not view and figure.height() < size[1]:  # the figure, not the controls above
+        view.resize(size[0], size[1] + view.height() - figure.height())  # it, gets ``size``
+        QtWidgets.QApplication.processEvents()
     return view
 
 
@@ -55,9 +71,9 @@ def _check_stop() -> None:
         raise ExportCancelled
 
 
-def draw(view, ctx, cursor: Cursor | None, *, export: bool = True) -> None:
+def draw(view, ctx, cursor: Cursor | None, *, export: bool = True, theme=None) -> None:
     """Draw the model of ``ctx`` at ``cursor`` into ``view`` (waiting for its derived data) and
-    let it settle."""
+    let it settle; ``theme`` overrides the model's (slides)."""
     _check_stop()
     if cursor is not None:
         ctx.app.set_cursor(cursor)
@@ -67,7 +83,7 @@ def draw(view, ctx, cursor: Cursor | None, *, export: bool = True) -> None:
     # layout: draw until the geometry stops changing (two or three passes)
     before = None
     for _ in range(4):
-        draw_now(view, ctx, export=export)
+        draw_now(view, ctx, export=export, theme=theme)
         QtWidgets.QApplication.processEvents()
         _check_stop()
         now = _geometry(view)
@@ -92,12 +108,16 @@ def figure_widget(view):
     return canvas if isinstance(canvas, QtWidgets.QWidget) and canvas.isVisible() else view
 
 
-def to_image(view, width: int, *, supersample: int = 1) -> QtGui.QImage:
+def to_image(view, width: int, *, supersample: int = 1,
+             transparent: bool = False) -> QtGui.QImage:
     """The view painted into an image ``width`` pixels wide (vector content scaled, so crisp).
 
     ``supersample`` > 1 paints that many times larger and scales down smoothly: antialiasing at
     a fraction of the cost of antialiased wide strokes, which is what animations need.
+    ``transparent``: no background (a slide's own shows through).
     """
+    if transparent:
+        return _transparent_image(view, width)
     if supersample > 1:
         big = to_image(view, width * supersample)
         return big.scaledToWidth(width, QtCore.Qt.TransformationMode.SmoothTransformation)
@@ -116,13 +136,50 @@ def to_image(view, width: int, *, supersample: int = 1) -> QtGui.QImage:
     return img
 
 
-def export_png(view, ctx, path, *, width: int = 1600, cursor: Cursor | None = None) -> Path:
-    """Write the view at ``cursor`` as a PNG ``width`` pixels wide, antialiased."""
+def _transparent_image(view, width: int) -> QtGui.QImage:
+    """The figure without any background: its scene painted on a transparent image."""
+    from pyqtgraph import GraphicsView
+
+    target = figure_widget(view)
+    canvases = view.findChildren(GraphicsView)
+    for v in canvases:
+        v.setBackground(None)
+    try:
+        scale = width / target.width()
+        img = QtGui.QImage(width, max(1, round(target.height() * scale)),
+                           QtGui.QImage.Format.Format_ARGB32)
+        img.fill(QtCore.Qt.GlobalColor.transparent)
+        painter = QtGui.QPainter(img)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        if isinstance(target, QtWidgets.QGraphicsView):  # the scene only: no widget background
+            QtWidgets.QGraphicsView.render(target, painter, QtCore.QRectF(img.rect()),
+                                           target.viewport().rect())
+        else:  # a view of several canvases: each one's scene at its place
+            for v in canvases:
+                if not v.isVisible():
+                    continue
+                top_left = v.mapTo(target, QtCore.QPoint(0, 0))
+                rect = QtCore.QRectF(top_left.x() * scale, top_left.y() * scale,
+                                     v.width() * scale, v.height() * scale)
+                QtWidgets.QGraphicsView.render(v, painter, rect, v.viewport().rect())
+        painter.end()
+    finally:
+        for v in canvases:
+            v.setBackground(view.theme.background)
+    return img
+
+
+def export_png(view, ctx, path, *, width: int = 1600, cursor: Cursor | None = None,
+               theme=None, transparent: bool = False) -> Path:
+    """Write the view at ``cursor`` as a PNG ``width`` pixels wide, antialiased; ``theme``
+    overrides the model's (:func:`gui.theme.slide` for slides), ``transparent`` leaves out
+    the background."""
     path = Path(path)
     _set_quality(view, True)
     try:
-        draw(view, ctx, cursor)
-        img = to_image(view, width)
+        draw(view, ctx, cursor, theme=theme)
+        img = to_image(view, width, transparent=transparent)
     finally:
         _set_quality(view, False)
         draw_now(view, ctx, export=False)
@@ -131,14 +188,14 @@ def export_png(view, ctx, path, *, width: int = 1600, cursor: Cursor | None = No
     return path
 
 
-def export_svg(view, ctx, path, *, cursor: Cursor | None = None) -> Path:
+def export_svg(view, ctx, path, *, cursor: Cursor | None = None, theme=None) -> Path:
     """Write the view as SVG (pyqtgraph's exporter: text stays text where it can)."""
     from pyqtgraph.exporters import SVGExporter
 
     path = Path(path)
     _set_quality(view, True)
     try:
-        draw(view, ctx, cursor)
+        draw(view, ctx, cursor, theme=theme)
         item = view.graphics_item()
         if item is not None:
             SVGExporter(item).export(str(path))
@@ -174,20 +231,46 @@ def animation_cursors(T: int, start: Cursor, stop: Cursor) -> list[Cursor]:
     return [Cursor.from_frame(f, T) for f in range(a, b + 1)]
 
 
-def render_frames(view, ctx, cursors, *, width: int = 800, progress=None, should_stop=None):
-    """Yield the view at each of ``cursors`` as an (h, w, 3) uint8 image, ``width`` wide.
+def animation_dims(start: int, stop: int, frames: int = 40) -> list[int]:
+    """The dimensions D of a geometry animation from ``start`` to ``stop`` (either order):
+    ``frames`` values spaced evenly on a log scale, rounded, repeats dropped."""
+    from .model.present.geometry import D_MAX
+
+    for name, d in (("from", start), ("to", stop)):
+        if not 1 <= d <= D_MAX:
+            raise ValueError(f"--{name} must be a dimension 1..{D_MAX}, got {d}")
+    if start == stop:
+        return [start]
+    lo, hi = sorted((start, stop))
+    dims = np.unique(np.round(np.geomspace(lo, hi, max(2, frames))).astype(int)).tolist()
+    return dims if start < stop else dims[::-1]
+
+
+def _go_to(ctx, moment) -> None:
+    """Put the model at one frame of an animation: a Cursor, or a dimension D (geometry)."""
+    if isinstance(moment, Cursor):
+        ctx.app.set_cursor(moment)
+    else:
+        ctx.app.set_options("geometry", D=int(moment))
+
+
+def render_frames(view, ctx, cursors, *, width: int = 800, progress=None, should_stop=None,
+                  theme=None):
+    """Yield the view at each of ``cursors`` (Cursors, or dimensions D for a geometry view) as
+    an (h, w, 3) uint8 image, ``width`` wide.
 
     Export pens (thicker) without per-stroke antialiasing; smoothness comes from drawing twice
     as large and scaling down. ``should_stop()`` is asked before each frame (True raises
     ExportCancelled), ``progress(done, total)`` told after each.
     """
-    draw(view, ctx, None)
+    draw(view, ctx, None, theme=theme)
     _item_antialias(view, False)
     try:
         for i, c in enumerate(cursors):
             if should_stop is not None and should_stop():
                 raise ExportCancelled
-            draw(view, ctx, c)
+            _go_to(ctx, c)
+            draw(view, ctx, None, theme=theme)
             _item_antialias(view, False)
             yield _rgb_array(to_image(view, width, supersample=2))
             if progress is not None:
@@ -197,7 +280,7 @@ def render_frames(view, ctx, cursors, *, width: int = 800, progress=None, should
 
 
 def export_animation(view, ctx, path, cursors, *, fps: float = 8, width: int = 800,
-                     progress=None, should_stop=None) -> int:
+                     progress=None, should_stop=None, theme=None) -> int:
     """Write the view over ``cursors`` as a GIF (Pillow; one palette that keeps every
     categorical colour exact, gui/gif.py) or MP4 (imageio-ffmpeg, optional).
 
@@ -209,7 +292,7 @@ def export_animation(view, ctx, path, cursors, *, fps: float = 8, width: int = 8
     if suffix not in ANIMATION_FORMATS:
         raise ValueError(f"animation format must be .gif or .mp4, got {path.suffix or 'none'}")
     frames = render_frames(view, ctx, cursors, width=width, progress=progress,
-                           should_stop=should_stop)
+                           should_stop=should_stop, theme=theme)
     if suffix == ".mp4":
         writer = _mp4_writer(path, fps)
         try:
@@ -260,3 +343,18 @@ def _mp4_writer(path: Path, fps: float):
         raise ValueError(f"MP4 export could not start ffmpeg: {exc}") from None
 
 
+
+
+def export_slide(name: str, ctx, path, *, aspect: str = "16:9", transparent: bool = False,
+                 width: int = 1600, cursor: Cursor | None = None) -> Path:
+    """View ``name`` as a slide PNG: laid out at :data:`SLIDE_LAYOUT` and painted ``width``
+    wide in the slide theme (gui.theme.slide), figure only, optionally without background."""
+    from . import theme as themes
+
+    view = make_view(name, ctx, size=layout_size(slide=True, aspect=aspect))
+    try:
+        return export_png(view, ctx, path, width=width, cursor=cursor, transparent=transparent,
+                          theme=themes.slide(themes.get(ctx.app.theme)))
+    finally:
+        view.close()
+        view.deleteLater()

@@ -51,6 +51,9 @@ class FileActions(QtCore.QObject):
         menu.addSeparator()
         act("&Export view…", "Ctrl+E", self.export_view_dialog,
             "The current view as PNG (2x the screen, antialiased) or SVG")
+        act("Export &slide…", "Ctrl+Alt+E", self.export_slide_dialog,
+            "The current view as a 1600 px slide (16:9 or 4:3): large type, figure only, "
+            "optionally without background")
         act("Export &window…", "", self.export_window_dialog, "The whole window as PNG")
         act("Export &animation…", "Ctrl+Shift+E", self.export_animation_dialog,
             "The current view over a range of the cursor as GIF or MP4")
@@ -143,6 +146,25 @@ class FileActions(QtCore.QObject):
             return export.export_svg(view, self.window.ctx, path)
         width = width or 2 * max(view.width(), 400)
         return export.export_png(view, self.window.ctx, path, width=width)
+
+    def export_slide_to(self, path, *, aspect: str = "16:9", transparent: bool = False) -> Path:
+        """The current view as a slide PNG (gui.export.export_slide)."""
+        return export.export_slide(self.window.current_view().name, self.window.ctx, path,
+                                   aspect=aspect, transparent=transparent)
+
+    def export_slide_dialog(self) -> None:
+        view = self.window.current_view()
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.window, "Export slide", self._start(f"{view.name}-slide.png"), "PNG (*.png)")
+        self._remember(path)
+        if not path:
+            return
+        kinds = ["16:9", "4:3", "16:9, transparent background", "4:3, transparent background"]
+        kind, ok = QtWidgets.QInputDialog.getItem(self.window, "Export slide", "Slide shape:",
+                                                  kinds, 0, False)
+        if ok:
+            self._guard(self.export_slide_to, path, aspect=kind[:4].rstrip(","),
+                        transparent="transparent" in kind)
 
     def export_window_to(self, path) -> Path:
         path = Path(path)

@@ -139,6 +139,10 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._tab_views[i] is not None:
             return self._tab_views[i]
         made = [views.REGISTRY[n](self.ctx) for n in self._tab_names[i]]
+        for v in made:  # a view that opens a preset goes through the guarded loader (it asks)
+            opener = getattr(v, "open_requested", None)
+            if opener is not None:
+                opener.connect(self.files.load_preset)
         builder = views.tab_builder(self._tab_titles[i])
         if builder is not None:
             page = builder(self.ctx, made)

@@ -32,7 +32,21 @@ class SessionPanel(QtWidgets.QWidget):
 
         self.model = QtWidgets.QComboBox()
         self.model.addItems(list(MODELS))
-        self.model.setToolTip("Simple (Elman) RNN, or LSTM with gates and a cell highway")
+        self.model.setToolTip("Simple (Elman) RNN; LSTM with gates and a cell highway; GRU; a "
+                              "bidirectional model (two cells, one reading backwards); an "
+                              "encoder-decoder (seq2seq: T steps in, T steps out)")
+        self.cell = QtWidgets.QComboBox()
+        for label, value in (("simple RNN", "rnn"), ("LSTM", "lstm"), ("GRU", "gru")):
+            self.cell.addItem(label, value)
+        self.cell.setToolTip("The kind of the two cells of a bidirectional model or an "
+                             "encoder-decoder")
+        self.forget_gate = QtWidgets.QCheckBox("forget gate")
+        self.forget_gate.setToolTip("Off: f = 1, the LSTM before the forget gate (c(t) = c(t−1) "
+                                    "+ z⊙i): the highway never decays (see Gradient flow)")
+        self.teacher_forcing = QtWidgets.QCheckBox("teacher forcing")
+        self.teacher_forcing.setToolTip("A decoder step reads the target of the step before "
+                                        "(on) or its own most likely output (off: the "
+                                        "article's picture)")
         self.activation = QtWidgets.QComboBox()
         self.activation.addItems(["tanh", "relu", "sigmoid"])
         self.activation.setToolTip("g, the SimpleRNN's hidden nonlinearity: h = g(a)")
@@ -98,7 +112,10 @@ class SessionPanel(QtWidgets.QWidget):
 
         form.addRow("Model", self.model)
         form.addRow("Activation g", self.activation)
+        form.addRow("Cells", self.cell)
         form.addRow("", self.peepholes)
+        form.addRow("", self.forget_gate)
+        form.addRow("", self.teacher_forcing)
         form.addRow("Hidden size H", self.hidden)
         form.addRow("Length T", self.length)
         form.addRow("Task", self.task)
@@ -125,7 +142,10 @@ class SessionPanel(QtWidgets.QWidget):
         lay.addLayout(form)
         lay.addStretch(1)
 
-        self.model.currentTextChanged.connect(lambda v: self._set(model=v))
+        self.model.currentTextChanged.connect(self._on_model_chosen)
+        self.cell.currentIndexChanged.connect(lambda i: self._set(cell=self.cell.itemData(i)))
+        self.forget_gate.toggled.connect(lambda v: self._set(forget_gate=bool(v)))
+        self.teacher_forcing.toggled.connect(lambda v: self._set(teacher_forcing=bool(v)))
         self.activation.currentTextChanged.connect(lambda v: self._set(activation=v))
         self.peepholes.toggled.connect(lambda v: self._set(peepholes=bool(v)))
         self.hidden.valueChanged.connect(lambda v: self._set(hidden=v))
@@ -157,6 +177,14 @@ class SessionPanel(QtWidgets.QWidget):
     def _set(self, **changes) -> None:
         if not self._syncing:
             self.state.update_config(**changes)
+
+    def _on_model_chosen(self, model: str) -> None:
+        changes = {"model": model}
+        if model != "LSTM":
+            changes["forget_gate"] = True  # only an LSTM can lose its forget gate
+        if model == "Seq2Seq" and self.state.config.length > MAX_LENGTH // 2:
+            changes["length"] = MAX_LENGTH // 2  # T in and T out share the window's cap
+        self._set(**changes)
 
     def _on_clip_changed(self, *_) -> None:
         self.clip.setEnabled(self.clip_on.isChecked())
@@ -217,7 +245,8 @@ class SessionPanel(QtWidgets.QWidget):
 
     def _on_training_running(self, running: bool) -> None:
         """The weights' shapes are the trainer's while it runs: lock what would change them."""
-        for w in (self.model, self.activation, self.peepholes, self.hidden, self.task,
+        for w in (self.model, self.activation, self.peepholes, self.cell, self.forget_gate,
+                  self.teacher_forcing, self.hidden, self.task,
                   self.settings_box, self.seed):
             w.setEnabled(not running)
         if not running:
@@ -229,9 +258,16 @@ class SessionPanel(QtWidgets.QWidget):
         try:
             self.model.setCurrentText(config.model)
             self.activation.setCurrentText(config.activation)
-            self.activation.setEnabled(config.model == "SimpleRNN")
+            two = config.model in ("BidirectionalRNN", "Seq2Seq")
+            self.activation.setEnabled(config.model == "SimpleRNN" or two and config.cell == "rnn")
+            self.cell.setCurrentIndex(self.cell.findData(config.cell))
+            self.form.setRowVisible(self.cell, two)
             self.peepholes.setChecked(config.peepholes)
-            self.peepholes.setEnabled(config.model == "LSTM")
+            self.peepholes.setEnabled(config.model == "LSTM" or two and config.cell == "lstm")
+            self.forget_gate.setChecked(config.forget_gate)
+            self.form.setRowVisible(self.forget_gate, config.model == "LSTM")
+            self.teacher_forcing.setChecked(config.teacher_forcing)
+            self.form.setRowVisible(self.teacher_forcing, config.model == "Seq2Seq")
             self.hidden.setValue(config.hidden)
             self.length.setValue(config.length)
             self.task.setCurrentIndex(self.task.findData(config.task))

@@ -55,6 +55,9 @@ class LSTMCell(Cell):
     ----------
     n_in, n_hidden : sizes I and H.
     peepholes : add p_i, p_f (reading c(t-1)) and p_o (reading c(t)).
+    forget_gate : False fixes f = 1 (the original LSTM of Hochreiter and Schmidhuber, before
+        Gers et al. added the forget gate): the cell keeps everything, c(t) = c(t-1) + z i, and
+        W_f, R_f, b_f (and p_f) take no part (their gradients are 0).
     """
 
     kind = "lstm"
@@ -63,9 +66,13 @@ class LSTMCell(Cell):
     array_names = ("z_bar", "i_bar", "f_bar", "o_bar", "z", "i", "f", "o", "c", "y")
     delta_names = ("y", "c", "z_bar", "i_bar", "f_bar", "o_bar")
 
-    def __init__(self, n_in: int, n_hidden: int, peepholes: bool = False):
+    def __init__(self, n_in: int, n_hidden: int, peepholes: bool = False,
+                 forget_gate: bool = True):
         super().__init__(n_in, n_hidden)
         self.peepholes = check_peepholes(peepholes)
+        if not isinstance(forget_gate, (bool, np.bool_)):
+            raise ValueError(f"forget_gate must be True or False, got {forget_gate!r}")
+        self.forget_gate = bool(forget_gate)
         self.slices = gate_slices(n_hidden)  # z, i, f, o in the stacked (4H,) vectors
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
@@ -100,7 +107,7 @@ class LSTMCell(Cell):
         return P
 
     def settings(self) -> dict:
-        return {"peepholes": self.peepholes}
+        return {"peepholes": self.peepholes, "forget_gate": self.forget_gate}
 
     def forward(self, P, xs, state0=None):
         D, T, H = xs.shape[0], xs.shape[1], self.n_hidden
@@ -126,6 +133,8 @@ class LSTMCell(Cell):
             a = act_t[t]
             a[..., zs] = np.tanh(bar[..., zs])  # (D, H) z = tanh(z_bar)
             a[..., ifs] = sigmoid(bar[..., ifs])  # (D, 2H) i, f = sigmoid(i_bar, f_bar)
+            if not self.forget_gate:
+                a[..., fs] = 1.0  # (D, H) no forget gate: f = 1, the cell keeps everything
             c_t[t] = c_prev = a[..., zs] * a[..., is_] + c_prev * a[..., fs]  # (D, H) z*i + c*f
             if peep:
                 bar[..., os_] += p_o * c_prev  # (D, H) the output peephole reads the new c(t)
@@ -147,7 +156,7 @@ class LSTMCell(Cell):
             "dy_dc": o * (1.0 - tanh_c * tanh_c),  # (D, T, H) d y / d c, through tanh
             "dc_dzbar": i * (1.0 - z * z),  # (D, T, H) d c / d z_bar
             "dc_dibar": z * i * (1.0 - i),  # (D, T, H) d c / d i_bar
-            "dc_dfbar": c_prev * f * (1.0 - f),  # (D, T, H) d c / d f_bar
+            "dc_dfbar": c_prev * f * (1.0 - f),  # (D, T, H) d c / d f_bar (0 when f = 1)
             "f": f,  # (D, T, H) d c(t) / d c(t-1), the highway
         }
         L = {name: rowwise_by_step(v) for name, v in local.items()}
@@ -229,6 +238,7 @@ class LSTM(SequenceModel):
     ----------
     n_in, n_hidden, n_out : sizes I, H, O (H at most 256).
     peepholes : add the peephole weights p_i, p_f (reading c(t-1)) and p_o (reading c(t)).
+    forget_gate : False fixes f = 1 (see :class:`LSTMCell`).
     output : "softmax" or "linear", the readout nonlinearity f.
     seed : seeds the initial weights.
     """
@@ -240,16 +250,18 @@ class LSTM(SequenceModel):
     readout_name = "out"
 
     def __init__(self, n_in: int, n_hidden: int, n_out: int, *, peepholes: bool = False,
-                 output: str = "softmax", seed: int = 0):
+                 forget_gate: bool = True, output: str = "softmax", seed: int = 0):
         self.peepholes = check_peepholes(peepholes)
+        self.forget_gate = forget_gate
         super().__init__(n_in, n_hidden, n_out, output=output, seed=seed)
 
     def _make_cell(self) -> LSTMCell:
-        return LSTMCell(self.n_in, self.n_hidden, self.peepholes)
+        return LSTMCell(self.n_in, self.n_hidden, self.peepholes, self.forget_gate)
 
     def forward(self, xs) -> LSTMForwardTrace:
         """Run the LSTM over ``xs`` (T, I) from y(0) = c(0) = 0 and return every intermediate."""
         return super().forward(xs)
 
     def __repr__(self) -> str:
-        return super().__repr__()[:-1] + f", peepholes={self.peepholes})"
+        extra = "" if self.forget_gate else ", forget_gate=False"
+        return super().__repr__()[:-1] + f", peepholes={self.peepholes}{extra})"

@@ -44,6 +44,8 @@ class SessionConfig:
     model : "SimpleRNN" or "LSTM".
     activation : g of a simple RNN cell ("tanh", "relu", "sigmoid").
     peepholes : an LSTM cell's peephole connections.
+    forget_gate : an LSTM's forget gate; False fixes f = 1 (the LSTM before the forget gate:
+        the highway c(t-1) -> c(t) never decays). LSTM models only.
     cell : the kind of the two cells of a BidirectionalRNN or Seq2Seq: "rnn", "lstm", "gru".
     teacher_forcing : a Seq2Seq decoder reads the target of the step before (True) or its own
         output of the step before (False: the article's picture, "feeds its output back in").
@@ -65,6 +67,7 @@ class SessionConfig:
     model: str = "LSTM"
     activation: str = "tanh"
     peepholes: bool = False
+    forget_gate: bool = True
     cell: str = "lstm"
     teacher_forcing: bool = False
     hidden: int = 6
@@ -91,6 +94,10 @@ class SessionConfig:
         _checks.choice("activation", self.activation, ("tanh", "relu", "sigmoid"))
         if not isinstance(self.peepholes, bool):
             raise ValueError(f"peepholes must be true or false, got {self.peepholes!r}")
+        if not isinstance(self.forget_gate, bool):
+            raise ValueError(f"forget_gate must be true or false, got {self.forget_gate!r}")
+        if not self.forget_gate and self.model != "LSTM":
+            raise ValueError("forget_gate: false applies to an LSTM model only")
         _checks.choice("cell", self.cell, CELLS)
         if not isinstance(self.teacher_forcing, bool):
             raise ValueError(f"teacher_forcing must be true or false, got "
@@ -173,7 +180,8 @@ def build_model(config: SessionConfig, task=None, params: dict | None = None):
         m = SimpleRNN(*sizes, activation=config.activation, output=task.output,
                       seed=config.seed)
     elif config.model == "LSTM":
-        m = LSTM(*sizes, peepholes=config.peepholes, output=task.output, seed=config.seed)
+        m = LSTM(*sizes, peepholes=config.peepholes, forget_gate=config.forget_gate,
+                 output=task.output, seed=config.seed)
     elif config.model == "GRU":
         m = GRU(*sizes, output=task.output, seed=config.seed)
     else:

@@ -140,6 +140,7 @@ class LSTMForwardTrace(ForwardTrace):
     y : (T, H) block output y(t) = o * tanh(c(t)).
     out : (T, O) readout c + V y(t) before f.
     peepholes : whether p_i, p_f, p_o are used.
+    forget_gate : False when f is fixed at 1 (no forget gate).
     """
 
     z_bar: np.ndarray = None
@@ -154,6 +155,7 @@ class LSTMForwardTrace(ForwardTrace):
     y: np.ndarray = None
     out: np.ndarray = None
     peepholes: bool = False
+    forget_gate: bool = True
 
     kind = "LSTM"
     state_name = "y"

@@ -30,7 +30,7 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 THEMES = ("light", "dark")
 #: the config fields that fix the shapes of the weights: trained weights survive every other
 #: change (a new input sequence, truncation, the learning rate), and none of these
-SHAPE_KEYS = ("model", "hidden", "peepholes", "task", "task_settings")
+SHAPE_KEYS = ("model", "cell", "hidden", "peepholes", "task", "task_settings")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sim import landscape
 
+from .present.equations.latex import ALL_KEYS
 from .present.geometry import GeometryParams
 from .schema import Section, boolean, choice, integer, number
 from .training.settings import TrainingSettings
@@ -137,10 +138,22 @@ class DenseOptions(Section):
         object.__setattr__(self, "neuron", integer("neuron", self.neuron, 0, 63))
 
 
+@dataclass(frozen=True)
+class EquationsOptions(Section):
+    """The equations view: ``pinned`` names the equation the user framed by a click (a key of
+    gui.model.present.equations, "" for none); it stays framed while it exists at the cursor."""
+
+    section = "equations"
+    pinned: str = ""
+
+    def __post_init__(self):
+        choice("pinned", self.pinned, ("",) + ALL_KEYS)
+
+
 SECTIONS: dict[str, type[Section]] = {
     cls.section: cls for cls in (NetworkOptions, GeometryParams, GeometryPanelOptions,
                                  TrainingSettings, GradientFlowOptions, LandscapeOptions,
-                                 ChainRuleOptions, DenseOptions)
+                                 ChainRuleOptions, DenseOptions, EquationsOptions)
 }
 
 

@@ -85,6 +85,7 @@ class View(QtWidgets.QWidget):
         self.theme = themes.get(self.app.theme if self.app is not None else "light")
         self.frame: Frame | None = None
         self.exporting = False
+        self._type_scaled = False  # in-scene type scaled by the theme (presentation, slides)
         self.setObjectName(self.name)
 
     # -- the one entry point --------------------------------------------------------------
@@ -100,6 +101,11 @@ class View(QtWidgets.QWidget):
         if frame.result is None and self.uses_session:
             return
         self._draw(frame)
+        if frame.theme.font_scale != 1.0 or self._type_scaled:
+            from ..graphics.type_scale import scale_widget
+
+            scale_widget(self, frame.theme.font_scale)
+            self._type_scaled = frame.theme.font_scale != 1.0
 
     def needs(self, frame: Frame) -> dict:
         """Derived data ``frame`` needs, as name -> job (see gui/jobs.py); none by default."""

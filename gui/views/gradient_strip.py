@@ -153,7 +153,7 @@ class GradientStripView(View):
         self._draw_frames(frame, h, w, xs)
         fg = self.theme.foreground
         text = (f"(∂J/∂{name})<sup>(t)</sup> for each step t, scale ±{fmt(v_step)} · right: "
-                f"Σ so far (±{fmt(v_sum)}), {name} and {name} − η Σ (±{fmt(v_theta)})")
+                f"Σ so far (±{fmt(v_sum)}), θ = {name} and θ − η Σ (±{fmt(v_theta)})")
         if cursor.phase == "update":
             c = result.config
             text += f", η = {fmt(c.lr)}{', clipped' if result.clipped else ''}"
@@ -194,11 +194,13 @@ class GradientStripView(View):
             lab.setPos(xs[t] + w / 2, h + 0.4)
             self.vb.addItem(lab)
             self.step_labels.append(lab)
-        for lab, text, x in zip(self.sum_labels, ("Σ", name, f"{name} − ηΣ"),
-                                (w / 2, 1.5 * w + 1, 2.5 * w + 2), strict=True):
-            lab.setText(text, color=fg)
-            lab.setPos(x, h + 0.4)
         pad = 0.25 * h + 1.5
+        # θ sits a row lower than its neighbours: three labels never overlap over narrow tiles
+        for lab, text, x, dy in zip(self.sum_labels, ("Σ", "θ", "θ − ηΣ"),
+                                    (w / 2, 1.5 * w + 1, 2.5 * w + 2),
+                                    (0.4, 0.4 + 0.25 * pad, 0.4), strict=True):
+            lab.setText(text, color=fg)
+            lab.setPos(x, h + dy)
         self.vb.setRange(xRange=(-0.6, width + 0.6), yRange=(-0.6, h + pad), padding=0)
         self.sum_vb.setRange(xRange=(-0.8, 3 * w + 2.8), yRange=(-0.6, h + pad), padding=0)
         row = self.vb.parentItem()

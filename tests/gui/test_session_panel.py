@@ -62,3 +62,35 @@ def test_a_typed_text_is_the_char_text_sequence(make_window, qtbot):
     view = w.view("network")
     assert "".join(view.chars.inputs) == "hello,␣worl"
     assert "".join(view.chars.targets) == "ello,␣world"
+
+
+def test_every_model_kinds_own_settings_show_and_apply(window, qtbot):
+    panel, app = window.panel, window.app
+    form = panel.form
+
+    def rows():
+        return {name: form.isRowVisible(getattr(panel, name))
+                for name in ("cell", "forget_gate", "teacher_forcing")}
+
+    panel.model.setCurrentText("LSTM")
+    window.session.wait()
+    assert rows() == {"cell": False, "forget_gate": True, "teacher_forcing": False}
+    panel.forget_gate.setChecked(False)
+    window.session.wait()
+    assert app.config.forget_gate is False and app.result.forward.forget_gate is False
+    panel.model.setCurrentText("GRU")  # only an LSTM loses its forget gate: it comes back
+    window.session.wait()
+    assert app.config.model == "GRU" and app.config.forget_gate is True
+    assert rows() == {"cell": False, "forget_gate": False, "teacher_forcing": False}
+    app.update_config(length=80)
+    window.session.wait()
+    panel.model.setCurrentText("Seq2Seq")  # 80 in and 80 out would pass the window's cap
+    window.session.wait()
+    assert app.config.model == "Seq2Seq" and app.config.length == 50
+    assert rows() == {"cell": True, "forget_gate": False, "teacher_forcing": True}
+    panel.cell.setCurrentIndex(panel.cell.findData("gru"))
+    panel.teacher_forcing.setChecked(True)
+    window.session.wait()
+    assert app.config.cell == "gru" and app.config.teacher_forcing
+    assert app.result.forward.cell == "gru" and app.result.forward.teacher_forcing
+    assert not panel.peepholes.isEnabled()  # a GRU cell has none

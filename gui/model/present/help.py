@@ -13,6 +13,12 @@ CURSE = "Spiky cubes, Pac-Man walking, empty M&M's chocolate: curse of dimension
 
 #: (tab, article, section, what the tab shows of it)
 TAB_SECTIONS = (
+    ("Task types", PREREQ, "4, the types of RNN tasks (many-to-one, one-to-many, "
+     "many-to-many, sequence to sequence, bidirectional)", "one small model of each kind, "
+     "drawn from its own run; click one to open it"),
+    ("Backprop basics", BACKPROP, "1, chain rules as graphs; and " + SIMPLE + ", 1, a dense "
+     "layer's back propagation", "the chain rule's routes summed and checked against a finite "
+     "difference; the errors of a small dense network, layer by layer"),
     ("Unfolded", SIMPLE, "2, Forward propagation of simple RNN; 3, The steps of back "
      "propagation of simple RNN", "the RNN unfolded through time, BPTT with the errors of "
      "each J(s) (colour by gradient step: the article's figure), truncation, the per-step "
@@ -55,6 +61,13 @@ NOTATION = (
      "K steps over a long text) is training's option"),
     ("clipping", "τ, the threshold; g ← g τ/‖g‖ when ‖g‖ > τ", "global (the whole g, the "
      "articles' pseudo-code and Pascanu et al.) or per step (each (∂J/∂θ)^(t))"),
+    ("GRU", "r, u reset and update gates, n the candidate; h = (1 − u) ⊙ n + u ⊙ h(t−1)",
+     "not in the articles (Cho et al.); u = 1 keeps the old state, as f = 1 does an LSTM's cell"),
+    ("bidirectional", "h→(t) runs t = 1..T, h←(t) runs T..1; ŷ(t) = f(V [h→(t); h←(t)] + c)",
+     "the prerequisites article's name-entity example; h←'s errors travel forward in time"),
+    ("encoder-decoder", "columns 1..T_enc encode, T_enc + 1..T decode; J(j) numbered by the "
+     "decoder's step j", "the articles' sequence to sequence; the decoder reads its own last "
+     "output (or, with teacher forcing, the target)"),
 )
 
 ABOUT = (f"Unfold: see recurrent neural networks work. Built from the article series “{SERIES}” "

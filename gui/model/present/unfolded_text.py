@@ -29,6 +29,15 @@ def bidirectional_words() -> str:
             "forward in time); width: the norm over that direction's units")
 
 
+def bidirectional_backward_caption(t: int, T: int, n_arrows: int) -> str:
+    """Backward moment t of a bidirectional model: h→'s pass has reached t, h←'s (which runs
+    the other way) T + 1 - t."""
+    b = T + 1 - t
+    return (f"<b>backward t = {t}</b> · h→({t}) has the errors of every J(s), s ≥ {t}; "
+            f"h←({b}) those of every J(s), s ≤ {b} (its pass runs 1..T): {n_arrows} error "
+            f"arrow{'' if n_arrows == 1 else 's'}")
+
+
 def seq2seq_words(t_enc: int) -> str:
     return (f"losses J(j) only on the decoder's steps (columns {t_enc + 1}…); their errors "
             f"travel back through the decoder into the encoder's {t_enc} steps")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..palette import finite_max, signed_index
-from .unfolded_layout import BWD, STATE_NODE, XDEC, Y_HAT, A, C, Layout, X
+from .unfolded_layout import BWD, STATE_NODE, XDEC, Y_HAT, A, C, J, Layout, X
 
 
 def layer_arrays(result, backward: bool) -> dict:
@@ -87,6 +87,9 @@ def node_levels(result, cursor, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
     if lay.bi:
         mirrored, _ = active_steps(lay.T, cursor, bwd_direction=True)
         lit[code == BWD] = mirrored[col[code == BWD]]
+        # a loss has sent its error once either direction's pass has reached it
+        both = (code == J) | (code == Y_HAT)
+        lit[both] |= mirrored[col[both]]
     if backward:
         lit[(code == X) | (code == XDEC)] = False  # inputs receive no error
     return level, lit

@@ -108,8 +108,12 @@ class ErrorsMixin:
         parts = [(error_segments(lay, s, k), s, k, m, np.zeros(len(s)), np.zeros(len(s)))]
         if pic.forward_in_time is not None:
             s2, k2, m2 = mirrored(error_arrows, pic.forward_in_time, pic.mask, t, lay.bundle)
-            along = s2 != k2
-            s2, k2, m2 = s2[along], k2[along], m2[along]
+            own = s2 == k2
+            enters = own & (s2 < t - 1)  # losses only h←'s pass has reached: their own entry
+            s3 = s2[enters]
+            parts.append((error_segments(lay, s3, s3), s3, s3, pic.own[s3], np.zeros(len(s3)),
+                          np.zeros(len(s3))))
+            s2, k2, m2 = s2[~own], k2[~own], m2[~own]
             parts.append((forward_segments(lay, s2, k2), s2, k2, m2, np.zeros(len(s2)),
                           np.zeros(len(s2))))
         return parts

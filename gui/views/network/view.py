@@ -504,6 +504,8 @@ class NetworkView(ErrorsMixin, HoverMixin, View):
         if cursor.phase == "forward":
             text = words.forward_caption(tr.kind, cursor.t, tr.T, self.gate, lay.split,
                                          self.cell, lay.t_enc)
+        elif cursor.phase == "backward" and lay.bi and result.backward.truncation is None:
+            text = words.bidirectional_backward_caption(cursor.t, tr.T, len(self._arrow_table))
         elif cursor.phase == "backward":
             text = words.backward_caption(tr.kind, cursor.t, result.backward.truncation,
                                           len(self._arrow_table), frame.options["network"].color_by,

@@ -1,28 +1,57 @@
 """The equations view shows the trace's numbers of the selected unit, typeset off the GUI thread."""
 
+import time
+
 import numpy as np
 import pytest
-from gui.state import AppState
-from gui.views.equations import EquationsView
 from PySide6 import QtCore, QtGui
 
 from gui import theme, views
+from gui.context import Context
+from gui.frames import frame_for
+from gui.model.app_model import AppModel
 from gui.model.cursor import Cursor
-from gui.model.present.equations import fmt_number
+from gui.model.present.equations import TypesetJob
+from gui.model.present.numbers import fmt as fmt_number
+from gui.views.equations import EquationsView
 from sim.run import SessionConfig
+from tests.gui.conftest import draw_waiting
+
+_CONTEXTS = []
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts():
+    yield
+    while _CONTEXTS:
+        ctx = _CONTEXTS.pop()
+        ctx.runner.wait(30_000)
+        ctx.close()
 
 
 def make_view(qtbot, config, unit=0, size=(1300, 700)):
-    state = AppState(config)
-    state.set_selection(unit=unit)
-    v = EquationsView(state)
+    ctx = Context(AppModel(config))
+    _CONTEXTS.append(ctx)
+    ctx.app.set_selection(unit=unit)
+    v = EquationsView(ctx)
     qtbot.addWidget(v)
     v.setMinimumSize(600, 200)  # a fixed minimum: no size-hint changes for the offscreen window
     v.resize(*size)
     v.show()
     qtbot.waitExposed(v)
-    v.render(state.result, state.cursor)
-    return state, v
+    render(v, ctx)
+    return ctx, v
+
+
+def render(v, ctx, cursor=None):
+    """Draw the model (at ``cursor``) with what has landed, without waiting (the window's way)."""
+    if cursor is not None:
+        ctx.app.set_cursor(cursor)
+    v.draw(frame_for(v, ctx))
+
+
+def pending(v):
+    return {n for n in v.frame.pending if n.startswith("svg:")}
 
 
 def trace_value(result, phase, t, key, k, m):
@@ -46,14 +75,13 @@ def trace_value(result, phase, t, key, k, m):
 @pytest.mark.parametrize("model, peepholes", [("SimpleRNN", False), ("LSTM", False),
                                               ("LSTM", True)])
 def test_numbers_are_the_trace_numbers_of_the_selected_unit(qtbot, no_leaks, model, peepholes):
-    state, v = make_view(qtbot, SessionConfig(model=model, peepholes=peepholes, hidden=6),
-                         unit=4)
-    r = state.result
+    ctx, v = make_view(qtbot, SessionConfig(model=model, peepholes=peepholes, hidden=6),
+                       unit=4)
+    r = ctx.app.result
     T = r.T
     for cursor in (Cursor("forward", 1), Cursor("forward", 7), Cursor("backward", T),
                    Cursor("backward", 3), Cursor("update", T)):
-        state.set_cursor(cursor)
-        v.render(r, cursor)
+        render(v, ctx, cursor)
         cards = v.cards()
         assert cards, cursor
         m = v.step.out_unit
@@ -67,10 +95,10 @@ def test_numbers_are_the_trace_numbers_of_the_selected_unit(qtbot, no_leaks, mod
 
 
 def test_substituted_operands_are_the_trace_values(qtbot, no_leaks):
-    state, v = make_view(qtbot, SessionConfig(model="LSTM", peepholes=True, hidden=6), unit=2)
-    tr, bt = state.result.forward, state.result.backward
+    ctx, v = make_view(qtbot, SessionConfig(model="LSTM", peepholes=True, hidden=6), unit=2)
+    tr, bt = ctx.app.result.forward, ctx.app.result.backward
     t, k = 6, 2
-    v.render(state.result, Cursor("forward", t))
+    render(v, ctx, Cursor("forward", t))
     c = next(c for c in v.cards() if c["key"] == "c")
     z, i, c_prev, f = (float(x) for x in (tr.z[t - 1, k], tr.i[t - 1, k], tr.c[t - 2, k],
                                           tr.f[t - 1, k]))
@@ -79,7 +107,7 @@ def test_substituted_operands_are_the_trace_values(qtbot, no_leaks):
     assert c["numbers"] == (f"= {zs} × {fmt_number(i)} + {cp} × {fmt_number(f)} = "
                             f"{fmt_number(tr.c[t - 1, k])}")
     assert c["focus"]  # forward: the cell highway is framed
-    v.render(state.result, Cursor("backward", t))
+    render(v, ctx, Cursor("backward", t))
     dc = next(c for c in v.cards() if c["key"] == "delta_c")
     assert dc["focus"]
     for x in (bt.deltas["c"][t, k], tr.f[t, k], bt.deltas["i_bar"][t, k],
@@ -88,54 +116,59 @@ def test_substituted_operands_are_the_trace_values(qtbot, no_leaks):
 
 
 def test_unit_chooser_sets_the_selection(qtbot, no_leaks):
-    state, v = make_view(qtbot, SessionConfig(model="SimpleRNN", hidden=5), unit=0)
-    state.set_cursor(Cursor("forward", 4))
-    v.render(state.result, state.cursor)
+    ctx, v = make_view(qtbot, SessionConfig(model="SimpleRNN", hidden=5), unit=0)
+    render(v, ctx, Cursor("forward", 4))
     v.unit.setValue(3)
-    assert state.selection.unit == 2
+    assert ctx.app.selection.unit == 2
+    render(v, ctx)  # the window draws again on the selection's change
     a = next(c for c in v.cards() if c["key"] == "a")
-    assert a["value"] == fmt_number(state.result.forward.a[3, 2])
+    assert a["value"] == fmt_number(ctx.app.result.forward.a[3, 2])
     assert v.unit.maximum() == 5
-    state.set_selection(unit=4)  # from another view: the chooser follows on the next render
-    v.render(state.result, state.cursor)
+    ctx.app.set_selection(unit=4)  # from another view: the chooser follows on the next draw
+    render(v, ctx)
     assert v.unit.value() == 5
 
 
 def test_click_frames_an_equation_until_clicked_again(qtbot, no_leaks):
-    state, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4))
-    v.render(state.result, Cursor("forward", 3))
-    v.wait_ready()
+    ctx, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4))
+    draw_waiting(v, ctx, Cursor("forward", 3))
     target = next(c for c in v.cards() if c["key"] == "f")
     center = target["rect"].center().toPoint()
     qtbot.mouseClick(v.board, QtCore.Qt.MouseButton.LeftButton, pos=center)
-    assert v.pinned == "f"
+    assert ctx.app.options["equations"].pinned == "f"
+    assert not ctx.app.dirty  # framing a card is no work to save
+    render(v, ctx)
     assert [c["key"] for c in v.cards() if c["focus"]] == ["f"]
     assert "your choice" in v.header.text()
-    v.render(state.result, Cursor("forward", 4))  # stays framed while stepping
+    render(v, ctx, Cursor("forward", 4))  # stays framed while stepping
     assert [c["key"] for c in v.cards() if c["focus"]] == ["f"]
-    v.render(state.result, Cursor("backward", 4))  # no "f" backward: the default frame
+    render(v, ctx, Cursor("backward", 4))  # no "f" backward: the default frame
     assert [c["key"] for c in v.cards() if c["focus"]] == ["delta_c"]
-    v.render(state.result, Cursor("forward", 4))
+    render(v, ctx, Cursor("forward", 4))
     target = next(c for c in v.cards() if c["key"] == "f")
     qtbot.mouseClick(v.board, QtCore.Qt.MouseButton.LeftButton,
                      pos=target["rect"].center().toPoint())
-    assert v.pinned is None
+    assert ctx.app.options["equations"].pinned == ""
+    render(v, ctx)
     assert [c["key"] for c in v.cards() if c["focus"]] == ["c"]
 
 
 def test_selected_flow_is_framed_backward(qtbot, no_leaks):
-    state, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4))
-    state.set_selection(flow="f_bar")
-    v.render(state.result, Cursor("backward", 5))
+    ctx, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4))
+    ctx.app.set_selection(flow="f_bar")
+    render(v, ctx, Cursor("backward", 5))
     assert [c["key"] for c in v.cards() if c["focus"]] == ["delta_f_bar"]
 
 
 def test_typesetting_runs_off_thread_and_is_drawn(qtbot, no_leaks):
-    state, v = make_view(qtbot, SessionConfig(model="LSTM", peepholes=True, hidden=4,
-                                              truncation=3, seed=7))
-    v.render(state.result, Cursor("backward", 2))
-    assert v.wait_ready()
-    assert not v.typesetter.busy
+    ctx, v = make_view(qtbot, SessionConfig(model="LSTM", peepholes=True, hidden=4,
+                                            truncation=3, seed=7))
+    jobs = v.needs(v.frame)
+    assert all(isinstance(j, TypesetJob) for j in jobs.values())
+    step_lines = [f"svg:{c['latex']}" for c in v.cards()]
+    assert list(jobs)[:len(step_lines)] == list(dict.fromkeys(step_lines))  # this step first
+    draw_waiting(v, ctx, Cursor("backward", 2))
+    assert not pending(v) and not ctx.runner.busy
     cards = v.cards()
     assert all(c["typeset"] for c in cards)
     img = v.board.grab().toImage()
@@ -149,23 +182,25 @@ def test_typesetting_runs_off_thread_and_is_drawn(qtbot, no_leaks):
     assert sum(c == tint for c in region) > len(region) / 3
     assert sum(c.lightness() < 80 for c in region) > 20  # typeset glyphs and numbers
     # figures draw the lines as vectors (crisp when scaled, real paths in SVG)
-    v.set_export_style(True)
+    draw_waiting(v, ctx, export=True)
     vec = v.board.grab().toImage()
     assert v.board.vector
     assert sum(vec.pixelColor(x, y).lightness() < 80 for x in range(x0, int(r.right() * dpr) - 5, 3)
                for y in range(y0, int(r.bottom() * dpr) - 5, 3)) > 20
-    v.set_export_style(False)
+    render(v, ctx)
+    assert not v.board.vector
     # every line of this session was typeset ahead of time: stepping needs no typesetting
-    for cursor in (Cursor("forward", 1), Cursor("update", state.T)):
-        v.render(state.result, cursor)
-        assert all(c["typeset"] for c in v.cards()) and not v.typesetter.busy
+    for cursor in (Cursor("forward", 1), Cursor("update", ctx.app.T)):
+        render(v, ctx, cursor)
+        assert all(c["typeset"] for c in v.cards()) and not pending(v)
+        assert not ctx.runner.busy
 
 
 def test_dark_theme_recolours_the_typeset_lines(qtbot, no_leaks):
-    state, v = make_view(qtbot, SessionConfig(model="SimpleRNN", hidden=4))
-    v.wait_ready()
-    v.apply_theme(theme.DARK)
-    v.render(state.result, Cursor("forward", 2))
+    ctx, v = make_view(qtbot, SessionConfig(model="SimpleRNN", hidden=4))
+    draw_waiting(v, ctx)
+    ctx.app.set_theme("dark")
+    render(v, ctx, Cursor("forward", 2))
     img = v.board.grab().toImage()
     colours = {img.pixelColor(x, y).name() for x in range(0, img.width(), 4)
                for y in range(0, img.height(), 4)}
@@ -184,34 +219,38 @@ def test_the_strip_appears_under_the_lstm_block_views():
 
 def test_keeps_up_with_playback(qtbot, no_leaks):
     """A cursor step costs far less than the 250 ms of playback at 4 steps per second."""
-    import time
-
-    state, v = make_view(qtbot, SessionConfig(model="LSTM", peepholes=True, hidden=8))
-    v.wait_ready()
+    ctx, v = make_view(qtbot, SessionConfig(model="LSTM", peepholes=True, hidden=8))
+    draw_waiting(v, ctx)
     times = []
-    for frame in range(state.n_frames):
+    for frame in range(ctx.app.n_frames):
         t0 = time.perf_counter()
-        v.render(state.result, Cursor.from_frame(frame, state.T))
+        render(v, ctx, Cursor.from_frame(frame, ctx.app.T))
         v.board.repaint()
         times.append(time.perf_counter() - t0)
     assert np.median(times) < 0.1
 
 
 def test_frames_follow_the_block_views_stage_walk(qtbot, no_leaks):
-    from gui.views.lstm_common import block_stage
-
-    state, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4))
-    stage = block_stage(state)
-    state.set_cursor(Cursor("forward", 3))
-    stage.set(3)  # c(t) = z i + c(t-1) f: the view re-renders on its own
+    ctx, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4))
+    ctx.app.set_cursor(Cursor("forward", 3))
+    ctx.app.set_selection(stage=3)  # c(t) = z i + c(t-1) f
+    render(v, ctx)
     assert [c["key"] for c in v.cards() if c["focus"]] == ["c"]
     assert "stage 4" in v.header.text()
-    stage.set(1)
+    ctx.app.set_selection(stage=1)
+    render(v, ctx)
     assert [c["key"] for c in v.cards() if c["focus"]] == ["i_bar", "i"]
-    state.set_cursor(Cursor("backward", 3))
-    v.render(state.result, state.cursor)
-    stage.set(3)
+    render(v, ctx, Cursor("backward", 3))
+    ctx.app.set_selection(stage=3)
+    render(v, ctx)
     assert [c["key"] for c in v.cards() if c["focus"]] == ["delta_z_bar", "delta_i_bar",
                                                           "delta_f_bar"]
-    stage.set(None)
+    ctx.app.set_selection(stage=None)
+    render(v, ctx)
     assert [c["key"] for c in v.cards() if c["focus"]] == ["delta_c"]
+
+
+def test_other_models_say_so(qtbot, no_leaks):
+    ctx, v = make_view(qtbot, SessionConfig(model="GRU", hidden=3, length=4))
+    assert v.needs(v.frame) == {} and v.cards() == [] and v.step is None
+    assert "GRU" in v.header.text() and "GRU" in v.board.message

@@ -23,8 +23,8 @@ from gui.model.present.equations import (
     Square,
     Sub,
     equations_at,
-    fmt_number,
 )
+from gui.model.present.numbers import fmt as fmt_number
 from sim.run import SessionConfig, compute
 
 CASES = {
@@ -241,7 +241,7 @@ def test_expression_text_and_parentheses():
     assert Exp(Num(-1.0)).text(rich=True) == "exp(−1)"
     long = Add(tuple(Num(float(i)) for i in range(10)))
     assert "…" in long.text() and long.evaluate() == 45.0
-    assert fmt_number(1.5e-5, rich=True) == "1.5×10⁻⁵"
+    assert fmt_number(1.5e-5) == "1.5×10⁻⁵"
 
 
 def test_symbolic_lines_typeset():
@@ -263,3 +263,27 @@ def test_symbolic_lines_typeset():
     for latex in sorted(lines):
         svg = ziamath.Math.fromlatex(latex, size=12).svg()
         assert svg.startswith("<svg") and "<path" in svg, latex
+
+
+def test_a_typeset_job_is_one_line_of_svg_and_each_line_is_typeset_once():
+    from gui.model.present.equations import TypesetJob
+    from gui.model.present.equations import typeset as ts
+
+    line = eqm.symbolic("LSTM", "c")
+    job = TypesetJob(line)
+    assert job == TypesetJob(line) and hash(job) == hash(TypesetJob(line))  # a runner key
+    ts.clear_cache()
+    assert ts.cached(line) is None
+    svg = job.compute(lambda f: None, lambda: False)
+    assert isinstance(svg, bytes) and svg.startswith(b"<svg") and b"<path" in svg
+    assert ts.cached(line) is svg  # a second job for it costs nothing
+    assert job.compute(lambda f: None, lambda: False) is svg
+    with pytest.raises(ValueError, match="cannot typeset"):
+        TypesetJob(r"\frac{").compute(lambda f: None, lambda: False)
+
+
+def test_other_models_are_said_not_drawn():
+    r = compute(SessionConfig(model="GRU", hidden=3, length=4))
+    assert not eqm.supports(r.forward.kind)
+    with pytest.raises(ValueError, match="SimpleRNN and LSTM"):
+        equations_at(r, Cursor("forward", 1), 0)

@@ -1,0 +1,91 @@
+"""Type that grows with the theme: presentation mode and slides scale every text a view's scene
+holds (axis ticks and titles, colour-bar titles, in-plot labels), not only the HTML labels that
+size themselves with :func:`gui.graphics.labels.pt`.
+
+Each item's own font is remembered the first time it is scaled, so scaling is always from the
+font the view chose, never compounded; an item whose text sets its size in points (``pt``)
+keeps that size (it already follows the theme).
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6 import QtGui, QtWidgets
+
+_BASE = "_unfold_base_font"
+
+
+def _scaled(font: QtGui.QFont, scale: float) -> QtGui.QFont:
+    out = QtGui.QFont(font)
+    if font.pixelSize() > 0:
+        out.setPixelSize(max(1, round(font.pixelSize() * scale)))
+    else:
+        out.setPointSizeF(font.pointSizeF() * scale)
+    return out
+
+
+def _base(item, font: QtGui.QFont) -> QtGui.QFont:
+    base = getattr(item, _BASE, None)
+    if base is None:
+        base = QtGui.QFont(font)
+        setattr(item, _BASE, base)
+    return base
+
+
+def scale_scene(scene: QtWidgets.QGraphicsScene, scale: float) -> int:
+    """Set every axis' tick and label font and every text item's default font to ``scale``
+    times the font it was made with; returns how many items changed."""
+    changed = 0
+    for item in scene.items():
+        if isinstance(item, pg.AxisItem):
+            current = item.style.get("tickFont") or QtWidgets.QApplication.font()
+            want = _scaled(_base(item, current), scale)
+            if current != want:
+                item.setStyle(tickFont=want)
+                item.label.setFont(_scaled(_base(item.label, item.label.font()), scale))
+                changed += 1
+        elif isinstance(item, QtWidgets.QGraphicsTextItem):
+            want = _scaled(_base(item, item.font()), scale)
+            if item.font() != want:
+                item.setFont(want)
+                changed += 1
+    return changed
+
+
+def scale_widget(widget: QtWidgets.QWidget, scale: float) -> int:
+    """:func:`scale_scene` for every graphics view inside ``widget``."""
+    views = widget.findChildren(QtWidgets.QGraphicsView)
+    if isinstance(widget, QtWidgets.QGraphicsView):
+        views.append(widget)
+    return sum(scale_scene(v.scene(), scale) for v in views if v.scene() is not None)
+
+
+def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
+    """The pixel size of every run of text the widget's scenes draw (tick labels, axis titles,
+    text items, including sizes their HTML sets in points), for checks of legibility."""
+    import re
+
+    dpi = widget.logicalDpiY() or 96
+    sizes = []
+
+    def px(font: QtGui.QFont) -> float:
+        return font.pixelSize() if font.pixelSize() > 0 else font.pointSizeF() * dpi / 72
+
+    views = widget.findChildren(QtWidgets.QGraphicsView)
+    if isinstance(widget, QtWidgets.QGraphicsView):
+        views.append(widget)
+    for v in views:
+        if v.scene() is None or not v.isVisible():
+            continue
+        for item in v.scene().items():
+            if not item.isVisible():
+                continue
+            if isinstance(item, pg.AxisItem) and item.style.get("showValues", True):
+                sizes.append(px(item.style.get("tickFont") or QtWidgets.QApplication.font()))
+            elif isinstance(item, QtWidgets.QGraphicsTextItem) and item.toPlainText().strip():
+                html = item.toHtml()
+                body = html[html.find("<body"):]
+                found = [float(v) * dpi / 72 for v in re.findall(r"font-size:([\d.]+)pt", body)]
+                found += [float(v) for v in re.findall(r"font-size:([\d.]+)px", body)]
+                sizes.extend(found or [px(item.font())])
+    return sizes

@@ -1,0 +1,323 @@
+"""One panel of the Task types view (a small model of one kind drawn as the article draws it), and
+the key that explains the panels with their own drawings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from ... import colors
+from ...graphics.arrows import EdgeLayer
+from ...graphics.box_cells import BoxCells
+from ...graphics.labels import add_label, pt, set_label
+from ...model.present.task_types import ARROWS, PanelScene, sentence
+from ..base import plain_viewbox
+
+#: rows' heights in the panel (y up); J sits above the outputs
+ROW_Y = {"x": 0.0, "h": 1.0, "h_fwd": 1.0, "h_bwd": 1.85, "y_hat": 2.0, "J": 2.75}
+#: frame styles of the boxes
+SOLID, DASHED, CURRENT, SOLID_FAINT, DASHED_FAINT, FWD, BWD = range(7)
+#: alpha of an output's cells that no loss reads
+UNREAD_ALPHA = 90
+
+
+def row_heights(sc: PanelScene) -> dict[str, float]:
+    """Row name -> y; a bidirectional panel's outputs and losses sit above its two state rows."""
+    y = dict(ROW_Y)
+    if sc.kind == "bidirectional":
+        y["y_hat"], y["J"] = 2.85, 3.6
+    return y
+
+
+def cell_rgba(values: np.ndarray, vmax: float, lit: np.ndarray, faint: np.ndarray,
+              theme) -> np.ndarray:
+    """(T, n, 4) colours of a row's cells: diverging by value; not yet computed: the theme's
+    faint grey; an output no loss reads: see-through; NaN (no cell): clear."""
+    T, n = values.shape
+    rgba = np.zeros((T, n, 4), np.uint8)
+    idx = colors.signed_index(np.nan_to_num(values), vmax)  # (T, n)
+    rgba[..., :3] = colors.TABLES["diverging"][idx]
+    rgba[~lit, :, :3] = colors.hex_to_rgb(theme.faint)
+    rgba[..., 3] = 255
+    rgba[faint, :, 3] = UNREAD_ALPHA
+    rgba[np.isnan(values), 3] = 0
+    return rgba
+
+
+def box_pens(theme, export: bool) -> dict:
+    w = 1.6 if export else 1.2
+    return {SOLID: colors.pen(theme.muted, w), DASHED: colors.pen(theme.muted, w, style="dash"),
+            CURRENT: colors.pen(theme.highlight, 2.6 * theme.line_scale),
+            SOLID_FAINT: colors.pen(theme.faint, w),
+            DASHED_FAINT: colors.pen(theme.faint, w, style="dash"),
+            FWD: colors.pen(theme.recurrent, w + 0.6), BWD: colors.pen(theme.peephole, w + 0.6)}
+
+
+def arrow_pens(theme, export: bool) -> dict:
+    """Style code (index into ARROWS, + len(ARROWS) when not lit yet) -> pen."""
+    w = (1.6 if export else 1.2) * theme.line_scale
+    lit = {"input": colors.pen(theme.muted, w), "recurrent": colors.pen(theme.recurrent, w + 1),
+           "recurrent_back": colors.pen(theme.peephole, w + 1),
+           "output": colors.pen(theme.muted, w), "loss": colors.pen(theme.muted, w),
+           "handoff": colors.pen(theme.foreground, 3.5 * theme.line_scale),
+           "feedback": colors.pen(theme.foreground, w, style="dash")}
+    pens = {i: lit[a] for i, a in enumerate(ARROWS)}
+    for i, a in enumerate(ARROWS):
+        style = "dash" if a == "feedback" else "solid"
+        width = 3.5 * theme.line_scale if a == "handoff" else w
+        pens[i + len(ARROWS)] = colors.pen(theme.faint, width, style=style)
+    return pens
+
+
+def short(word: str, room: int) -> str:
+    """``word`` cut to ``room`` characters (with an ellipsis) when it does not fit."""
+    return word if len(word) <= max(room, 3) else word[: max(room, 3) - 1] + "\u2026"
+
+
+class PanelDrawing:
+    """A titled panel: rows of boxes, arrows, losses, words, in a sub-layout of ``layout``.
+
+    After :meth:`draw`: ``scene`` (the PanelScene drawn), ``boxes`` (row name -> BoxCells),
+    ``arrows`` (EdgeLayer), ``losses`` (J markers), ``status`` ("computing…" or "").
+    """
+
+    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str):
+        self.layout = layout.addLayout(row=row, col=col)
+        self.layout.setContentsMargins(2, 2, 2, 2)
+        self.title_text = title
+        self.title = add_label(self.layout, 0, 0, steady=True)
+        self.vb = plain_viewbox(self.layout, row=1, col=0)
+        self.layout.layout.setRowStretchFactor(1, 10)
+        self.arrows = EdgeLayer(self.vb, z=1, head_px=6)
+        self.boxes: dict[str, BoxCells] = {}
+        self.losses = pg.ScatterPlotItem(pxMode=True, symbol="s", size=13)
+        self.losses.setZValue(4)
+        self.vb.addItem(self.losses)
+        self.labels: dict[str, pg.TextItem] = {}
+        self.words: list[pg.TextItem] = []
+        self.message = pg.TextItem(anchor=(0.5, 0.5))
+        self.message.setZValue(6)
+        self.vb.addItem(self.message)
+        self.scene: PanelScene | None = None
+        self.status = ""
+        self.loss_colors: list[str] = []
+        self._key = None
+
+    # -- states ---------------------------------------------------------------------------------
+    def show_status(self, text: str, theme) -> None:
+        """No run yet: say ``text`` ("computing…", or why it failed) instead of a drawing."""
+        if self.status == text and self._key == ("status", theme):
+            return
+        self._key = ("status", theme)
+        self.status = text
+        self.scene = None
+        for b in self.boxes.values():
+            b.clear()
+        self.arrows.set(np.zeros((0, 2, 2)), np.zeros(0), {})
+        self.losses.setData([], [])
+        for item in list(self.labels.values()) + self.words:
+            item.setVisible(False)
+        self.message.setText(text, color=theme.muted)
+        self.message.setPos(3, 1.4)
+        self.message.setVisible(True)
+        self.vb.setRange(xRange=(-0.5, 6.5), yRange=(-0.8, 3.6), padding=0)
+        set_label(self.title, f"<b>{self.title_text}</b>", color=theme.foreground,
+                  size=pt(theme, 11))
+
+    def draw(self, sc: PanelScene, theme, export: bool, key=None) -> bool:
+        """Draw ``sc``; nothing is done when ``key`` equals the last one (same moment). True
+        when something was drawn."""
+        if key is not None and key == self._key:
+            return False
+        self._key = key
+        self.scene, self.status = sc, ""
+        self.message.setVisible(False)
+        ys = row_heights(sc)
+        fg = theme.foreground
+        pens = box_pens(theme, export)
+        current = set(sc.current)
+        for r in sc.rows:
+            boxes = self.boxes.get(r.name)
+            if boxes is None:
+                boxes = self.boxes[r.name] = BoxCells(self.vb)
+            styles = np.full(sc.T, -1, dtype=np.int64)
+            for i in range(sc.T):
+                kind = r.box[i]
+                if kind == "none":
+                    continue
+                if (r.name, i + 1) in current:
+                    styles[i] = CURRENT
+                elif kind == "dashed":
+                    styles[i] = DASHED if r.lit[i] else DASHED_FAINT
+                elif r.name == "h_fwd":
+                    styles[i] = FWD if r.lit[i] else SOLID_FAINT
+                elif r.name == "h_bwd":
+                    styles[i] = BWD if r.lit[i] else SOLID_FAINT
+                else:
+                    styles[i] = SOLID if r.lit[i] else SOLID_FAINT
+            boxes.set(1.0, ys[r.name], cell_rgba(r.values, r.vmax, r.lit, r.faint, theme),
+                      styles, pens)
+            self._label(r.name, r.label, ys[r.name], theme, {"h_fwd": theme.recurrent,
+                                                             "h_bwd": theme.peephole}.get(r.name,
+                                                                                          fg))
+        for name in set(self.boxes) - {r.name for r in sc.rows}:
+            self.boxes[name].clear()
+            self.labels[name].setVisible(False)
+        self._draw_losses(sc, ys, theme)
+        self._label("J", "J(t)", ys["J"], theme, fg)
+        self._draw_arrows(sc, ys, theme, export)
+        self._draw_words(sc, theme)
+        top = ys["J"] + 0.45
+        self.vb.setRange(xRange=(-0.7, sc.T + 0.75), yRange=(-0.95 if sc.words else -0.5, top),
+                         padding=0)
+        set_label(self.title, f"<b>{sc.title}</b> · {sc.caption}<br><span style='color:"
+                  f"{theme.muted}'>{sc.blurb}</span>", color=fg, size=pt(theme, 10))
+        return True
+
+    def _label(self, name: str, text: str, y: float, theme, color: str) -> None:
+        item = self.labels.get(name)
+        if item is None:
+            item = self.labels[name] = pg.TextItem(anchor=(1, 0.5))
+            self.vb.addItem(item)
+        set_label(item, text, color=color)
+        item.setPos(0.5, y)
+        item.setVisible(True)
+
+    def _draw_losses(self, sc: PanelScene, ys: dict, theme) -> None:
+        cols = np.flatnonzero(sc.loss)  # (n,) 0-based columns with a loss
+        self.loss_colors = [colors.source_hex(int(sc.source[c])) for c in cols]
+        brushes = [colors.brush(h) if sc.loss_lit[c] else colors.brush(theme.faint)
+                   for h, c in zip(self.loss_colors, cols, strict=True)]
+        self.losses.setData(x=cols + 1.0, y=np.full(len(cols), ys["J"]), brush=brushes,
+                            pen=colors.pen(theme.muted), size=13 * theme.font_scale)
+
+    def _draw_arrows(self, sc: PanelScene, ys: dict, theme, export: bool) -> None:
+        half_w, half_h = 0.36, 0.21  # a box's half extent (BoxCells' default size)
+        # a bidirectional panel's two state rows: the forward row's vertical arrows run a little
+        # left of the column's centre, the backward row's a little right
+        shift = {"h_fwd": -0.2, "h_bwd": 0.2}
+        segs, style = [], []
+        for name, (c0, r0), (c1, r1), lit in sc.arrows:
+            y0, y1 = ys[r0], ys[r1]
+            if name in ("recurrent", "recurrent_back", "handoff"):
+                sign = 1 if c1 > c0 else -1
+                a, b = (c0 + sign * half_w, y0), (c1 - sign * half_w, y1)
+            elif name == "feedback":  # from y_hat(j - 1) down to x(j)
+                a, b = (c0 + half_w, y0 - half_h), (c1 - half_w, y1 + half_h * 0.4)
+            elif name == "loss":
+                a, b = (c0, y0 + half_h), (c1, y1 - 0.12)
+            else:  # input, output: from the top of one box to the bottom of the next
+                dx = shift.get(r1 if name == "input" else r0, 0.0)
+                a, b = (c0 + dx, y0 + half_h), (c1 + dx, y1 - half_h)
+            segs.append((a, b))
+            style.append(ARROWS.index(name) + (0 if lit else len(ARROWS)))
+        self.arrows.set(np.asarray(segs, dtype=float).reshape(-1, 2, 2),
+                        np.asarray(style, dtype=np.int64), arrow_pens(theme, export))
+
+    def _draw_words(self, sc: PanelScene, theme) -> None:
+        px = self.vb.viewPixelSize()[0]  # data units per pixel
+        room = int(0.9 / px / 7) if px > 0 else 99  # characters a column holds (~7 px each)
+        while len(self.words) < len(sc.words):
+            item = pg.TextItem(anchor=(0.5, 0))
+            self.vb.addItem(item)
+            self.words.append(item)
+        for i, item in enumerate(self.words):
+            on = i < len(sc.words)
+            item.setVisible(on)
+            if on:
+                teddy = sc.words[i] == "Teddy"
+                set_label(item, short(sc.words[i], room), color=theme.foreground if teddy
+                          else theme.muted)
+                item.setPos(i + 1, -0.3)
+
+    def words_text(self) -> str:
+        return sentence(self.scene.words) if self.scene is not None else ""
+
+    def set_antialias(self, on: bool) -> None:
+        self.arrows.set_antialias(on)
+        for b in self.boxes.values():
+            b.set_antialias(on)
+        self._key = None
+
+    def contains(self, scene_pos) -> bool:
+        return self.layout.sceneBoundingRect().contains(scene_pos)
+
+
+#: the key's entries: (column, line, sample, words); a sample is a box style or an arrow style
+KEY = (
+    (0, 0, "cells", "a unit, by value"),
+    (0, 1, "current", "computed now"),
+    (0, 2, "not-yet", "not yet computed"),
+    (0, 3, "missing", "no input"),
+    (0, 4, "unread", "no loss reads it"),
+    (1, 0, "J", "J(t): a loss, its colour"),
+    (1, 1, "recurrent", "h\u2192: left to right"),
+    (1, 2, "recurrent_back", "h\u2190: right to left"),
+    (1, 3, "handoff", "encoder \u2192 decoder"),
+    (1, 4, "feedback", "\u0177(j\u22121) fed back"),
+)
+KEY_VALUES = np.array([[-0.9, -0.3, 0.35, 0.9]])  # (1, 4) a sample box's values
+
+
+class KeyDrawing:
+    """What the panels' boxes, losses and arrows mean, drawn with the panels' own items, and the
+    colour bar of their cells."""
+
+    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int):
+        from ...graphics.colorbar import ColorBar
+
+        self.layout = layout.addLayout(row=row, col=col)
+        self.title = add_label(self.layout, 0, 0, steady=True)
+        self.vb = plain_viewbox(self.layout, row=1, col=0)
+        self.vb.setRange(xRange=(-0.2, 11.5), yRange=(-4.6, 0.6), padding=0)
+        self.layout.layout.setRowStretchFactor(1, 10)
+        self.bar = ColorBar(self.layout, row=2, col=0, width_px=240)
+        self.boxes = {name: BoxCells(self.vb, width=0.9, height=0.5)
+                      for c, _, name, _ in KEY if c == 0}
+        self.arrows = EdgeLayer(self.vb, z=1, head_px=6)
+        self.loss = pg.ScatterPlotItem(pxMode=True, symbol="s", size=13)
+        self.vb.addItem(self.loss)
+        self.texts = []
+        for c, line, _, words in KEY:
+            item = pg.TextItem(words, anchor=(0, 0.5))
+            item.setPos(1.0 + 5.6 * c, -line)
+            self.vb.addItem(item)
+            self.texts.append(item)
+        self._key = None
+
+    def draw(self, theme, export: bool) -> None:
+        if self._key == (theme, export):
+            return
+        self._key = (theme, export)
+        fg = theme.foreground
+        set_label(self.title, "<b>Key</b>", color=fg, size=pt(theme, 10))
+        pens = box_pens(theme, export)
+        one = np.ones(1, bool)
+        for name, (lit, faint, values, style) in {
+                "cells": (one, ~one, KEY_VALUES, SOLID),
+                "current": (one, ~one, KEY_VALUES, CURRENT),
+                "not-yet": (~one, ~one, KEY_VALUES, SOLID_FAINT),
+                "missing": (one, ~one, np.full((1, 4), np.nan), DASHED),
+                "unread": (one, one, KEY_VALUES, DASHED)}.items():
+            line = next(ln for c, ln, n, _ in KEY if n == name)
+            self.boxes[name].set(0.35, -line, cell_rgba(values, 1.0, lit, faint, theme),
+                                 np.array([style]), pens)
+        segs, style = [], []
+        for _, line, name, _ in KEY:
+            if name in ARROWS:
+                a, b = (5.1, -line), (6.3, -line)
+                if name == "recurrent_back":
+                    a, b = b, a
+                segs.append((a, b))
+                style.append(ARROWS.index(name))
+        self.arrows.set(np.asarray(segs, dtype=float), np.asarray(style), arrow_pens(theme, export))
+        self.loss.setData(x=[5.7], y=[0.0], brush=[colors.brush(colors.source_hex(1))],
+                          pen=colors.pen(theme.muted), size=13 * theme.font_scale)
+        for item, (_, _, _, words) in zip(self.texts, KEY, strict=True):
+            item.setText(words, color=fg)
+        self.bar.set("diverging", "colour: value \u00f7 its row's max |value|",
+                     "\u2212max", "0", "+max", fg)
+
+    def set_antialias(self, on: bool) -> None:
+        self.arrows.set_antialias(on)
+        self._key = None
