@@ -267,7 +267,12 @@ def other_kind(config: SessionConfig) -> SessionConfig | None:
     the other kind (SimpleRNN <-> LSTM, GRU -> SimpleRNN); None for a two-cell model. The
     SimpleRNN keeps ``activation``, the LSTM ``peepholes``."""
     other = OTHER.get(config.model)
-    return None if other is None else config.replace(model=other)
+    if other is None:
+        return None
+    changes = {"model": other}
+    if not getattr(config, "forget_gate", True):  # an LSTM without a forget gate: the other
+        changes["forget_gate"] = True  # kind has none to leave out
+    return config.replace(**changes)
 
 
 @dataclass(frozen=True, eq=False)

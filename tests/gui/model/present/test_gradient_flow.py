@@ -112,6 +112,8 @@ def test_companion_is_the_other_kind_on_the_same_input():
     assert compare.other_kind(compare.other_kind(config)) == config
     assert compare.other_kind(config.replace(model="GRU")).model == "SimpleRNN"
     assert compare.other_kind(config.replace(model="BidirectionalRNN")) is None
+    no_forget = config.replace(model="LSTM", forget_gate=False)
+    assert compare.other_kind(no_forget) == config  # a SimpleRNN has no forget gate to drop
 
 
 def test_jobs_report_progress_and_stop():
