@@ -148,3 +148,52 @@ def map_title(kind: str, state: str, *, highway: bool = False, star: bool = Fals
     if highway:
         return f"LSTM{mark} highway ‖∂c(t)/∂c(k)‖"
     return f"{kind}{mark} ‖∂{state}(t)/∂{state}(k)‖"
+
+
+# -- compact words, for slides and presentation mode (large type, little room) --------------------
+
+def short_readout(cu: FlowCurves, comp, *, computing: bool) -> str:
+    """One line: each model's factor per step and its trend."""
+    def one(c: FlowCurves, star: str) -> str:
+        st = c.state
+        if c.jacobian_curve is not None:
+            return (f"<b>{c.kind}{star}</b> ‖∂{st}(t)/∂{st}(k)‖ ×{fmt(c.slope)} per step "
+                    f"({trend(c.slope)})")
+        if computing and not star:
+            return f"<b>{c.kind}</b> ‖∂{st}(t)/∂{st}(k)‖: computing…"
+        return f"<b>{c.kind}{star}</b> ‖∂J(t)/∂{st}(k)‖ ×{fmt(c.error_slope)} per step"
+    parts = [one(cu, "")]
+    if comp is not None:
+        parts.append(one(comp.curves, "*"))
+    return " · ".join(parts)
+
+
+def short_legend(kind: str, state: str, other: str | None, *, products: bool) -> list:
+    """(curve key, text) of a one-line legend."""
+    st = state
+    entries = [("error", f"‖∂J(t)/∂{st}(k)‖")]
+    if products:
+        entries.append(("jacobian", f"‖∂{st}(t)/∂{st}(k)‖"))
+    if kind == "LSTM" or other == "LSTM":
+        entries.append(("highway", "highway ‖∂c(t)/∂c(k)‖"))
+    if other is not None:
+        entries.append(("c_error", f"{other}* dashed"))
+    return entries
+
+
+def short_cursor_text(state: str, phase: str, t: int) -> str:
+    if phase == "forward":
+        return f"forward t = {t}: how {state}({t}) depends on each {state}(k)"
+    if phase == "backward":
+        return f"backward t = {t}: the errors reaching {state}({t})"
+    return "update: the summed gradient Σ"
+
+
+def short_clip_text(rep: ClipReport, T: int) -> str:
+    if not rep.on:
+        return f"<b>Clipping</b> off · ‖∂J/∂θ‖ = {fmt(rep.norm)}"
+    mode = "per step" if rep.mode == "per_step" else "global"
+    s = f"<b>Clipping</b> at τ = {fmt(rep.threshold)} ({mode}): ‖∂J/∂θ‖ = {fmt(rep.norm)}"
+    if rep.mode == "per_step":
+        return s + f" → {fmt(rep.applied_norm)} · {rep.n_clipped} of {T} steps cut"
+    return s + (f" scaled ×{fmt(rep.scale)}" if rep.clipped else ", not clipped")

@@ -14,6 +14,8 @@ from ...model.present import gradient_flow_text as words
 from ...model.present.gradient_flow import ClipReport
 from ...model.present.numbers import fmt, log10_or_nan
 
+BOTTOM = "time step t  (Σ: the summed gradient the update uses)"
+
 
 class ClipPlot:
     """The caption at (caption_row, 0) and the plot at (row, 0) of ``layout``, both 2 wide."""
@@ -22,7 +24,7 @@ class ClipPlot:
         self.caption = add_label(layout, caption_row, 0, colspan=2)
         q = static_plot(layout, row, 0, colspan=2, enableMenu=False)
         q.setLabel("left", "‖(∂J/∂θ)⁽ᵗ⁾‖")
-        q.setLabel("bottom", "time step t  (Σ: the summed gradient the update uses)")
+        q.setLabel("bottom", BOTTOM)
         self.plot = q
         self.kept_stems = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
         self.cut_stems = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
@@ -42,7 +44,7 @@ class ClipPlot:
         self.marks = (np.zeros(0, bool), np.zeros(0))
         self.text = ""
 
-    def draw(self, rep: ClipReport, T: int, theme, export: bool) -> None:
+    def draw(self, rep: ClipReport, T: int, theme, export: bool, *, compact: bool = False) -> None:
         """Stems 1..T and Σ of ``rep``, cut at τ where clipping cuts."""
         style_axes(self.plot, theme)
         self.report = rep
@@ -82,16 +84,17 @@ class ClipPlot:
         self.plot.setXRange(0.4, T + 2.1, padding=0)
         self.plot.setYRange(lo, hi, padding=0)
         set_log_axis(self.plot.getAxis("left"), lo, hi)
-        every = max(1, int(np.ceil(T / 25)))
+        every = max(1, int(np.ceil(T / (10 if compact else 25))))
+        self.plot.setLabel("bottom", "" if compact else BOTTOM)  # compact: the ticks say it
         ticks = [(float(s), str(s)) for s in range(1, T + 1, every)] + [(T + 1.5, "Σ")]
         self.plot.getAxis("bottom").setTicks([ticks, []])
         self.band.setBrush(colors.brush(theme.faint, 200))
         for line in self.band.lines:
             line.setPen(colors.pen(theme.background, 0.0, 0))
         self.marks = (cut, np.append(rep.step_scale, rep.scale))
-        self.text = words.clip_text(rep, T)
+        self.text = words.short_clip_text(rep, T) if compact else words.clip_text(rep, T)
 
-    def draw_cursor(self, phase: str, t: int, T: int, theme) -> None:
+    def draw_cursor(self, phase: str, t: int, T: int, theme, *, compact: bool = False) -> None:
         """The band at the cursor's step (backward) or at Σ (update), and the caption."""
         if phase == "backward":
             self.band.setRegion((t - 0.4, t + 0.4))
@@ -101,5 +104,6 @@ class ClipPlot:
             self.band.setVisible(True)
         else:
             self.band.setVisible(False)
-        at = words.clip_cursor_text(self.report, phase, t) if self.report is not None else ""
+        at = ("" if compact or self.report is None
+              else words.clip_cursor_text(self.report, phase, t))
         set_label(self.caption, self.text + at, color=theme.foreground, size=pt(theme, 10))

@@ -101,7 +101,7 @@ class DistancePlot:
         self.plot.setYRange(lo, hi, padding=0)
         set_log_axis(self.plot.getAxis("left"), lo, hi)
 
-    def draw_legend(self, entries: list, theme, export: bool) -> None:
+    def draw_legend(self, entries: list, theme, export: bool, *, one_line: bool = False) -> None:
         """A sample of each curve's line and symbol, then its words; the session's curves on
         one line, the comparison's on the next."""
         marks = {"o": ("●", "○"), "s": ("■", "□"), "t": ("▼", "▽")}
@@ -113,7 +113,8 @@ class DistancePlot:
             words = text.replace(" ", "&nbsp;")  # an entry never wraps inside itself
             lines[hollow].append(f"<span style='color:{hexc}'>{line}{marks[symbol][hollow]}"
                                  f"{line}</span>&nbsp;{words}")
-        html = "<br>".join(" &nbsp;&nbsp; ".join(p) for p in lines.values() if p)
+        html = (" &nbsp;&nbsp; " if one_line else "<br>").join(
+            " &nbsp;&nbsp; ".join(p) for p in lines.values() if p)
         set_label(self.legend, html, color=theme.foreground, size=pt(theme, 9))
 
     def draw_cursor(self, pts: flow.CursorPoints, theme) -> None:

@@ -42,23 +42,23 @@ class HeatMap:
         self._frame_key = None
         self.filled = False  # drawn norms (else an empty map with a note)
 
-    def _frame(self, T: int, title: str, theme) -> None:
+    def _frame(self, T: int, title: str, theme, ticks: int = 8) -> None:
         self.T = T
         self.image.setRect(QtCore.QRectF(0.5, 0.5, T, T))
-        key = (T, title, theme)
+        key = (T, title, theme, ticks)
         if key == self._frame_key:
             return  # titles, ranges and ticks cost a layout pass: only when they change
         self._frame_key = key
         self.plot.setRange(xRange=(0.5, T + 0.5), yRange=(0.5, T + 0.5), padding=0.02)
         self.plot.setTitle(title, color=theme.foreground, size="9pt")
-        every = max(1, int(np.ceil(T / 8)))
-        ticks = [[(s, str(s)) for s in range(1, T + 1, every)], []]
-        self.plot.getAxis("bottom").setTicks(ticks)
-        self.plot.getAxis("left").setTicks(ticks)
+        every = max(1, int(np.ceil(T / ticks)))
+        marks = [[(s, str(s)) for s in range(1, T + 1, every)], []]
+        self.plot.getAxis("bottom").setTicks(marks)
+        self.plot.getAxis("left").setTicks(marks)
         style_axes(self.plot, theme)
         self.outline.setPen(colors.pen(theme.highlight, 2.0))
 
-    def set(self, norms: np.ndarray, decades: float, title: str, theme) -> None:
+    def set(self, norms: np.ndarray, decades: float, title: str, theme, ticks: int = 8) -> None:
         """Colour ``norms`` (T, T) [t-1, k-1] by log10 on [-decades, decades]."""
         T = norms.shape[0]
         lg = log10_or_nan(norms)  # (T, T)
@@ -70,9 +70,9 @@ class HeatMap:
         self.image.setImage(rgba, levels=None)
         self.note.setText("")
         self.filled = True
-        self._frame(T, title, theme)
+        self._frame(T, title, theme, ticks)
 
-    def empty(self, T: int, title: str, note: str, theme) -> None:
+    def empty(self, T: int, title: str, note: str, theme, ticks: int = 8) -> None:
         """A transparent map of the session's size with ``note`` in its middle."""
         self.rgba = np.zeros((T, T, 4), np.uint8)
         self.image.setImage(self.rgba, levels=None)
@@ -80,7 +80,7 @@ class HeatMap:
         self.note.setPos((T + 1) / 2, (T + 1) / 2)
         self.outline.setData([], [])
         self.filled = False
-        self._frame(T, title, theme)
+        self._frame(T, title, theme, ticks)
 
     def mark(self, phase: str, t: int) -> None:
         """Outline row t (forward) or column k = t (backward); nothing at the update."""
@@ -119,7 +119,7 @@ class HeatMaps:
             self.maps[i].shown = True
         self._count = count
 
-    def set(self, specs: list, T: int, theme) -> None:
+    def set(self, specs: list, T: int, theme, *, ticks: int = 8) -> None:
         """Draw ``specs``, a list of (norms (T, T) or None, title, note), on one colour scale:
         None is an empty map of the session's size saying ``note`` (computing, or not drawn for
         this model), so that nothing moves when the products land."""
@@ -131,9 +131,9 @@ class HeatMaps:
         self._show(len(specs))
         for m, (M, title, note) in zip(self.maps, specs, strict=False):
             if M is None:
-                m.empty(T, title, note, theme)
+                m.empty(T, title, note, theme, ticks)
             else:
-                m.set(M, self.decades, title, theme)
+                m.set(M, self.decades, title, theme, ticks)
         d = int(self.decades)
         lo, hi = (decade_label(-d), decade_label(d)) if full else ("", "")
         self.bar.set("diverging", "‖product‖: blue shrinks, red grows", lo, "1", hi,

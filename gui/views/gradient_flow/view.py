@@ -121,19 +121,35 @@ class GradientFlowView(View):
         self.distance.draw(cu, ccu, theme, export)
         products = cu.jacobian is not None
         other = ccu.kind if ccu is not None else None
-        entries = words.legend_entries(cu.kind, cu.state, other,
-                                       ccu.state if ccu is not None else "h",
-                                       products=products or computing)
-        self.distance.draw_legend(entries, theme, export)
-        self.heat.set(self._map_specs(cu, comp, frame, computing), result.T, theme)
-        self._readout = words.readout(cu, comp, computing=computing,
-                                      compare=frame.options["gradient-flow"].compare,
-                                      config=result.config,
-                                      comp_failed=frame.failed.get("companion", ""))
+        compact = self._compact(theme)
+        if compact:
+            entries = words.short_legend(cu.kind, cu.state, other, products=products or computing)
+        else:
+            entries = words.legend_entries(cu.kind, cu.state, other,
+                                           ccu.state if ccu is not None else "h",
+                                           products=products or computing)
+        self.distance.draw_legend(entries, theme, export, one_line=compact)
+        specs = self._map_specs(cu, comp, frame, computing)
+        if compact and len(specs) > 2:  # the session's products and the comparison's first
+            own = 2 if cu.kind == "LSTM" else 1
+            specs = [specs[0], specs[own]]
+        self.heat.set(specs, result.T, theme, ticks=4 if compact else 8)
+        if compact:
+            self._readout = words.short_readout(cu, comp, computing=computing)
+        else:
+            self._readout = words.readout(cu, comp, computing=computing,
+                                          compare=frame.options["gradient-flow"].compare,
+                                          config=result.config,
+                                          comp_failed=frame.failed.get("companion", ""))
         set_label(self.caption, self._readout, color=theme.foreground, size=pt(theme, 11))
         c = result.config
         rep = flow.clip_report(result.backward, c.clip, c.clip_mode)
-        self.clipping.draw(rep, result.T, theme, export)
+        self.clipping.draw(rep, result.T, theme, export, compact=compact)
+
+    @staticmethod
+    def _compact(theme) -> bool:
+        """Large type (slides, presentation mode): short words, fewer maps and ticks."""
+        return theme.font_scale > 1.0
 
     @staticmethod
     def _map_specs(cu, comp, frame, computing: bool) -> list:
@@ -163,8 +179,10 @@ class GradientFlowView(View):
         """What depends on the cursor: its points, the map outlines, the clipping band."""
         theme, cursor, T = frame.theme, frame.cursor, frame.result.T
         phase, t = cursor.phase, cursor.t
-        self.clipping.draw_cursor(phase, t, T, theme)
-        text = words.cursor_text(cu.state, phase, t, products=cu.jacobian is not None)
+        compact = self._compact(theme)
+        self.clipping.draw_cursor(phase, t, T, theme, compact=compact)
+        text = (words.short_cursor_text(cu.state, phase, t) if compact
+                else words.cursor_text(cu.state, phase, t, products=cu.jacobian is not None))
         set_label(self.cursor_caption, text, color=theme.foreground, size=pt(theme, 10))
         self.heat.mark(phase, t)
         self.distance.draw_cursor(flow.cursor_points(cu, phase, t), theme)
