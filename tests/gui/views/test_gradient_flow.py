@@ -341,3 +341,13 @@ def test_options_round_trip_and_the_preset_turns_the_comparison_on(qapp):
     assert not view.compare.isChecked() and view.companion() is None
     view.close()
     ctx.close()
+
+
+def test_large_type_says_less(qtbot, no_leaks):
+    ctx, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4), compare=True)
+    assert sum(m.shown for m in v.maps) == 3 and "<br>" in v.readout_text()
+    v.draw(frame_for(v, ctx, theme=themes.slide(themes.get("light")), export=True))
+    assert sum(m.shown for m in v.maps) == 2  # the session's products and the comparison's
+    assert v.maps[1].plot.titleLabel.text.startswith("SimpleRNN*")
+    assert "<br>" not in v.readout_text() and "SimpleRNN*" in v.readout_text()
+    assert v.clip_text.startswith("<b>Clipping</b> off")
