@@ -183,14 +183,26 @@ class GradientFlow:
         return by_distance(getattr(self, which))
 
 
-def gradient_flow(tr: ForwardTrace) -> GradientFlow:
-    """Jacobian-product norms over all (t, k) for one forward trace (cost O(T^2 n^3))."""
+def gradient_flow(tr: ForwardTrace, *, progress=None, should_stop=None) -> GradientFlow | None:
+    """Jacobian-product norms over all (t, k) for one forward trace (cost O(T^2 n^3)).
+
+    Parameters
+    ----------
+    tr : a SimpleRNN, LSTM or GRU forward trace.
+    progress : optional callable taking the fraction done, 0..1 (called once per step t).
+    should_stop : optional callable; when it returns True the work stops and None is returned.
+    """
     J = step_jacobians(tr)  # (T, n, n)
     T, n = J.shape[0], J.shape[1]
     H = tr.n_hidden
     state = np.full((T, T), np.nan)
+    total = T * (T + 1) / 2  # the products' work grows with t + 1
     with np.errstate(all="ignore"):
         for t in range(T):
+            if should_stop is not None and should_stop():
+                return None
+            if progress is not None and t:
+                progress(t * (t + 1) / 2 / total)
             # rows of y(t) in P_k = J(t) J(t-1) ... J(k+1), k = t-1 down to 0: only the (H, n)
             # row block is carried (half the work of full products for an LSTM); norms batched
             block = np.empty((t + 1, H, H))
@@ -212,6 +224,8 @@ def gradient_flow(tr: ForwardTrace) -> GradientFlow:
             highway = np.exp(diff).max(axis=2)  # (T, T) ||diag product||_2 = max |entry|
             highway[np.triu_indices(T, 1)] = np.nan
             highway[np.diag_indices(T)] = 1.0
+    if progress is not None:
+        progress(1.0)
     return GradientFlow(state=freeze(state), highway=None if highway is None else freeze(highway),
                         radius=recurrent_radius(tr.params))
 
@@ -220,7 +234,6 @@ def error_norms(delta_by_source: np.ndarray) -> np.ndarray:
     """(T, T) [s-1, k-1] = ||dJ(s)/dh(k)||: the error from loss J(s) arriving at step k."""
     with np.errstate(all="ignore"):
         return np.linalg.norm(delta_by_source, axis=2)
-
 
 
 def by_distance(M: np.ndarray) -> np.ndarray:

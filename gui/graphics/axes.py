@@ -46,3 +46,12 @@ def style_axes(plot: pg.PlotItem, theme, names=("left", "bottom")) -> None:
         ax = plot.getAxis(name)
         ax.setPen(colors.pen(theme.muted))
         ax.setTextPen(colors.pen(theme.foreground))
+
+
+def set_log_axis(axis: pg.AxisItem, lo: float, hi: float) -> None:
+    """Ticks of an axis whose data are log10 values spanning [lo, hi]: decades written as
+    numbers (0.01, 1, 10³), unlabelled 2..9 between them
+    (:func:`gui.model.present.numbers.log_ticks`)."""
+    from ..model.present.numbers import log_ticks
+
+    axis.setTicks(log_ticks(lo, hi))

@@ -1,5 +1,6 @@
 """Vanishing and exploding gradients of one session, a second model of the other kind beside it,
-and what norm clipping would do: the numbers the gradient-flow view draws.
+and what norm clipping does: the numbers the gradient-flow view draws, and the two jobs that
+compute the slow ones (:class:`FlowJob`, :class:`CompanionJob`).
 
 Pure NumPy (the view only looks values up). Section 3 of "LSTM back propagation: following the
 flows of variables": for a simple RNN the error from J(t) reaching h(k) is
@@ -8,6 +9,11 @@ flows of variables": for a simple RNN the error from J(t) reaching h(k) is
 
 so its norm shrinks or grows roughly geometrically with the distance t - k; for an LSTM the cell
 highway dc(t)/dc(k) = prod diag(f(s)) (plus peephole terms) is steered by the gates instead.
+
+The errors ||dJ(s)/dh(k)|| come with every run (:func:`error_curves`, at once); the Jacobian
+products cost O(T^2 n^3) and are a job (:func:`flow_curves`, :class:`FlowJob`). Products are
+drawn for the one-cell models (SimpleRNN, LSTM, GRU); a two-cell model (bidirectional,
+encoder-decoder) shows its errors and clipping only.
 
 >>> from sim.run import SessionConfig, compute
 >>> r = compute(SessionConfig(model="SimpleRNN", hidden=8, radius=2.0))
@@ -18,18 +24,27 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
 from sim import analysis
 from sim.clipping import clip_by_norm
-from sim.run import MODELS, RunResult, SessionConfig, compute
+from sim.run import RunResult, SessionConfig, compute, step_norms
 from sim.trace import BackwardTrace, freeze
 
-#: gradient_flow costs about T^2 n^3 / 2 multiply-adds (n = H, or 2H for an LSTM); above this the
-#: GUI computes it off its thread
-SYNC_COST = 3e7
+#: the models whose one-step Jacobians the engine computes (one recurrent cell)
+FLOW_KINDS = ("SimpleRNN", "LSTM", "GRU")
+#: the model a comparison runs beside the session's: a gated cell beside the plain one
+OTHER = {"SimpleRNN": "LSTM", "LSTM": "SimpleRNN", "GRU": "SimpleRNN"}
+#: multiply-adds per second the cost estimates assume (one BLAS thread, small matrices)
+RATE = 2e8
+
+
+def flow_applies(kind: str) -> bool:
+    """Whether the Jacobian products are computed for a model of ``kind``."""
+    return kind in FLOW_KINDS
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,25 +53,27 @@ class FlowCurves:
 
     Attributes
     ----------
-    kind : "SimpleRNN" or "LSTM"; state : "h" or "y", the recurrent state's name.
-    error : (T, T) [s-1, k-1] = ||dJ(s)/dh(k)|| (LSTM: ||dJ(s)/dy(k)||), from
-        ``analysis.error_norms(backward.delta_by_source)``; 0 for k > s and masked sources.
-    jacobian : (T, T) [t-1, k-1] = ||dh(t)/dh(k)|| (LSTM ||dy(t)/dy(k)||), ``gradient_flow.state``.
+    kind : the model; state : "h" or "y", the recurrent state's name.
+    error : (T, T) [s-1, k-1] = ||dJ(s)/dh(k)|| (LSTM: ||dJ(s)/dy(k)||), the run's
+        ``error_norms``; 0 for k > s and masked sources.
+    jacobian : (T, T) [t-1, k-1] = ||dh(t)/dh(k)|| (LSTM ||dy(t)/dy(k)||), NaN for k > t; None
+        while it is computing or for a model without one-step Jacobians.
     highway : (T, T) ||dc(t)/dc(k)|| along the cell highway (LSTM), else None.
     error_curve, jacobian_curve, highway_curve : (T,) ``analysis.by_distance`` of each, over the
-        distance d = t - k = 0..T-1 (highway_curve None for a SimpleRNN).
+        distance d = t - k = 0..T-1 (None where the matrix is None).
     slope, error_slope, highway_slope : ``analysis.slope_per_step`` of the curves: the factor per
-        step, < 1 vanishing, > 1 exploding (NaN when fewer than two points are usable).
+        step, < 1 vanishing, > 1 exploding (NaN when fewer than two points are usable or the
+        curve is missing).
     radius : ``analysis.recurrent_radius`` of the weights the trace used.
     """
 
     kind: str
     state: str
     error: np.ndarray
-    jacobian: np.ndarray
+    jacobian: np.ndarray | None
     highway: np.ndarray | None
     error_curve: np.ndarray
-    jacobian_curve: np.ndarray
+    jacobian_curve: np.ndarray | None
     highway_curve: np.ndarray | None
     slope: float
     error_slope: float
@@ -65,7 +82,7 @@ class FlowCurves:
 
     @property
     def T(self) -> int:
-        return self.jacobian.shape[0]
+        return self.error.shape[0]
 
     @property
     def distance(self) -> np.ndarray:
@@ -73,32 +90,55 @@ class FlowCurves:
         return np.arange(self.T)
 
 
-def flow_cost(result: RunResult) -> float:
-    """Rough multiply-add count of ``result.gradient_flow`` (0 once it is cached)."""
-    if "gradient_flow" in result.__dict__:
-        return 0.0
-    n = result.forward.n_hidden * (2 if result.kind == "LSTM" else 1)
-    return result.T ** 2 * n ** 3 / 2
+def _slope(curve) -> float:
+    return float("nan") if curve is None else analysis.slope_per_step(curve)
 
 
-def flow_curves(result: RunResult) -> FlowCurves:
+def error_curves(result: RunResult) -> FlowCurves:
+    """The errors of one run and their per-distance curve, without the Jacobian products
+    (milliseconds: the run carries the norms)."""
+    error = result.error_norms  # (T, T) ||dJ(s)/dh(k)||; a Seq2Seq's (T_dec, T): decoder losses
+    T = result.T
+    if error.shape[0] != T:  # the losses J(s) sit at the last rows of the one time axis
+        full = np.zeros((T, T))
+        full[T - error.shape[0]:] = error
+        error = freeze(full)
+    err_c = analysis.by_distance(error)  # (T,) over d = s - k
+    return FlowCurves(
+        kind=result.kind, state=result.forward.state_name, error=error, jacobian=None,
+        highway=None, error_curve=freeze(err_c), jacobian_curve=None, highway_curve=None,
+        slope=float("nan"), error_slope=_slope(err_c), highway_slope=float("nan"),
+        radius=analysis.recurrent_radius(result.forward.params))
+
+
+def flow_curves(result: RunResult, *, progress=None, should_stop=None) -> FlowCurves | None:
     """The error norms, Jacobian-product norms and their per-distance curves of one session.
 
-    Costs O(T^2 n^3) the first time (``result.gradient_flow`` is cached on the result); see
-    :func:`flow_cost`.
+    Costs O(T^2 n^3) (:func:`flow_cost`); None when ``should_stop()`` turned true. A model
+    without one-step Jacobians (two cells) gets its errors only.
     """
-    gf = result.gradient_flow
-    error = analysis.error_norms(result.backward.delta_by_source)  # (T, T) ||dJ(s)/dh(k)||
-    err_c = analysis.by_distance(error)  # (T,) over d = s - k
+    base = error_curves(result)
+    if not flow_applies(result.kind):
+        return base
+    gf = analysis.gradient_flow(result.forward, progress=progress, should_stop=should_stop)
+    if gf is None:
+        return None
     jac_c = gf.by_distance("state")  # (T,) over d = t - k
     hw_c = gf.by_distance("highway") if gf.highway is not None else None  # (T,) or None
     return FlowCurves(
-        kind=result.kind, state=result.forward.state_name, error=freeze(error),
-        jacobian=gf.state, highway=gf.highway, error_curve=freeze(err_c),
-        jacobian_curve=freeze(jac_c), highway_curve=None if hw_c is None else freeze(hw_c),
-        slope=analysis.slope_per_step(jac_c), error_slope=analysis.slope_per_step(err_c),
-        highway_slope=(analysis.slope_per_step(hw_c) if hw_c is not None else float("nan")),
-        radius=gf.radius)
+        kind=base.kind, state=base.state, error=base.error, jacobian=gf.state,
+        highway=gf.highway, error_curve=base.error_curve, jacobian_curve=freeze(jac_c),
+        highway_curve=None if hw_c is None else freeze(hw_c), slope=_slope(jac_c),
+        error_slope=base.error_slope, highway_slope=_slope(hw_c), radius=gf.radius)
+
+
+def flow_cost(kind: str, T: int, H: int) -> float:
+    """Rough seconds of :func:`flow_curves` for a model of ``kind`` with T steps and H units:
+    T^2/2 row-block products (H x n by n x n, n = 2H for an LSTM) and as many H x H norms."""
+    if not flow_applies(kind):
+        return 0.0
+    n = 2 * H if kind == "LSTM" else H
+    return T * T / 2 * (H * n * n + 10 * H ** 3) / RATE
 
 
 def geometric_fit(curve: np.ndarray) -> tuple[float, float]:
@@ -118,12 +158,13 @@ class CursorPoints:
     """The points of the distance plot that belong to the cursor's step.
 
     Forward t: how h(t) depends on each earlier state, ||dh(t)/dh(k)|| for k = 1..t
-    (``which`` = "jacobian"). Backward t: the errors arriving at h(t) from every loss J(s),
-    ||dJ(s)/dh(t)|| for s = t..T with a non-zero error (``which`` = "error").
+    (``which`` = "jacobian"; none while the products compute). Backward t: the errors arriving
+    at h(t) from every loss J(s), ||dJ(s)/dh(t)|| for s = t..T with a non-zero error
+    (``which`` = "error").
 
     Attributes
     ----------
-    which : "jacobian", "error" or "" (update: none).
+    which : "jacobian", "error" or "" (update, or nothing to show).
     distance : (n,) t - k (forward) or s - t (backward).
     value : (n,) the norms.
     step : (n,) k (forward) or the source s (backward), 1-based.
@@ -138,7 +179,7 @@ class CursorPoints:
 def cursor_points(curves: FlowCurves, phase: str, t: int) -> CursorPoints:
     """The distance-plot points of step ``t`` in ``phase`` (see :class:`CursorPoints`)."""
     T = curves.T
-    if phase == "forward":
+    if phase == "forward" and curves.jacobian is not None:
         k = np.arange(1, t + 1)  # (t,) 1..t
         return CursorPoints("jacobian", t - k, curves.jacobian[t - 1, :t].copy(), k)
     if phase == "backward":
@@ -156,18 +197,22 @@ class ClipReport:
 
     Attributes
     ----------
-    threshold : tau.
-    norm : ||dJ/dtheta||, the global norm of the summed gradient.
-    scale : tau / norm if norm > tau, else 1: the factor the update would be multiplied by.
-    clipped : norm > tau.
+    threshold : tau, or None when the session does not clip (nothing is cut).
+    mode : "global" (the summed gradient is scaled) or "per_step" (each step's contribution).
+    norm : ||dJ/dtheta||, the global norm of the summed gradient before clipping.
+    applied_norm : the norm of the gradient the update applies (after clipping).
+    scale : tau / norm if global clipping cuts, else 1: the factor the summed gradient gets.
+    clipped : global mode and norm > tau.
     step_norms : (T,) ||(dJ/dtheta)^(t)||, each step's contribution over all parameters.
     step_scale : (T,) tau / ||(dJ/dtheta)^(t)|| where that exceeds tau, else 1 (per-step
         clipping, "at every time step").
-    step_clipped : (T,) bool, which steps' contributions would be clipped.
+    step_clipped : (T,) bool, which steps' contributions exceed tau.
     """
 
-    threshold: float
+    threshold: float | None
+    mode: str
     norm: float
+    applied_norm: float
     scale: float
     clipped: bool
     step_norms: np.ndarray
@@ -178,32 +223,56 @@ class ClipReport:
     def n_clipped(self) -> int:
         return int(self.step_clipped.sum())
 
+    @property
+    def on(self) -> bool:
+        return self.threshold is not None
 
-def clip_report(backward: BackwardTrace, threshold: float) -> ClipReport:
-    """Norms before clipping and the factors :func:`sim.clip_by_norm` would apply.
+
+def clip_report(backward: BackwardTrace, threshold: float | None,
+                mode: str = "global") -> ClipReport:
+    """Norms before clipping and the factors :func:`sim.clip_by_norm` applies.
 
     Parameters
     ----------
     backward : the session's backward trace.
-    threshold : tau > 0.
+    threshold : tau > 0, or None (no clipping: the norms only).
+    mode : "global" or "per_step", as the session's ``clip_mode``.
     """
+    norms = np.asarray(step_norms(backward), dtype=float)  # (T,)
+    if threshold is None:
+        _, norm = clip_by_norm(backward.grads, 1.0)  # the norm only
+        T = norms.shape[0]
+        return ClipReport(None, mode, float(norm), float(norm), 1.0, False, freeze(norms),
+                          freeze(np.ones(T)), freeze(np.zeros(T, bool)))
     _, norm = clip_by_norm(backward.grads, threshold)  # global norm of the sum
-    _, step_norms = clip_by_norm(backward.grads_per_step, threshold, mode="per_step")  # (T,)
     with np.errstate(all="ignore"):
-        clipped = bool(norm > threshold)
-        scale = float(threshold / norm) if clipped else 1.0
-        step_clipped = step_norms > threshold  # (T,) bool
-        step_scale = np.where(step_clipped, threshold / step_norms, 1.0)  # (T,)
-    return ClipReport(threshold=float(threshold), norm=float(norm), scale=scale, clipped=clipped,
-                      step_norms=freeze(np.asarray(step_norms, dtype=float)),
-                      step_scale=freeze(step_scale), step_clipped=freeze(step_clipped))
+        step_clipped = norms > threshold  # (T,) bool
+        step_scale = np.where(step_clipped, threshold / norms, 1.0)  # (T,)
+        if mode == "per_step":
+            clipped, scale = False, 1.0
+            applied, _ = clip_by_norm(backward.grads_per_step, threshold, mode="per_step")
+            applied_norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in applied.values())))
+        else:
+            clipped = bool(norm > threshold)
+            scale = float(threshold / norm) if clipped else 1.0
+            applied_norm = float(norm) * scale
+    return ClipReport(threshold=float(threshold), mode=mode, norm=float(norm),
+                      applied_norm=applied_norm, scale=scale, clipped=clipped,
+                      step_norms=freeze(norms), step_scale=freeze(step_scale),
+                      step_clipped=freeze(step_clipped))
 
 
-def other_kind(config: SessionConfig) -> SessionConfig:
-    """The same session (task sample, H, T, seeds, radius, loss, truncation) with the other model:
-    SimpleRNN <-> LSTM. The SimpleRNN keeps ``activation``, the LSTM ``peepholes``."""
-    other = MODELS[1 - MODELS.index(config.model)]
-    return config.replace(model=other)
+def other_kind(config: SessionConfig) -> SessionConfig | None:
+    """The same session (task sample, H, T, seeds, radius, loss, truncation) with the model of
+    the other kind (SimpleRNN <-> LSTM, GRU -> SimpleRNN); None for a two-cell model. The
+    SimpleRNN keeps ``activation``, the LSTM ``peepholes``."""
+    other = OTHER.get(config.model)
+    if other is None:
+        return None
+    changes = {"model": other}
+    if not getattr(config, "forget_gate", True):  # an LSTM without a forget gate: the other
+        changes["forget_gate"] = True  # kind has none to leave out
+    return config.replace(**changes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -215,9 +284,51 @@ class Companion:
     curves: FlowCurves
 
 
-def companion(config: SessionConfig) -> Companion:
+def companion(config: SessionConfig, *, progress=None, should_stop=None) -> Companion | None:
     """Compute the other kind's session on the same input and its flow curves (slow at large T
-    and H: run it off the GUI thread)."""
+    and H: a job). None when stopped, or for a model without another kind."""
     other = other_kind(config)
+    if other is None:
+        return None
     result = compute(other)
-    return Companion(config=config, result=result, curves=flow_curves(result))
+    if should_stop is not None and should_stop():
+        return None
+    sub = None if progress is None else (lambda f: progress(0.1 + 0.9 * f))
+    curves = flow_curves(result, progress=sub, should_stop=should_stop)
+    return None if curves is None else Companion(config=config, result=result, curves=curves)
+
+
+# -- jobs for the window's job runner (gui/jobs.py) ----------------------------------------------
+
+@dataclass(frozen=True)
+class FlowJob:
+    """The Jacobian products of run ``result`` (compared by identity: one result, one job; the
+    session controller forgets it once another result is shown)."""
+
+    result: RunResult
+    cost: float = field(default=0.0, compare=False)
+    delay_ms: ClassVar[int] = 0
+
+    @classmethod
+    def of(cls, result: RunResult) -> FlowJob:
+        return cls(result, flow_cost(result.kind, result.T, result.forward.n_hidden))
+
+    def compute(self, progress, should_stop):
+        return flow_curves(self.result, progress=progress, should_stop=should_stop)
+
+
+@dataclass(frozen=True)
+class CompanionJob:
+    """The model of the other kind on the session ``config``'s input, with its curves."""
+
+    config: SessionConfig
+    cost: float = field(default=0.0, compare=False)
+
+    @classmethod
+    def of(cls, config: SessionConfig) -> CompanionJob:
+        other = other_kind(config)
+        kind = other.model if other is not None else config.model
+        return cls(config, 0.05 + flow_cost(kind, config.steps, config.hidden))
+
+    def compute(self, progress, should_stop):
+        return companion(self.config, progress=progress, should_stop=should_stop)

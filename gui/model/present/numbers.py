@@ -127,3 +127,14 @@ def cursor_label(cursor, T: int) -> str:
     if cursor.phase == "backward":
         return f"backward t = {cursor.t}"
     return "update"
+
+
+def log_range(*values, pad: float = 0.15, default: tuple = (-1.0, 1.0)) -> tuple[float, float]:
+    """(lo, hi) of the finite log10 of every positive value in ``values`` (arrays of norms),
+    padded by ``pad`` decades either side; ``default`` when nothing is finite and positive."""
+    logs = [log10_or_nan(np.ravel(v)) for v in values if v is not None and np.size(v)]
+    fin = np.concatenate(logs) if logs else np.zeros(0)
+    fin = fin[np.isfinite(fin)]
+    if not fin.size:
+        return default
+    return float(fin.min()) - pad, float(fin.max()) + pad

@@ -1,0 +1,199 @@
+"""The words of the gradient-flow view: its readout, legend, cursor caption and clipping caption
+(HTML fragments for the scene's labels), Qt-free."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .gradient_flow import FLOW_KINDS, ClipReport, FlowCurves, other_kind
+from .numbers import fmt
+
+#: hex colours of the clipping plot: the part clipping cuts off, and the part it keeps
+CLIPPED_HEX = "#b2182b"
+KEPT_HEX = "#4393c3"
+
+
+def trend(rate: float) -> str:
+    """"vanishing", "exploding" or "about steady" for a factor per step (empty if NaN)."""
+    if not np.isfinite(rate):
+        return ""
+    if rate < 0.97:
+        return "vanishing"
+    if rate > 1.03:
+        return "exploding"
+    return "about steady"
+
+
+def radius_text(kind: str, radius: float) -> str:
+    """The size of the recurrent weights as the radius control sets it."""
+    if kind == "SimpleRNN":
+        return f"spectral radius ρ(W) = {radius:.2f}"
+    if kind == "LSTM":
+        return f"‖[R<sub>z</sub>; R<sub>i</sub>; R<sub>f</sub>; R<sub>o</sub>]‖₂ = {radius:.2f}"
+    if kind == "GRU":
+        return f"‖[R<sub>r</sub>; R<sub>u</sub>; R<sub>n</sub>]‖₂ = {radius:.2f}"
+    return f"recurrent radius (the larger cell's) = {radius:.2f}"
+
+
+def not_drawn(kind: str) -> str:
+    """Why a model has no Jacobian products here."""
+    what = ("two cells reading the sequence in opposite directions"
+            if kind == "BidirectionalRNN" else "an encoder cell and a decoder cell")
+    return (f"a {kind} has {what}: the Jacobian products ∂h(t)/∂h(k) are drawn for one-cell "
+            f"models ({', '.join(FLOW_KINDS)}); shown here: its errors and clipping")
+
+
+def model_readout(cu: FlowCurves, label: str, *, computing: bool = False) -> str:
+    """One line of the readout for one model's curves."""
+    st = cu.state
+    s = f"<b>{cu.kind}</b> ({label}): {radius_text(cu.kind, cu.radius)}"
+    if cu.jacobian_curve is not None:
+        s += (f" · ‖∂{st}(t)/∂{st}(k)‖ ×{fmt(cu.slope)} per step ({trend(cu.slope)})")
+    elif computing:
+        s += f" · ‖∂{st}(t)/∂{st}(k)‖: computing…"
+    s += f" · ‖∂J(t)/∂{st}(k)‖ ×{fmt(cu.error_slope)} per step"
+    if cu.highway_curve is not None:
+        s += f" · highway ‖∂c(t)/∂c(k)‖ ×{fmt(cu.highway_slope)} per step"
+    return s
+
+
+def readout(cu: FlowCurves, comp, *, computing: bool, compare: bool, config=None,
+            comp_failed: str = "") -> str:
+    """The caption above the plots: this session's line, then the comparison's (or its state)."""
+    parts = [model_readout(cu, "this session", computing=computing)]
+    if cu.kind not in FLOW_KINDS:
+        parts.append(not_drawn(cu.kind))
+    if comp is not None:
+        parts.append(model_readout(comp.curves, "*, same input and H"))
+    elif compare and config is not None and other_kind(config) is None:
+        parts.append(f"no comparison for a {cu.kind}: there is no model of the other kind")
+    elif compare and comp_failed:
+        parts.append(f"the other model failed: {comp_failed}")
+    elif compare:
+        parts.append("the other model: computing…")
+    return "<br>".join(parts)
+
+
+def legend_entries(kind: str, state: str, other: str | None, other_state: str = "h",
+                   *, products: bool = True) -> list[tuple[str, str]]:
+    """(curve key, text) of the distance plot's legend."""
+    st = state
+    entries = [("error", f"{kind} ‖∂J(t)/∂{st}(k)‖: dots each t, line their mean")]
+    if products:
+        entries.append(("jacobian", f"{kind} ‖∂{st}(t)/∂{st}(k)‖ (thin dashed: fitted rate)"))
+    if kind == "LSTM":
+        entries.append(("highway", "LSTM highway ‖∂c(t)/∂c(k)‖, the diag(f) path"))
+    if other is not None:
+        so = other_state
+        entries += [("c_error", f"{other}* ‖∂J(t)/∂{so}(k)‖ (*: same input, dashed)"),
+                    ("c_jacobian", f"{other}* ‖∂{so}(t)/∂{so}(k)‖")]
+        if other == "LSTM":
+            entries.append(("c_highway", "LSTM* highway ‖∂c(t)/∂c(k)‖"))
+    return entries
+
+
+def cursor_text(state: str, phase: str, t: int, *, products: bool = True) -> str:
+    """What the cursor's marks mean."""
+    st = state
+    if phase == "forward":
+        if not products:
+            return (f"forward t = {t}: the errors arrive in the backward pass (step the cursor "
+                    "there to see them)")
+        return (f"forward t = {t}: large dots and the framed row, how {st}({t}) depends on "
+                f"each {st}(k), k ≤ {t}")
+    if phase == "backward":
+        return (f"backward t = {t}: large dots and the framed column, the error from each "
+                f"J(s), s ≥ {t}, reaching {st}({t}), coloured by source")
+    return "update: the summed gradient Σ, clipped if the session clips it"
+
+
+def clip_text(rep: ClipReport, T: int) -> str:
+    """The clipping caption (without the cursor's part)."""
+    keys = (f"<span style='color:{CLIPPED_HEX}'>■</span> cut off "
+            f"<span style='color:{KEPT_HEX}'>■</span> kept")
+    if not rep.on:
+        return (f"<b>Clipping</b> is off: ‖∂J/∂θ‖ = {fmt(rep.norm)}, the update uses the whole "
+                "gradient · the bars are each step's ‖(∂J/∂θ)<sup>(t)</sup>‖ and the sum Σ "
+                "(no threshold τ; turn clipping on above to draw one)")
+    tau = fmt(rep.threshold)
+    per = (f"{rep.n_clipped} of {T} contributions (∂J/∂θ)<sup>(t)</sup> exceed τ"
+           if rep.n_clipped else "no contribution (∂J/∂θ)<sup>(t)</sup> exceeds τ")
+    if rep.mode == "per_step":
+        return (f"<b>Clipping per step</b> at τ = {tau}: {per}, each is clipped on its own, "
+                f"then summed: ‖∂J/∂θ‖ = {fmt(rep.norm)} becomes {fmt(rep.applied_norm)} · "
+                f"{keys}")
+    if rep.clipped:
+        glob = (f"‖∂J/∂θ‖ = {fmt(rep.norm)} > τ = {tau}: the update is scaled by τ/‖g‖ = "
+                f"{fmt(rep.scale)} (cut by {fmt(100 * (1 - rep.scale))} %)")
+    else:
+        glob = f"‖∂J/∂θ‖ = {fmt(rep.norm)} ≤ τ = {tau}: the update is not clipped"
+    return (f"<b>Clipping</b> (global) · {glob} · per step, {per} (what clipping per step would "
+            f"cut) · {keys}")
+
+
+def clip_cursor_text(rep: ClipReport, phase: str, t: int) -> str:
+    """The clipping caption's part for the cursor: the step's contribution (backward)."""
+    if phase != "backward":
+        return ""
+    n = rep.step_norms[t - 1]
+    s = f" · step t = {t}: ‖(∂J/∂θ)<sup>({t})</sup>‖ = {fmt(n)}"
+    if rep.on and rep.step_clipped[t - 1]:
+        s += f", clipped per step by ×{fmt(rep.step_scale[t - 1])}"
+    return s
+
+
+def map_title(kind: str, state: str, *, highway: bool = False, star: bool = False) -> str:
+    """The title of one heat map."""
+    mark = "*" if star else ""
+    if highway:
+        return f"LSTM{mark} highway ‖∂c(t)/∂c(k)‖"
+    return f"{kind}{mark} ‖∂{state}(t)/∂{state}(k)‖"
+
+
+# -- compact words, for slides and presentation mode (large type, little room) --------------------
+
+def short_readout(cu: FlowCurves, comp, *, computing: bool) -> str:
+    """One line: each model's factor per step and its trend."""
+    def one(c: FlowCurves, star: str) -> str:
+        st = c.state
+        if c.jacobian_curve is not None:
+            return (f"<b>{c.kind}{star}</b> ‖∂{st}(t)/∂{st}(k)‖ ×{fmt(c.slope)} per step "
+                    f"({trend(c.slope)})")
+        if computing and not star:
+            return f"<b>{c.kind}</b> ‖∂{st}(t)/∂{st}(k)‖: computing…"
+        return f"<b>{c.kind}{star}</b> ‖∂J(t)/∂{st}(k)‖ ×{fmt(c.error_slope)} per step"
+    parts = [one(cu, "")]
+    if comp is not None:
+        parts.append(one(comp.curves, "*"))
+    return " · ".join(parts)
+
+
+def short_legend(kind: str, state: str, other: str | None, *, products: bool) -> list:
+    """(curve key, text) of a one-line legend."""
+    st = state
+    entries = [("error", f"‖∂J(t)/∂{st}(k)‖")]
+    if products:
+        entries.append(("jacobian", f"‖∂{st}(t)/∂{st}(k)‖"))
+    if kind == "LSTM" or other == "LSTM":
+        entries.append(("highway", "highway ‖∂c(t)/∂c(k)‖"))
+    if other is not None:
+        entries.append(("c_error", f"{other}* dashed"))
+    return entries
+
+
+def short_cursor_text(state: str, phase: str, t: int) -> str:
+    if phase == "forward":
+        return f"forward t = {t}: how {state}({t}) depends on each {state}(k)"
+    if phase == "backward":
+        return f"backward t = {t}: the errors reaching {state}({t})"
+    return "update: the summed gradient Σ"
+
+
+def short_clip_text(rep: ClipReport, T: int) -> str:
+    if not rep.on:
+        return f"<b>Clipping</b> off · ‖∂J/∂θ‖ = {fmt(rep.norm)}"
+    mode = "per step" if rep.mode == "per_step" else "global"
+    s = f"<b>Clipping</b> at τ = {fmt(rep.threshold)} ({mode}): ‖∂J/∂θ‖ = {fmt(rep.norm)}"
+    if rep.mode == "per_step":
+        return s + f" → {fmt(rep.applied_norm)} · {rep.n_clipped} of {T} steps cut"
+    return s + (f" scaled ×{fmt(rep.scale)}" if rep.clipped else ", not clipped")

@@ -1,0 +1,145 @@
+"""The Jacobian-product norms as heat maps over (t, k), blue where they shrink and red where they
+grow, on one colour scale; the cursor's row (forward) or column (backward) framed. While the
+products compute, or for a model without them, an empty map of the session's size says so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore
+
+from ... import colors
+from ...graphics.axes import style_axes
+from ...graphics.colorbar import ColorBar
+from ...model.present.numbers import decade_label, log10_or_nan
+
+MAX_DECADES = 8.0  # colour range, in decades either side of 1
+MAPS = 3  # slots: the session's (1 or 2) and the comparison model's (1 or 2)
+
+
+class HeatMap:
+    """One heat map of norms over (t, k) with a cursor outline, in its own PlotItem."""
+
+    def __init__(self):
+        self.plot = pg.PlotItem(enableMenu=False)  # no context menu: cheaper to build
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)
+        self.plot.setLabel("bottom", "k")
+        self.plot.setLabel("left", "t")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.outline = pg.PlotCurveItem(connect="all", skipFiniteCheck=True)
+        self.outline.setZValue(5)
+        self.plot.addItem(self.outline)
+        self.note = pg.TextItem(anchor=(0.5, 0.5))
+        self.note.setZValue(6)
+        self.plot.addItem(self.note)
+        self.shown = False
+        self.rgba = np.zeros((1, 1, 4), np.uint8)
+        self.T = 0
+        self._frame_key = None
+        self.filled = False  # drawn norms (else an empty map with a note)
+
+    def _frame(self, T: int, title: str, theme, ticks: int = 8) -> None:
+        self.T = T
+        self.image.setRect(QtCore.QRectF(0.5, 0.5, T, T))
+        key = (T, title, theme, ticks)
+        if key == self._frame_key:
+            return  # titles, ranges and ticks cost a layout pass: only when they change
+        self._frame_key = key
+        self.plot.setRange(xRange=(0.5, T + 0.5), yRange=(0.5, T + 0.5), padding=0.02)
+        self.plot.setTitle(title, color=theme.foreground, size="9pt")
+        every = max(1, int(np.ceil(T / ticks)))
+        marks = [[(s, str(s)) for s in range(1, T + 1, every)], []]
+        self.plot.getAxis("bottom").setTicks(marks)
+        self.plot.getAxis("left").setTicks(marks)
+        style_axes(self.plot, theme)
+        self.outline.setPen(colors.pen(theme.highlight, 2.0))
+
+    def set(self, norms: np.ndarray, decades: float, title: str, theme, ticks: int = 8) -> None:
+        """Colour ``norms`` (T, T) [t-1, k-1] by log10 on [-decades, decades]."""
+        T = norms.shape[0]
+        lg = log10_or_nan(norms)  # (T, T)
+        idx = colors.signed_index(lg, decades)  # (T, T) NaN -> middle, inf -> grey
+        rgba = np.zeros((T, T, 4), np.uint8)
+        rgba[..., :3] = colors.rgb("diverging", idx)
+        rgba[..., 3] = np.where(np.isnan(lg), 0, 255)  # k > t and zero norms: nothing
+        self.rgba = rgba
+        self.image.setImage(rgba, levels=None)
+        self.note.setText("")
+        self.filled = True
+        self._frame(T, title, theme, ticks)
+
+    def empty(self, T: int, title: str, note: str, theme, ticks: int = 8) -> None:
+        """A transparent map of the session's size with ``note`` in its middle."""
+        self.rgba = np.zeros((T, T, 4), np.uint8)
+        self.image.setImage(self.rgba, levels=None)
+        self.note.setText(note, color=theme.muted)
+        self.note.setPos((T + 1) / 2, (T + 1) / 2)
+        self.outline.setData([], [])
+        self.filled = False
+        self._frame(T, title, theme, ticks)
+
+    def mark(self, phase: str, t: int) -> None:
+        """Outline row t (forward) or column k = t (backward); nothing at the update."""
+        T = self.T
+        if phase == "forward":
+            x0, x1, y0, y1 = 0.5, t + 0.5, t - 0.5, t + 0.5
+        elif phase == "backward":
+            x0, x1, y0, y1 = t - 0.5, t + 0.5, t - 0.5, T + 0.5
+        else:
+            self.outline.setData([], [])
+            return
+        self.outline.setData([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0])
+
+
+class HeatMaps:
+    """Up to :data:`MAPS` heat maps side by side over a colour bar, at (row, col) of ``layout``."""
+
+    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int):
+        right = layout.addLayout(row=row, col=col)
+        self.layout = right.addLayout(row=0, col=0)
+        self.maps = [HeatMap() for _ in range(MAPS)]
+        self.bar = ColorBar(right, row=1, col=0, width_px=260)
+        self.decades = 1.0
+        self._count = None
+
+    def _show(self, count: int) -> None:
+        if count == self._count:
+            return
+        for m in self.maps:
+            if m.shown:
+                self.layout.removeItem(m.plot)
+                m.shown = False
+        for i in range(count):
+            self.layout.addItem(self.maps[i].plot, row=0, col=i)
+            self.layout.layout.setColumnStretchFactor(i, 1)
+            self.maps[i].shown = True
+        self._count = count
+
+    def set(self, specs: list, T: int, theme, *, ticks: int = 8) -> None:
+        """Draw ``specs``, a list of (norms (T, T) or None, title, note), on one colour scale:
+        None is an empty map of the session's size saying ``note`` (computing, or not drawn for
+        this model), so that nothing moves when the products land."""
+        specs = specs[:MAPS]
+        full = [M for M, _, _ in specs if M is not None]
+        lg = np.concatenate([log10_or_nan(M).ravel() for M in full]) if full else np.zeros(0)
+        lg = np.abs(lg[np.isfinite(lg)])
+        self.decades = float(np.clip(np.ceil(lg.max()) if lg.size else 1.0, 1.0, MAX_DECADES))
+        self._show(len(specs))
+        for m, (M, title, note) in zip(self.maps, specs, strict=False):
+            if M is None:
+                m.empty(T, title, note, theme, ticks)
+            else:
+                m.set(M, self.decades, title, theme, ticks)
+        d = int(self.decades)
+        lo, hi = (decade_label(-d), decade_label(d)) if full else ("", "")
+        self.bar.set("diverging", "‖product‖: blue shrinks, red grows", lo, "1", hi,
+                     theme.foreground)
+
+    def mark(self, phase: str, t: int) -> None:
+        for m in self.maps:
+            if m.shown and m.filled:
+                m.mark(phase, t)

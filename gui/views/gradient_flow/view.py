@@ -1,0 +1,230 @@
+"""Vanishing and exploding gradients: how far back in time an error survives, and clipping.
+
+Left, on a log scale against the distance d = t - k: the error ||dJ(t)/dh(k)|| from each loss
+J(t) reaching the state d steps back (dots, and their geometric mean per d), the Jacobian
+products ||dh(t)/dh(k)|| (the articles' prod W^T diag(g'(a(s)))) and, for an LSTM, the cell
+highway ||dc(t)/dc(k)|| (the diag(f) path). Right, the Jacobian-product norms as heat maps over
+(t, k), blue where they shrink, red where they grow. Below, norm clipping: each step's gradient
+contribution ||(dJ/dtheta)^(t)|| and the summed gradient against the session's threshold tau.
+
+The cursor marks its step: forward t the row t of the heat map (how h(t) depends on the past)
+and its points on the curve; backward t the column k = t (every error arriving at h(t)), its
+errors coloured by source J(s) as in the unfolded view, and the step's gradient contribution.
+
+The errors come with every run and are drawn at once; the Jacobian products and the comparison
+model are jobs (gui.model.present.gradient_flow.FlowJob, CompanionJob) that land in
+``frame.derived``. Two-cell models (bidirectional, encoder-decoder) show errors and clipping, and
+say why there are no products.
+"""
+
+from __future__ import annotations
+
+from ...graphics.labels import add_label, pt, set_label
+from ...model.present import gradient_flow as flow
+from ...model.present import gradient_flow_text as words
+from .. import register
+from ..base import View
+from .clip_plot import ClipPlot
+from .controls import FlowControls
+from .distance_plot import DistancePlot
+from .heat_maps import HeatMaps
+
+
+@register
+class GradientFlowView(View):
+    name = "gradient-flow"
+    title = "Vanishing and exploding gradients"
+    tabs = ("Gradient flow",)
+    order = 0
+    stretch = 1
+    description = ("How errors shrink or grow as they travel back in time: ||dJ(t)/dh(k)|| "
+                   "against t − k, the Jacobian products over (t, k), the LSTM's cell highway, "
+                   "a second model of the other kind, and norm clipping.")
+
+    def __init__(self, ctx=None, parent=None):
+        super().__init__(ctx, parent)
+        self.controls = FlowControls(self.app)
+        c = self.controls
+        self.radius, self.compare, self.clip_box, self.tau, self.clip_mode, self.busy = (
+            c.radius, c.compare, c.clip, c.tau, c.mode, c.busy)
+        ci = self.add_canvas(c.row)
+        ci.removeItem(self.caption)
+        ci.addItem(self.caption, row=0, col=0, colspan=2)
+        self.cursor_caption = add_label(ci, 1, 0, colspan=2)
+        self.distance = DistancePlot(ci, 2, 0, legend_row=3)
+        self.heat = HeatMaps(ci, 2, 1)
+        self.maps = self.heat.maps
+        self.clipping = ClipPlot(ci, 4, 5)
+        self.cut_stems, self.clip_cursor = self.clipping.cut_stems, self.clipping.band
+        ci.layout.setRowStretchFactor(2, 5)
+        ci.layout.setRowStretchFactor(5, 2)
+        ci.layout.setColumnStretchFactor(0, 1)
+        ci.layout.setColumnStretchFactor(1, 1)
+        self._static = None  # what the static part was drawn from
+        self._errors = (None, None)  # (result, its error curves): at once, memoised
+        self._curves = None
+        self._companion = None
+        self._readout = ""
+
+    # -- jobs -------------------------------------------------------------------------------
+    def needs(self, frame) -> dict:
+        result = frame.result
+        out = {}
+        if flow.flow_applies(result.kind):
+            out["flow"] = flow.FlowJob.of(result)
+        want = None
+        if frame.options["gradient-flow"].compare and flow.other_kind(result.config):
+            want = flow.CompanionJob.of(result.config)
+            out["companion"] = want
+        if self.ctx is not None:  # the companions no longer shown go
+            self.ctx.runner.forget(lambda j: isinstance(j, flow.CompanionJob) and j != want)
+        return out
+
+    # -- drawing ----------------------------------------------------------------------------
+    def _error_curves(self, result) -> flow.FlowCurves:
+        if self._errors[0] is not result:
+            self._errors = (result, flow.error_curves(result))
+        return self._errors[1]
+
+    def _draw(self, frame) -> None:
+        result, theme = frame.result, frame.theme
+        compare = frame.options["gradient-flow"].compare
+        landed = frame.derived.get("flow")
+        cu = landed if landed is not None else self._error_curves(result)
+        comp = frame.derived.get("companion") if compare else None
+        computing = "flow" in frame.pending
+        busy = []
+        if computing:
+            busy.append("computing the Jacobian products…")
+        if compare and "companion" in frame.pending:
+            other = flow.other_kind(result.config)
+            busy.append(f"running the {other.model} on the same input: computing…")
+        for name, message in frame.failed.items():
+            busy.append(f"{name} failed: {message}")
+        config = self.app.config if self.app is not None else result.config
+        self.controls.sync(config, compare, " · ".join(busy))
+        self._curves = landed
+        self._companion = comp
+        key = ((result, landed, comp), (compare, theme, frame.export, computing,
+                                        tuple(frame.failed.items())))
+        old = self._static
+        if old is None or any(a is not b for a, b in zip(key[0], old[0], strict=True)) \
+                or key[1] != old[1]:
+            self._static = key
+            self._draw_static(frame, cu, comp, computing)
+        self._draw_cursor(frame, cu)
+
+    def _draw_static(self, frame, cu, comp, computing: bool) -> None:
+        """Everything that depends on the session, not on the cursor."""
+        result, theme, export = frame.result, frame.theme, frame.export
+        ccu = comp.curves if comp is not None else None
+        self.distance.draw(cu, ccu, theme, export)
+        products = cu.jacobian is not None
+        other = ccu.kind if ccu is not None else None
+        compact = self._compact(theme)
+        if compact:
+            entries = words.short_legend(cu.kind, cu.state, other, products=products or computing)
+        else:
+            entries = words.legend_entries(cu.kind, cu.state, other,
+                                           ccu.state if ccu is not None else "h",
+                                           products=products or computing)
+        self.distance.draw_legend(entries, theme, export, one_line=compact)
+        specs = self._map_specs(cu, comp, frame, computing)
+        if compact and len(specs) > 2:  # the session's products and the comparison's first
+            own = 2 if cu.kind == "LSTM" else 1
+            specs = [specs[0], specs[own]]
+        self.heat.set(specs, result.T, theme, ticks=4 if compact else 8)
+        if compact:
+            self._readout = words.short_readout(cu, comp, computing=computing)
+        else:
+            self._readout = words.readout(cu, comp, computing=computing,
+                                          compare=frame.options["gradient-flow"].compare,
+                                          config=result.config,
+                                          comp_failed=frame.failed.get("companion", ""))
+        set_label(self.caption, self._readout, color=theme.foreground, size=pt(theme, 11))
+        c = result.config
+        rep = flow.clip_report(result.backward, c.clip, c.clip_mode)
+        self.clipping.draw(rep, result.T, theme, export, compact=compact)
+
+    @staticmethod
+    def _compact(theme) -> bool:
+        """Large type (slides, presentation mode): short words, fewer maps and ticks."""
+        return theme.font_scale > 1.0
+
+    @staticmethod
+    def _map_specs(cu, comp, frame, computing: bool) -> list:
+        """(norms or None, title, note) of each heat map: the session's (state, LSTM highway),
+        then the comparison's; empty slots while computing, so nothing moves when they land."""
+        failed = frame.failed
+        if not flow.flow_applies(cu.kind):
+            specs = [(None, words.map_title(cu.kind, cu.state), f"not drawn for a {cu.kind}")]
+        else:
+            note = "failed" if "flow" in failed else "computing…" if computing else ""
+            specs = [(cu.jacobian, words.map_title(cu.kind, cu.state), note)]
+            if cu.kind == "LSTM":
+                specs.append((cu.highway, words.map_title("LSTM", "c", highway=True), note))
+        other = flow.other_kind(frame.result.config)
+        if frame.options["gradient-flow"].compare and other is not None:
+            ccu = comp.curves if comp is not None else None
+            note = "failed" if "companion" in failed else "computing…"
+            st = "y" if other.model == "LSTM" else "h"
+            specs.append((None if ccu is None else ccu.jacobian,
+                          words.map_title(other.model, st, star=True), note))
+            if other.model == "LSTM":
+                specs.append((None if ccu is None else ccu.highway,
+                              words.map_title("LSTM", "c", highway=True, star=True), note))
+        return specs
+
+    def _draw_cursor(self, frame, cu) -> None:
+        """What depends on the cursor: its points, the map outlines, the clipping band."""
+        theme, cursor, T = frame.theme, frame.cursor, frame.result.T
+        phase, t = cursor.phase, cursor.t
+        compact = self._compact(theme)
+        self.clipping.draw_cursor(phase, t, T, theme, compact=compact)
+        text = (words.short_cursor_text(cu.state, phase, t) if compact
+                else words.cursor_text(cu.state, phase, t, products=cu.jacobian is not None))
+        set_label(self.cursor_caption, text, color=theme.foreground, size=pt(theme, 10))
+        self.heat.mark(phase, t)
+        self.distance.draw_cursor(flow.cursor_points(cu, phase, t), theme)
+
+    # -- introspection for tests and export -------------------------------------------------
+    @property
+    def decades(self) -> float:
+        return self.heat.decades
+
+    @property
+    def threshold(self) -> float | None:
+        """The session's clipping threshold τ (None: clipping is off)."""
+        return self.app.config.clip if self.app is not None else None
+
+    def curves(self):
+        """The FlowCurves with the Jacobian products drawn (None while computing)."""
+        return self._curves
+
+    def companion(self):
+        """The comparison model drawn (flow.Companion) or None."""
+        return self._companion
+
+    def drawn_curve(self, key: str):
+        """(x, y) of curve ``key`` as drawn: y is log10 of the norm."""
+        return self.distance.drawn(key)
+
+    def clip_marks(self):
+        """((T + 1,) bool clipped, (T + 1,) scale factor): steps 1..T, then the summed gradient."""
+        return self.clipping.marks
+
+    @property
+    def clip_text(self) -> str:
+        return self.clipping.text
+
+    def cursor_points(self):
+        return self.distance.points
+
+    def readout_text(self) -> str:
+        return self._readout
+
+    def graphics_item(self):
+        return self.canvas.ci
+
+    def _set_export_style(self, on: bool) -> None:
+        self._static = None  # thicker lines: draw the static part again
