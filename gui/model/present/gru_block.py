@@ -371,7 +371,7 @@ def picture(result, data: StepData, phase: str, unit: int, flow: str | None,
         else:
             v = None if name == "x" else data.errors.get(name)
             vmax = sc["err_out" if name == "out" else "err"]
-            sym = "δout(%d)" % t if name == "out" else (
+            sym = f"δout({t})" if name == "out" else (
                 f"δ({sym})" if " " in sym or "⊙" in sym else "δ" + sym)
             if name == "h_prev":
                 sym += f" via block {t}"

@@ -301,13 +301,11 @@ class GruBlockView(View):
                  f"<b>stage {gb.CIRCLED[pic.stage]}</b> {pic.stage_texts[pic.stage - 1]}<br>")
         body = pic.flow_text or ("Read left to right: u⊙h(t−1) + (1 − u)⊙n = h(t). Pick "
                                  "“follow one flow” to light every route of a variable to J.")
-        set_label(self.readout, stage + body.replace("<br>", "<br>", 1), color=fg,
+        set_label(self.readout, stage + body, color=fg,
                   size=pt(theme, 10))
-        set_label(self.key, "<span style='color:%s'>━ purple: the followed flow</span><br>"
-                  "<span style='color:%s'>━ yellow: h(t−1) through R_*</span><br>"
-                  "━ thick: the state highway"
-                  % (FLOW_HEX, theme.recurrent), color=fg,
-                  size=pt(theme, 9))
+        set_label(self.key, f"<span style='color:{FLOW_HEX}'>━ purple: the followed flow</span>"
+                  f"<br><span style='color:{theme.recurrent}'>━ yellow: h(t−1) through R_*"
+                  "</span><br>━ thick: the state highway", color=fg, size=pt(theme, 9))
 
     def _set_export_style(self, on: bool) -> None:
         self.block.set_antialias(on)
