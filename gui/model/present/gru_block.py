@@ -186,7 +186,7 @@ SHORT = {"out": "ŷ(t)", "un": "(1−u)⊙n(t)", "uh": "u⊙h(t−1)", "rn": "r�
 def title(name: str) -> str:
     """The articles' symbol of a drawn node, t symbolic: "r̄(t)", "h(t−1)", "r̄(t+1)"."""
     if name.startswith("next:"):
-        return pretty(name[5:]).replace("(t−1)", "(t)").replace("(t)", "(t+1)", 1)
+        return pretty(name[5:]).replace("(t)", "(t+1)").replace("(t−1)", "(t)")
     return SHORT.get(name) or pretty(name)
 
 
