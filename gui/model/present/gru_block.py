@@ -33,7 +33,7 @@ Y_BAR, Y_SIG, Y_GATE = 3.0, 4.15, 5.4  # gate rows: pre-activation, σ, gate
 X_U, X_R, X_NREC, X_N, X_H = 4.0, 7.2, 12.4, 17.0, 20.0
 Y_UC, Y_UN = 6.7, 9.3  # 1 − u; the candidate's product
 X_NEXT, X_TAP = 26.2, 22.2  # block t+1: its nodes, where h(t)'s wires branch off
-X_RN, X_UN = 14.5, 18.5  # where the products r⊙R_n h and (1 − u)⊙n show their cells
+X_RN, X_UN = 14.5, 15.4  # where the products r⊙R_n h and (1 − u)⊙n show their cells
 NEXT_Y = {"r_bar": 7.6, "u_bar": 6.1, "n_rec": 4.6}
 HH = 0.3  # half height of a node box, where wires stop
 #: forward and backward stages of one step (selection.stage indexes these, 0-based)
@@ -89,9 +89,9 @@ NODE_SPECS = (
     NodeSpec("u_bar", X_U, Y_BAR, side="left"), NodeSpec("u", X_U, Y_GATE, side="left"),
     NodeSpec("r_bar", X_R, Y_BAR, side="right"), NodeSpec("r", X_R, Y_GATE, side="top"),
     NodeSpec("n_rec", X_NREC, Y_BAR, side="right"),
-    NodeSpec("rn", X_RN, Y_GATE + 0.75, 1.6, "top"),
+    NodeSpec("rn", X_RN, Y_GATE + 0.75, 1.6, "left"),
     NodeSpec("n_bar", X_N, Y_GATE, side="right"), NodeSpec("n", X_N, 7.9, side="right"),
-    NodeSpec("u_c", 6.7, Y_UC + 1.2, 1.6, "top"), NodeSpec("un", X_UN, Y_UN, 1.4, "right"),
+    NodeSpec("u_c", 6.7, Y_UC + 1.2, 1.6, "top"), NodeSpec("un", X_UN, Y_UN - 0.55, 1.4, "left"),
     NodeSpec("uh", X_U, HW + 0.85, 1.6, "top"), NodeSpec("h", X_H, HW, side="bottom"),
     NodeSpec("out", X_H, 13.7, side="top"),
     NodeSpec("next:h", X_NEXT, HW, 1.4, "top"),
@@ -311,6 +311,7 @@ class Picture:
         error of the followed node (NaN when no flow is followed).
     stage : the highlighted stage (1-based) or None for all; stage_texts : the stages.
     bars : ((title, lo, hi), ...) for the two colour bars.
+    last : t = T (there is no block t+1).
     """
 
     phase: str
@@ -330,6 +331,7 @@ class Picture:
     stage: int | None
     stage_texts: tuple
     bars: tuple
+    last: bool = False
 
 
 def _wire_styles(values: list[float], vmax: float) -> list[tuple[int, int, float]]:
@@ -381,7 +383,7 @@ def picture(result, data: StepData, phase: str, unit: int, flow: str | None,
             kk = min(k, len(v) - 1) if name in ("x", "out") else k
             titles[name] = sym if name in ("x", "out") else f"{sym} = {fmt(v[kk])}"
         else:
-            titles[name] = sym
+            titles[name] = "" if t == T and name in NEXT_NODES else sym
     wires, trunks = {}, ()
     if phase == "backward":
         keys = [key for key in data.wire_errors if key in WIRES]
@@ -402,7 +404,7 @@ def picture(result, data: StepData, phase: str, unit: int, flow: str | None,
     return Picture(phase=phase, t=t, unit=k, cells=cells, levels=levels, lit=lit,
                    stage_of=stage_of, titles=titles, wires=wires, trunks=trunks, routes=routes,
                    flow_text=text, flow_total=total, flow_delta=delta, stage=st,
-                   stage_texts=stages(phase), bars=bars)
+                   stage_texts=stages(phase), bars=bars, last=t == T)
 
 
 def _flow(data: StepData, name: str, k: int):

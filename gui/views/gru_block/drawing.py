@@ -4,6 +4,8 @@ the followed flow in purple, and the texts."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -15,10 +17,15 @@ from ...model.present import gru_block as gb
 FLOW_HEX = "#8e44ad"  # the articles' purple arrows
 
 
-def polyline_segments(points) -> np.ndarray:
-    """(n - 1, 2, 2) consecutive segments of a polyline ((x, y), ...)."""
+@lru_cache(maxsize=512)
+def polyline_segments(points: tuple) -> np.ndarray:
+    """(n - 1, 2, 2) consecutive segments of a polyline ((x, y), ...); layouts are static, so
+    each polyline is converted once (read-only)."""
     p = np.asarray(points, dtype=float)  # (n, 2)
-    return np.stack([p[:-1], p[1:]], axis=1)
+    seg = np.empty((len(p) - 1, 2, 2))  # (n - 1, 2, 2)
+    seg[:, 0], seg[:, 1] = p[:-1], p[1:]
+    seg.flags.writeable = False
+    return seg
 
 
 class Arrows:
@@ -208,11 +215,13 @@ class BlockDrawing:
             rgb = np.tile(np.asarray(colors.hex_to_rgb(faint), np.uint8), (n, 1))
         rows = int(np.ceil(n / cols))
         px = 6  # pixels per cell in the image, the last row and column of each left as a gap
-        a = np.zeros((cols * px, rows * px, 4), np.uint8)  # (x, y, rgba)
-        for k in range(n):
-            c, r = k % cols, rows - 1 - k // cols  # the first row on top
-            a[c * px:(c + 1) * px - 1, r * px:(r + 1) * px - 1, :3] = rgb[k]
-            a[c * px:(c + 1) * px - 1, r * px:(r + 1) * px - 1, 3] = 255
+        grid = np.zeros((rows * cols, 4), np.uint8)  # (cells, rgba) in reading order
+        grid[:n, :3] = rgb
+        grid[:n, 3] = 255
+        grid = grid.reshape(rows, cols, 4)[::-1].transpose(1, 0, 2)  # (x, y, rgba), row 0 on top
+        a = np.repeat(np.repeat(grid, px, axis=0), px, axis=1)  # (cols px, rows px, 4)
+        a[px - 1::px, :, 3] = 0  # the gaps between cells
+        a[:, px - 1::px, 3] = 0
         img.setImage(a, levels=(0, 255))
         img.setRect(self.rect_of[name])  # after setImage: the scale follows the image's size
         img.setVisible(True)

@@ -20,7 +20,7 @@ from ...model.present import gru_block as gb
 from ...model.present.numbers import cursor_label
 from .. import register
 from ..base import View, plain_viewbox
-from .drawing import FLOW_HEX, BlockDrawing
+from .drawing import FLOW_HEX, BlockDrawing, polyline_segments
 
 NOT_GRU = ("The GRU block shows a GRU session; load the preset gru-vs-lstm or switch Model to "
            "GRU.")
@@ -285,6 +285,8 @@ class GruBlockView(View):
             self.block.set_html(item, f"<span style='color:{color}; font-size:"
                                       f"{pt(theme, 10 * spec[5])}'>{text}</span>")
         for label, item in self.block.hint_titles:
+            if pic.last and label == "block t+1":
+                label = "no block t+1: t = T"
             self.block.set_html(item, f"<span style='color:{theme.muted}; font-size:"
                                       f"{pt(theme, 9)}'>{label}</span>")
         for bar, (title, lo, hi) in zip((self.bar_a, self.bar_b), pic.bars, strict=True):
@@ -315,5 +317,4 @@ class GruBlockView(View):
 
 
 def _segs(poly) -> np.ndarray:
-    p = np.asarray(poly, dtype=float)
-    return np.stack([p[:-1], p[1:]], axis=1)
+    return polyline_segments(tuple(poly))

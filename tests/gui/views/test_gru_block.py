@@ -91,6 +91,11 @@ def test_backward_errors_are_the_engines_deltas(made):
         assert _plain(view.block.titles[name]).endswith(f"= {fmt(d[name][k][2])}"), name
     np.testing.assert_array_equal(view.picture.cells["next:h"], d["h"][k + 1])
     assert view.block.cells["x"].isVisible() is False  # inputs receive no error
+    draw_waiting(view, ctx, Cursor("backward", ctx.app.T))  # no block T + 1
+    assert all(not view.block.cells[n].isVisible() for n in gb.NEXT_NODES)
+    assert all(_plain(view.block.titles[n]) == "" for n in gb.NEXT_NODES)
+    assert "no block t+1" in _plain(view.block.hint_titles[1][1])
+    draw_waiting(view, ctx, Cursor("backward", 5))
     # every wire drawn with its error's colour, arrows pointing back
     level, _, value = view.picture.wires[(0, "n_bar->n")]
     assert value == pytest.approx(d["n_bar"][k][2], abs=1e-14)
