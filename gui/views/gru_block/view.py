@@ -24,6 +24,7 @@ from .drawing import FLOW_HEX, BlockDrawing, polyline_segments
 
 NOT_GRU = ("The GRU block shows a GRU session; load the preset gru-vs-lstm or switch Model to "
            "GRU.")
+PX_PER_UNIT = 46.0  # the drawing's design scale (a 1600 px export): its texts' sizes hold there
 KIND_HEX = {"input": "muted", "recurrent": "recurrent", "gate": "foreground",
             "state": "foreground", "output": "muted"}
 
@@ -60,6 +61,7 @@ class GruBlockView(View):
         self.picture: gb.Picture | None = None
         self.drawn_rgb: dict = {}
         self._static_theme = None
+        self._density = 1.0
 
     # -- controls: intent goes to the model ------------------------------------------------
     def _build_controls(self) -> QtWidgets.QVBoxLayout:
@@ -151,9 +153,12 @@ class GruBlockView(View):
             bar.vb.setVisible(gru)
         if not gru:
             self.picture = None
-            set_label(self.caption, f"<b>{NOT_GRU}</b><br>This session is a {result.kind}"
-                      f"{' with ' + result.config.cell + ' cells' if result.kind in ('BidirectionalRNN', 'Seq2Seq') else ''}"  # noqa: E501
-                      ": it has no GRU block of its own to draw.", color=fg,
+            kind = result.kind
+            cells = (f" of {result.config.cell} cells"
+                     if kind in ("BidirectionalRNN", "Seq2Seq") else "")
+            article = "an" if kind == "LSTM" else "a"
+            set_label(self.caption, f"<b>{NOT_GRU}</b><br>This session is {article} {kind}"
+                      f"{cells}: it has no GRU block of its own to draw.", color=fg,
                       size=pt(theme, 14))
             set_label(self.readout, "", color=fg)
             set_label(self.key, "", color=fg)
@@ -171,6 +176,8 @@ class GruBlockView(View):
         if self._static_theme is not theme:
             self._static_theme = theme
             self.block.style_static(theme)
+        px = self.vb.viewPixelSize()[0]  # data units per pixel
+        self._density = float(np.clip(1.0 / (px * PX_PER_UNIT), 0.5, 1.4)) if px > 0 else 1.0
         self._draw_nodes(result, pic)
         self._draw_wires(pic)
         self._draw_flow(pic)
@@ -212,6 +219,11 @@ class GruBlockView(View):
         self.block.set_marks(marks, side, colors.pen(theme.highlight, 1.6))
         now = [n for n, s in pic.stage_of.items() if pic.stage is not None and s == pic.stage]
         self.block.set_stage_boxes(now, colors.pen(theme.highlight, 2.5))
+
+    def _pt(self, size: float) -> str:
+        """A size in points for text inside the drawing: it follows the drawing's scale (data
+        units per pixel), so titles keep their places when the view or a slide is small."""
+        return pt(self.theme, size * self._density)
 
     def _hex(self, role: str) -> str:
         return getattr(self.theme, role)
@@ -265,11 +277,11 @@ class GruBlockView(View):
         pen = {0: colors.pen(FLOW_HEX, 3.5 * self.theme.line_scale, 210)}
         self.block.flow.set(uniq, [0] * len(uniq), pen, reverse=True)
         self.block.set_route_numbers([(gb.number(r.number), r.at) for r in pic.routes],
-                                     pt(self.theme, 11))
+                                     self._pt(11))
 
     def _draw_texts(self, pic, what: str) -> None:
         theme = self.theme
-        fg, size = theme.foreground, pt(theme, 10)
+        fg, size = theme.foreground, self._pt(10)
         for spec in gb.NODE_SPECS:
             s = pic.stage_of[spec.name]
             num = f"{gb.CIRCLED[s]} " if 1 <= s <= len(pic.stage_texts) else ""
@@ -278,17 +290,17 @@ class GruBlockView(View):
                                 f"<span style='color:{color}; font-size:{size}'>{num}"
                                 f"{pic.titles[spec.name]}</span>")
         for g, _item, text in self.block.glyphs:
-            self.block.set_html(text, f"<span style='color:{fg}; font-size:{pt(theme, 10)}'>"
+            self.block.set_html(text, f"<span style='color:{fg}; font-size:{self._pt(10)}'>"
                                       f"{g.text}</span>")
         for (text, item), spec in zip(self.block.labels, gb.LABELS, strict=True):
             color = self._hex(spec[4])
             self.block.set_html(item, f"<span style='color:{color}; font-size:"
-                                      f"{pt(theme, 10 * spec[5])}'>{text}</span>")
+                                      f"{self._pt(10 * spec[5])}'>{text}</span>")
         for label, item in self.block.hint_titles:
             if pic.last and label == "block t+1":
                 label = "no block t+1: t = T"
             self.block.set_html(item, f"<span style='color:{theme.muted}; font-size:"
-                                      f"{pt(theme, 9)}'>{label}</span>")
+                                      f"{self._pt(9)}'>{label}</span>")
         for bar, (title, lo, hi) in zip((self.bar_a, self.bar_b), pic.bars, strict=True):
             bar.set("diverging", title, lo, "0", hi, fg)
         k = pic.unit + 1
