@@ -211,6 +211,21 @@ def cell_centre(spec: NodeSpec, n: int, k: int) -> tuple[float, float]:
     return x0 + (k % cols + 0.5) * cell, y0 + h - (k // cols + 0.5) * cell
 
 
+def unit_at(x: float, y: float, sizes: dict) -> tuple[str, int] | None:
+    """(node name, unit k) of the hidden-state cell at data point (x, y), or None (outside any
+    node, or x and ŷ, whose cells are not hidden units). ``sizes``: node name -> n."""
+    for spec in NODE_SPECS:
+        if spec.name in ("x", "out"):
+            continue
+        n = sizes[spec.name]
+        x0, y0, w, h = node_box(spec, n)
+        if x0 <= x <= x0 + w and y0 <= y <= y0 + h:
+            cols, _, cell = cell_size(n, spec.width)
+            k = int((y0 + h - y) // cell) * cols + int((x - x0) // cell)
+            return (spec.name, k) if 0 <= k < n else None
+    return None
+
+
 def stages(phase: str) -> tuple[str, ...]:
     return BACKWARD_STAGES if phase == "backward" else FORWARD_STAGES
 

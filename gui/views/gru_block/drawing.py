@@ -154,6 +154,7 @@ class BlockDrawing:
         self.route_numbers: list[pg.TextItem] = []
         self._html: dict = {}
         self._built = None
+        self.sizes: dict = {}
 
     # -- geometry that depends on the sizes ---------------------------------------------------
     def build(self, sizes: dict) -> None:
@@ -161,6 +162,7 @@ class BlockDrawing:
         if self._built == sizes:
             return
         self._built = dict(sizes)
+        self.sizes = dict(sizes)
         boxes = []
         self.box_of = {}
         self.rect_of = {}

@@ -58,6 +58,7 @@ class GruBlockView(View):
         ci.layout.setRowStretchFactor(1, 10)
         ci.layout.setColumnStretchFactor(0, 10)
         self.block = BlockDrawing(self.vb)
+        self.canvas.scene().sigMouseClicked.connect(self._on_click)
         self.picture: gb.Picture | None = None
         self.drawn_rgb: dict = {}
         self._static_theme = None
@@ -103,6 +104,15 @@ class GruBlockView(View):
         if self.app is not None and self.frame is not None \
                 and value - 1 != self.frame.selection.unit:
             self.app.set_selection(unit=int(value) - 1)
+
+    def _on_click(self, event) -> None:
+        """A click on a hidden unit's cell picks that unit."""
+        if self.app is None or self.picture is None or not self.vb.isVisible():
+            return
+        p = self.vb.mapSceneToView(event.scenePos())
+        hit = gb.unit_at(p.x(), p.y(), self.block.sizes)
+        if hit is not None:
+            self.app.set_selection(unit=hit[1])
 
     def _on_flow(self, index: int) -> None:
         if self.app is not None:

@@ -145,6 +145,31 @@ def test_controls_write_to_the_model(made):
     assert view.flow_box.currentData() == "n_bar" and view.unit_spin.value() == 4
 
 
+def test_a_click_on_a_cell_picks_its_unit(made, qtbot):
+    from PySide6 import QtCore
+
+    view, ctx = made
+    draw_waiting(view, ctx, Cursor("forward", 3))
+    x, y = gb.cell_centre(gb.SPEC["n"], 5, 3)
+    scene_pt = view.vb.mapViewToScene(QtCore.QPointF(x, y))
+    view_pt = view.canvas.mapFromScene(scene_pt)
+    qtbot.mouseClick(view.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=view_pt)
+    assert ctx.app.selection.unit == 3
+
+
+def test_the_window_draws_it_as_the_cursor_moves(make_window, qtbot):
+    app = AppModel(SessionConfig(model="GRU", hidden=4, length=6, truncation=3))
+    w = make_window(app)
+    assert w.show_tab("GRU")
+    view = w.view("gru-block")
+    d = app.result.backward.deltas
+    for t in (6, 5, 2):
+        app.set_cursor(Cursor("backward", t))
+        qtbot.waitUntil(lambda t=t: view.picture is not None and view.picture.t == t
+                        and view.picture.phase == "backward", timeout=10_000)
+        np.testing.assert_array_equal(view.picture.cells["u_bar"], d["u_bar"][t - 1])
+
+
 def test_it_says_when_a_step_is_still_computing(made):
     view, ctx = made
     view.draw(make_frame(ctx.app))  # no derived data yet

@@ -141,3 +141,15 @@ def test_cells_sit_inside_their_boxes():
                 assert x0 < cx < x0 + w and y0 < cy < y0 + h
     assert gb.title("next:r_bar") == "r̄(t+1)" and gb.title("h_prev") == "h(t−1)"
     assert gb.title("next:n_rec") == "R_n h(t)"
+
+
+def test_a_point_finds_the_unit_of_its_cell():
+    sizes = {s.name: {"x": 3, "out": 4}.get(s.name, 20) for s in gb.NODE_SPECS}
+    for name in ("h", "r", "next:u_bar"):
+        for k in (0, 7, 16, 19):
+            x, y = gb.cell_centre(gb.SPEC[name], 20, k)
+            assert gb.unit_at(x, y, sizes) == (name, k)
+    x0, y0, w, h = gb.node_box(gb.SPEC["h"], 20)
+    assert gb.unit_at(x0 + w - 0.01, y0 + 0.01, sizes) is None  # the empty end of the last row
+    assert gb.unit_at(*gb.cell_centre(gb.SPEC["x"], 3, 1), sizes) is None  # inputs: no unit
+    assert gb.unit_at(-50.0, 0.0, sizes) is None
