@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ... import colors
 from ...graphics.arrows import EdgeLayer
-from ...model.present import gru_block as gb
+from ...model.present import gru_block_layout as gl
 
 FLOW_HEX = "#8e44ad"  # the articles' purple arrows
 
@@ -82,7 +82,7 @@ class BlockDrawing:
     def __init__(self, vb):
         self.vb = vb
         self.hints = []
-        for x0, y0, x1, y1, _ in gb.HINTS:
+        for x0, y0, x1, y1, _ in gl.HINTS:
             rect = QtWidgets.QGraphicsRectItem(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
             rect.setZValue(-5)
             vb.addItem(rect)
@@ -102,7 +102,7 @@ class BlockDrawing:
         self.stage_boxes.setZValue(2.1)
         vb.addItem(self.stage_boxes)
         self.glyphs = []
-        for g in gb.GLYPHS:
+        for g in gl.GLYPHS:
             if len(g.text) > 1:  # tanh, 1 −: a rounded box
                 path = QtGui.QPainterPath()
                 path.addRoundedRect(QtCore.QRectF(g.x - 1.6 * g.r, g.y - g.r, 3.2 * g.r,
@@ -119,7 +119,7 @@ class BlockDrawing:
             vb.addItem(text)
             self.glyphs.append((g, item, text))
         self.cells = {}
-        for spec in gb.NODE_SPECS:
+        for spec in gl.NODE_SPECS:
             img = pg.ImageItem()
             img.setZValue(5)
             vb.addItem(img)
@@ -131,7 +131,7 @@ class BlockDrawing:
         self.dots.setZValue(3)
         vb.addItem(self.dots)
         self.titles = {}
-        for spec in gb.NODE_SPECS:
+        for spec in gl.NODE_SPECS:
             anchor = {"top": (0.5, 1.0), "bottom": (0.5, 0.0), "left": (1.0, 0.5),
                       "right": (0.0, 0.5)}[spec.side]
             t = pg.TextItem(anchor=anchor)
@@ -139,14 +139,14 @@ class BlockDrawing:
             vb.addItem(t)
             self.titles[spec.name] = t
         self.labels = []
-        for text, x, y, anchor, _role, _size in gb.LABELS:
+        for text, x, y, anchor, _role, _size in gl.LABELS:
             t = pg.TextItem(anchor=anchor)
             t.setZValue(4)
             t.setPos(x, y)
             vb.addItem(t)
             self.labels.append((text, t))
         self.hint_titles = []
-        for x0, _y0, x1, y1, label in gb.HINTS:
+        for x0, _y0, x1, y1, label in gl.HINTS:
             t = pg.TextItem(anchor=(0.5, 0.0))
             t.setPos((x0 + x1) / 2, y1 - 0.05)
             vb.addItem(t)
@@ -166,8 +166,8 @@ class BlockDrawing:
         boxes = []
         self.box_of = {}
         self.rect_of = {}
-        for spec in gb.NODE_SPECS:
-            x0, y0, w, h = gb.node_box(spec, sizes[spec.name])
+        for spec in gl.NODE_SPECS:
+            x0, y0, w, h = gl.node_box(spec, sizes[spec.name])
             self.rect_of[spec.name] = QtCore.QRectF(x0, y0, w, h)
             p = self.PAD
             self.box_of[spec.name] = (x0 - p, y0 - p, w + 2 * p, h + 2 * p)
@@ -187,14 +187,14 @@ class BlockDrawing:
             item.setBrush(colors.brush(theme.background))
             item.setPen(colors.pen(theme.foreground, 1.2))
         self.boxes.setPen(colors.pen(theme.muted, 1.0))
-        pairs = np.asarray([p for line in gb.DECOR for p in line], dtype=float)
+        pairs = np.asarray([p for line in gl.DECOR for p in line], dtype=float)
         self.decor.setData(pairs[:, 0], pairs[:, 1], pen=colors.pen(theme.foreground, 2.5, 110))
-        bus = np.asarray(gb.X_BUS, dtype=float)
+        bus = np.asarray(gl.X_BUS, dtype=float)
         self.x_bus.setData(bus[:, 0], bus[:, 1], pen=colors.pen(theme.muted, 1.4))
         fill = colors.brush(theme.background, 200)
         for t in self.titles.values():
             t.fill = fill
-        d = np.asarray(gb.DOTS, dtype=float)
+        d = np.asarray(gl.DOTS, dtype=float)
         self.dots.setData(pos=d, brush=colors.brush(theme.foreground), pen=None)
 
     def set_html(self, item, html: str) -> None:

@@ -17,6 +17,7 @@ from ... import colors
 from ...graphics.colorbar import ColorBar
 from ...graphics.labels import add_label, pt, set_label
 from ...model.present import gru_block as gb
+from ...model.present import gru_block_layout as gl
 from ...model.present.numbers import cursor_label
 from .. import register
 from ..base import View, plain_viewbox
@@ -46,7 +47,7 @@ class GruBlockView(View):
         ci = self.add_canvas(self._build_controls())
         self.vb = plain_viewbox(ci, row=1, col=0)
         self.vb.setAspectLocked(True)
-        self.vb.setRange(xRange=gb.XRANGE, yRange=gb.YRANGE, padding=0)
+        self.vb.setRange(xRange=gl.XRANGE, yRange=gl.YRANGE, padding=0)
         legend = ci.addLayout(row=1, col=1)
         self.bar_a = ColorBar(legend, 0, 0, width_px=200)
         self.bar_b = ColorBar(legend, 1, 0, width_px=200)
@@ -110,7 +111,7 @@ class GruBlockView(View):
         if self.app is None or self.picture is None or not self.vb.isVisible():
             return
         p = self.vb.mapSceneToView(event.scenePos())
-        hit = gb.unit_at(p.x(), p.y(), self.block.sizes)
+        hit = gl.unit_at(p.x(), p.y(), self.block.sizes)
         if hit is not None:
             self.app.set_selection(unit=hit[1])
 
@@ -213,19 +214,19 @@ class GruBlockView(View):
     def _draw_nodes(self, result, pic) -> None:
         tr, theme = result.forward, self.theme
         sizes = {s.name: {"x": tr.n_in, "out": tr.n_out}.get(s.name, tr.n_hidden)
-                 for s in gb.NODE_SPECS}
+                 for s in gl.NODE_SPECS}
         self.block.build(sizes)
         self.drawn_rgb = {}
         marks = []
-        for spec in gb.NODE_SPECS:
+        for spec in gl.NODE_SPECS:
             n = sizes[spec.name]
-            cols, _, cell = gb.cell_size(n, spec.width)
+            cols, _, cell = gl.cell_size(n, spec.width)
             faint = None if pic.lit[spec.name] else theme.faint
             self.drawn_rgb[spec.name] = self.block.set_cells(
                 spec.name, pic.levels.get(spec.name), cols, faint, theme.background)
             if spec.name not in ("x", "out") and pic.cells[spec.name] is not None:
-                marks.append(gb.cell_centre(spec, n, pic.unit))
-        side = gb.cell_size(tr.n_hidden, 1.8)[2] * 1.05
+                marks.append(gl.cell_centre(spec, n, pic.unit))
+        side = gl.cell_size(tr.n_hidden, 1.8)[2] * 1.05
         self.block.set_marks(marks, side, colors.pen(theme.highlight, 1.6))
         now = [n for n, s in pic.stage_of.items() if pic.stage is not None and s == pic.stage]
         self.block.set_stage_boxes(now, colors.pen(theme.highlight, 2.5))
@@ -240,8 +241,8 @@ class GruBlockView(View):
 
     def _draw_wires(self, pic) -> None:
         theme = self.theme
-        keys = list(gb.WIRES)
-        polys = [gb.WIRES[k] for k in keys]
+        keys = list(gl.WIRES)
+        polys = [gl.WIRES[k] for k in keys]
         lw = theme.line_scale * (1.4 if self.exporting else 1.0)
         if pic.phase == "forward":
             from sim.gru_graph import WIRE
@@ -257,9 +258,9 @@ class GruBlockView(View):
             self.block.wires.set(polys, styles, pens)
             trunk_pen = {0: colors.pen(theme.recurrent, 1.4 * lw),
                          1: colors.pen(theme.foreground, 1.4 * lw)}
-            segs = [_segs(p) for p, _ in gb.TRUNKS]
+            segs = [_segs(p) for p, _ in gl.TRUNKS]
             st = [np.full(len(sg), 0 if m[0][1].startswith("h_prev") else 1)
-                  for sg, (_, m) in zip(segs, gb.TRUNKS, strict=True)]
+                  for sg, (_, m) in zip(segs, gl.TRUNKS, strict=True)]
             self.block.trunks.set(np.concatenate(segs), np.concatenate(st), trunk_pen)
             return
         table = colors.TABLES["diverging"]
@@ -272,7 +273,7 @@ class GruBlockView(View):
             styles.append(code)
         self.block.wires.set(polys, styles, pens, reverse=True)  # errors flow back
         segs, st = [], []
-        for (poly, _), (level, width, _) in zip(gb.TRUNKS, pic.trunks, strict=True):
+        for (poly, _), (level, width, _) in zip(gl.TRUNKS, pic.trunks, strict=True):
             s = _segs(poly)
             segs.append(s)
             code = level * 8 + width
@@ -292,7 +293,7 @@ class GruBlockView(View):
     def _draw_texts(self, pic, what: str) -> None:
         theme = self.theme
         fg, size = theme.foreground, self._pt(10)
-        for spec in gb.NODE_SPECS:
+        for spec in gl.NODE_SPECS:
             s = pic.stage_of[spec.name]
             num = f"{gb.CIRCLED[s]} " if 1 <= s <= len(pic.stage_texts) else ""
             color = fg if pic.lit[spec.name] else theme.muted
@@ -302,7 +303,7 @@ class GruBlockView(View):
         for g, _item, text in self.block.glyphs:
             self.block.set_html(text, f"<span style='color:{fg}; font-size:{self._pt(10)}'>"
                                       f"{g.text}</span>")
-        for (text, item), spec in zip(self.block.labels, gb.LABELS, strict=True):
+        for (text, item), spec in zip(self.block.labels, gl.LABELS, strict=True):
             color = self._hex(spec[4])
             self.block.set_html(item, f"<span style='color:{color}; font-size:"
                                       f"{self._pt(10 * spec[5])}'>{text}</span>")

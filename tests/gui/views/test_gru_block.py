@@ -16,6 +16,7 @@ from gui.frames import make_frame
 from gui.model.app_model import AppModel
 from gui.model.cursor import Cursor
 from gui.model.present import gru_block as gb
+from gui.model.present import gru_block_layout as gl
 from gui.model.present.numbers import fmt
 from gui.views.gru_block import GruBlockView
 from gui.views.gru_block.drawing import FLOW_HEX
@@ -92,8 +93,8 @@ def test_backward_errors_are_the_engines_deltas(made):
     np.testing.assert_array_equal(view.picture.cells["next:h"], d["h"][k + 1])
     assert view.block.cells["x"].isVisible() is False  # inputs receive no error
     draw_waiting(view, ctx, Cursor("backward", ctx.app.T))  # no block T + 1
-    assert all(not view.block.cells[n].isVisible() for n in gb.NEXT_NODES)
-    assert all(_plain(view.block.titles[n]) == "" for n in gb.NEXT_NODES)
+    assert all(not view.block.cells[n].isVisible() for n in gl.NEXT_NODES)
+    assert all(_plain(view.block.titles[n]) == "" for n in gl.NEXT_NODES)
     assert "no block t+1" in _plain(view.block.hint_titles[1][1])
     draw_waiting(view, ctx, Cursor("backward", 5))
     # every wire drawn with its error's colour, arrows pointing back
@@ -101,7 +102,7 @@ def test_backward_errors_are_the_engines_deltas(made):
     assert value == pytest.approx(d["n_bar"][k][2], abs=1e-14)
     assert level == colors.signed_index(np.array([value]), sc["err"])[0]
     drawn = view.block.wires.drawn()
-    assert sum(len(v) for v in drawn.values()) >= len(gb.WIRES)
+    assert sum(len(v) for v in drawn.values()) >= len(gl.WIRES)
     assert view.unit_spin.value() == 3
 
 
@@ -150,7 +151,7 @@ def test_a_click_on_a_cell_picks_its_unit(made, qtbot):
 
     view, ctx = made
     draw_waiting(view, ctx, Cursor("forward", 3))
-    x, y = gb.cell_centre(gb.SPEC["n"], 5, 3)
+    x, y = gl.cell_centre(gl.SPEC["n"], 5, 3)
     scene_pt = view.vb.mapViewToScene(QtCore.QPointF(x, y))
     view_pt = view.canvas.mapFromScene(scene_pt)
     qtbot.mouseClick(view.canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=view_pt)

@@ -7,6 +7,7 @@ import pytest
 
 from gui.model.palette import signed_index
 from gui.model.present import gru_block as gb
+from gui.model.present import gru_block_layout as gl
 from gui.model.present.numbers import fmt
 from sim.gru_graph import FLOW_NAMES, WIRE
 from sim.run import SessionConfig, compute
@@ -35,7 +36,7 @@ def test_forward_cells_are_the_trace_values(run):
         np.testing.assert_allclose(pic.cells["un"] + pic.cells["uh"], tr.h[k])
         np.testing.assert_array_equal(pic.levels["n_bar"], signed_index(tr.n_bar[k], sc["pre"]))
         np.testing.assert_array_equal(pic.levels["u"], signed_index(tr.u[k], 1.0))
-        assert all(pic.cells[n] is None for n in gb.NEXT_NODES)  # step t+1 is not computed
+        assert all(pic.cells[n] is None for n in gl.NEXT_NODES)  # step t+1 is not computed
         assert pic.wires == {} and pic.trunks == ()
 
 
@@ -55,7 +56,7 @@ def test_backward_cells_are_the_engines_deltas(run):
             for n in ("h", "r_bar", "u_bar", "n_rec"):
                 np.testing.assert_array_equal(pic.cells[f"next:{n}"], d[n][k + 1])
         if t == T:
-            assert all(pic.cells[n] is None for n in gb.NEXT_NODES)
+            assert all(pic.cells[n] is None for n in gl.NEXT_NODES)
         w = pic.wires  # every wire carries its term for unit k
         assert w[(0, "n_bar->n")][2] == pytest.approx(d["n_bar"][k][1], abs=1e-14)
         assert w[(0, "r_bar->r")][2] == pytest.approx(d["r_bar"][k][1], abs=1e-14)
@@ -63,7 +64,7 @@ def test_backward_cells_are_the_engines_deltas(run):
         hp = [v[2] for key, v in w.items() if key[0] == 0 and WIRE[key[1]].src == "h_prev"]
         assert sum(hp) == pytest.approx(pic.cells["h_prev"][1], abs=1e-13)
         # the trunk of the recurrent bus carries the sum of its three wires
-        members = gb.TRUNKS[0][1]
+        members = gl.TRUNKS[0][1]
         assert pic.trunks[0][2] == pytest.approx(sum(w[m][2] for m in members), abs=1e-13)
 
 
@@ -85,7 +86,7 @@ def test_followed_routes_sum_to_the_nodes_error(run, t):
                 assert pic.flow_delta == d["h"][t - 2][unit]
             assert f"sum = {fmt(total)}" in pic.flow_text
             for r in pic.routes:  # every route runs along drawn wires
-                assert r.polylines and all(p in gb.WIRES.values() for p in r.polylines)
+                assert r.polylines and all(p in gl.WIRES.values() for p in r.polylines)
                 assert f"{gb.number(r.number)} " in pic.flow_text
 
 
@@ -95,7 +96,7 @@ def test_every_route_edge_has_a_drawn_wire(run):
         for name in FLOW_NAMES:
             for rt in g.flow(name, t).routes:
                 for e in rt.edges:
-                    assert (e.block - t, e.wire.id) in gb.WIRES, (name, t, e)
+                    assert (e.block - t, e.wire.id) in gl.WIRES, (name, t, e)
 
 
 def test_stages_light_what_is_computed(run):
@@ -132,24 +133,24 @@ def test_the_job_computes_the_step():
 
 
 def test_cells_sit_inside_their_boxes():
-    for spec in gb.NODE_SPECS:
+    for spec in gl.NODE_SPECS:
         for n in (1, 5, 16, 64):
-            x0, y0, w, h = gb.node_box(spec, n)
+            x0, y0, w, h = gl.node_box(spec, n)
             assert w <= spec.width + 1e-9
             for k in (0, n - 1):
-                cx, cy = gb.cell_centre(spec, n, k)
+                cx, cy = gl.cell_centre(spec, n, k)
                 assert x0 < cx < x0 + w and y0 < cy < y0 + h
-    assert gb.title("next:r_bar") == "r̄(t+1)" and gb.title("h_prev") == "h(t−1)"
-    assert gb.title("next:n_rec") == "R_n h(t)"
+    assert gl.title("next:r_bar") == "r̄(t+1)" and gl.title("h_prev") == "h(t−1)"
+    assert gl.title("next:n_rec") == "R_n h(t)"
 
 
 def test_a_point_finds_the_unit_of_its_cell():
-    sizes = {s.name: {"x": 3, "out": 4}.get(s.name, 20) for s in gb.NODE_SPECS}
+    sizes = {s.name: {"x": 3, "out": 4}.get(s.name, 20) for s in gl.NODE_SPECS}
     for name in ("h", "r", "next:u_bar"):
         for k in (0, 7, 16, 19):
-            x, y = gb.cell_centre(gb.SPEC[name], 20, k)
-            assert gb.unit_at(x, y, sizes) == (name, k)
-    x0, y0, w, h = gb.node_box(gb.SPEC["h"], 20)
-    assert gb.unit_at(x0 + w - 0.01, y0 + 0.01, sizes) is None  # the empty end of the last row
-    assert gb.unit_at(*gb.cell_centre(gb.SPEC["x"], 3, 1), sizes) is None  # inputs: no unit
-    assert gb.unit_at(-50.0, 0.0, sizes) is None
+            x, y = gl.cell_centre(gl.SPEC[name], 20, k)
+            assert gl.unit_at(x, y, sizes) == (name, k)
+    x0, y0, w, h = gl.node_box(gl.SPEC["h"], 20)
+    assert gl.unit_at(x0 + w - 0.01, y0 + 0.01, sizes) is None  # the empty end of the last row
+    assert gl.unit_at(*gl.cell_centre(gl.SPEC["x"], 3, 1), sizes) is None  # inputs: no unit
+    assert gl.unit_at(-50.0, 0.0, sizes) is None
