@@ -25,6 +25,8 @@ from .drawing import FLOW_HEX, BlockDrawing, polyline_segments
 
 NOT_GRU = ("The GRU block shows a GRU session; load the preset gru-vs-lstm or switch Model to "
            "GRU.")
+#: error wires fade with their size (by width class), so small errors recede on either theme
+WIRE_ALPHA = (80, 140, 210, 255)
 PX_PER_UNIT = 46.0  # the drawing's design scale (a 1600 px export): its texts' sizes hold there
 KIND_HEX = {"input": "muted", "recurrent": "recurrent", "gate": "foreground",
             "state": "foreground", "output": "muted"}
@@ -269,7 +271,7 @@ class GruBlockView(View):
             level, width, _ = pic.wires.get(key, (128, 0, 0.0))
             code = level * 8 + width
             pens[code] = colors.pen(tuple(int(c) for c in table[level]),
-                                    gb.ERROR_WIDTHS[width] * lw, 255 if width else 90)
+                                    gb.ERROR_WIDTHS[width] * lw, WIRE_ALPHA[width])
             styles.append(code)
         self.block.wires.set(polys, styles, pens, reverse=True)  # errors flow back
         segs, st = [], []
@@ -278,7 +280,7 @@ class GruBlockView(View):
             segs.append(s)
             code = level * 8 + width
             pens[code] = colors.pen(tuple(int(c) for c in table[level]),
-                                    gb.ERROR_WIDTHS[width] * lw, 255 if width else 90)
+                                    gb.ERROR_WIDTHS[width] * lw, WIRE_ALPHA[width])
             st += [code] * len(s)
         self.block.trunks.set(np.concatenate(segs), np.array(st), pens)
 
