@@ -29,6 +29,10 @@ TAB_SECTIONS = (
      "the block with the cell highway across the top; backward, the flows of the errors"),
     ("LSTM odyssey", FORWARD, "5, Space Odyssey type", "Greff et al.'s drawing, the cell in "
      "the centre, peepholes in blue"),
+    ("GRU", FORWARD, "4, the electronic-circuit drawing, applied to the GRU (Cho et al. "
+     "2014); and " + BACKPROP + ", its flows", "one GRU block: the update gate interpolating "
+     "between h(t−1) and the candidate n(t) on the state highway, the reset gate on R_n "
+     "h(t−1), follow one flow"),
     ("Gradient flow", BACKPROP, "3, How LSTMs tackle exploding/vanishing gradients problems",
      "‖∂J(t)/∂h(k)‖ against t − k, Jacobian products, the cell highway, norm clipping"),
     ("Equations", BACKPROP, "2, Chain rules in LSTM", "the equations being evaluated, with "
