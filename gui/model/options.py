@@ -13,6 +13,7 @@ from sim import landscape
 
 from .present.geometry import GeometryParams
 from .schema import Section, boolean, choice, integer, number
+from .training.saved import TrainingHistory
 from .training.settings import TrainingSettings
 
 GEOMETRY_LAYOUTS = ("auto", "grid", "tabs")
@@ -140,7 +141,7 @@ class DenseOptions(Section):
 SECTIONS: dict[str, type[Section]] = {
     cls.section: cls for cls in (NetworkOptions, GeometryParams, GeometryPanelOptions,
                                  TrainingSettings, GradientFlowOptions, LandscapeOptions,
-                                 ChainRuleOptions, DenseOptions)
+                                 ChainRuleOptions, DenseOptions, TrainingHistory)
 }
 
 

@@ -58,6 +58,8 @@ class SessionTrainer(Trainer):
     drawn: int = 0
     count: int = 0
     history_limit: int | None = None
+    #: the sim.run.SessionConfig of the model (a saved history names it), or None
+    session_config: object = None
 
     @property
     def updates(self) -> int:
@@ -72,8 +74,10 @@ class SessionTrainer(Trainer):
         return [self.task.sample(self.config.length, seed=s) for s in self.next_seeds()]
 
     def step(self):
+        fresh = self.draws_next()
         m = super().step()
-        self.drawn += self.config.batch_size
+        if fresh:  # chunking: a batch serves several updates
+            self.drawn += self.config.batch_size
         self.count += 1
         if self.history_limit is not None:
             del self.history[: max(len(self.history) - self.history_limit, 0)]
