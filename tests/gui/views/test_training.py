@@ -230,19 +230,22 @@ def test_compare_trains_both_models_side_by_side(qtbot, rig):
     view.compare_button.click()
     r.finish(qtbot)
     kinds = [s.kind for s in c.series]
-    assert kinds == ["SimpleRNN", "LSTM"]
-    assert [len(s) for s in c.series] == [20, 20]
-    rnn, lstm = (t.model for t in c.run.trainers)
+    assert kinds == ["SimpleRNN", "LSTM", "GRU"]  # the GRU joined the compare run
+    assert [len(s) for s in c.series] == [20, 20, 20]
+    rnn, lstm, gru = (t.model for t in c.run.trainers)
     n_rnn = sum(p.size for p in rnn.params.values())
     n_lstm = sum(p.size for p in lstm.params.values())
+    n_gru = sum(p.size for p in gru.params.values())
     assert n_lstm == param_count(app.config)  # the session's LSTM keeps its size
     assert abs(n_rnn - n_lstm) / n_lstm < 0.1
-    # the same samples for both: the first update's accuracy is on the same sequence
-    assert c.run.trainers[0].drawn == c.run.trainers[1].drawn == 20
-    for i in range(2):
+    assert abs(n_gru - n_lstm) / n_lstm < 0.1
+    # the same samples for all: the first update's accuracy is on the same sequence
+    assert c.run.trainers[0].drawn == c.run.trainers[1].drawn == c.run.trainers[2].drawn == 20
+    for i in range(3):
         _, y = view.loss[i].mean.getData()
         assert len(y) == 20
-    assert "SimpleRNN" in view.header.text and "LSTM" in view.header.text
+    assert ("SimpleRNN" in view.header.text and "LSTM" in view.header.text
+            and "GRU" in view.header.text)
     assert app.params is None  # a compare run leaves the session's weights alone
 
 
@@ -454,7 +457,7 @@ def test_compare_makes_the_updates_asked_for_and_keeps_the_sessions_curves(qtbot
     view.compare_button.click()
     assert view.progress.maximum() == 12  # not the preset's 4,000
     r.finish(qtbot)
-    assert [len(s) for s in c.series] == [12, 12] and c.run.total == 12
+    assert [len(s) for s in c.series] == [12, 12, 12] and c.run.total == 12
     assert c.run.base.task == "adding" and c.run.base.length == 30
     assert "try 4,000" in view.compare_hint.text()
     # the session's run and its curves are still there
