@@ -81,6 +81,8 @@ def how_trained(tc) -> str:
         how += f", clip τ = {fmt(tc.clip)} ({tc.clip_mode.replace('_', ' ')})"
     if tc.truncation is not None:
         how += f", truncation k = {tc.truncation}"
+    if getattr(tc, "chunk", None) is not None:
+        how += f", one update per chunk of K = {tc.chunk} steps (state carried)"
     return how
 
 
