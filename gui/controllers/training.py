@@ -45,7 +45,7 @@ from sim.run import SessionConfig, build_model
 from sim.train import make_optimizer
 
 from ..model.app_model import SHAPE_KEYS, same_shapes
-from ..model.present.training import run_title
+from ..model.present.training import OPTIMIZER_NAMES, run_title
 from ..model.training import process as training_worker
 from ..model.training.headless import label as _model_label
 from ..model.training.history import KINDS, Run, Series
@@ -136,6 +136,7 @@ class TrainingController(QtCore.QObject):
         self._update_job: OneUpdateJob | None = None
         self._sample_job: SampleJob | None = None
         self._temperature = self.settings.temperature
+        self.note = ""  #: what the user should know about the run going now, or ""
         self._history = None  # the training-history section this controller wrote or read
         self._saved_weights: str | None = None  # hash of the weights a saved run ended with
         self._timer = QtCore.QTimer(self)
@@ -252,6 +253,7 @@ class TrainingController(QtCore.QObject):
             run = self._new_single_run()
             if run is None:
                 return False
+        self.note = ""
         if getattr(run, "restored", False):
             self._resume_restored(run)
         run.aim(self.settings.n_updates)
@@ -455,8 +457,9 @@ class TrainingController(QtCore.QObject):
         t.optimizer = make_optimizer(t.config.optimizer, t.config.lr)
         run.restored = False
         if t.config.optimizer != "sgd":
-            self.message.emit(f"carrying on from the saved run; its optimiser state is not "
-                              f"saved, so {t.config.optimizer} starts afresh")
+            self.note = (f"carrying on from the saved run; its optimiser state is not saved, "
+                         f"so {OPTIMIZER_NAMES[t.config.optimizer]} starts afresh")
+            self.message.emit(self.note)
 
     def _compare_base(self) -> SessionConfig:
         preset = COMPARE_TASKS[self.settings.compare_task]

@@ -257,7 +257,8 @@ class TrainingView(View):
         c = self.controller
         if c is not None and c.running:
             rate = c.rate
-            self.status.setText(f"training… {rate:.0f} updates/s" if rate else "training…")
+            text = f"training… {rate:.0f} updates/s" if rate else "training…"
+            self.status.setText(text + (f" · {c.note}" if c.note else ""))
 
     def _on_finished(self, reason: str) -> None:
         c = self.controller

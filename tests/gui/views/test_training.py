@@ -482,3 +482,94 @@ def test_the_progress_bar_counts_the_updates_asked_for(qtbot, rig):
     assert view.progress.maximum() == 40
     r.finish(qtbot)
     assert view.progress.text() == "40 / 40 updates"
+
+
+# -- training history in the session, chunks ---------------------------------------------------
+
+def _trained_session(n, config):
+    from gui.model.session_file import Session, dumps, loads
+    from gui.model.training import headless
+
+    session = Session(config=config, view="training")
+    run = headless.session_run(session)
+    for _ in range(n):
+        headless.step(run)
+    return loads(dumps(headless.trained_session(session, run)))
+
+
+def test_opening_a_session_brings_its_curves_back_and_start_carries_on(qtbot, rig):
+    config = SessionConfig(model="SimpleRNN", hidden=3, length=6)
+    saved = _trained_session(15, config)
+    r = rig(config, n_updates=5)
+    view, c, app = r.view, r.c, r.app
+    assert c.run is None
+    app.restore(saved, compute_now=True)
+    app.set_options("training", n_updates=5, user=False)  # the session brought its own
+    r.painter.draw()
+    assert c.run is not None and c.run.done == 15 and len(c.series[0]) == 15
+    assert c.run_is_current  # the session's weights are those the run ended with
+    _, y = view.loss[0].mean.getData()
+    assert len(y) == 15
+    assert view.start_button.text() == "Resume"
+    assert not app.dirty
+    view.start_button.click()
+    assert "Adam starts afresh" in view.status.text()  # its state was not saved
+    r.finish(qtbot)
+    assert c.run.done == 20 and c.series[0].arrays()["update"][-1] == 20
+    # the history the model holds (and a save would write) has all 20
+    h = app.options["training-history"].single
+    assert h.models[0].updates == 20 and app.dirty
+
+
+def test_a_saved_run_with_other_weights_is_an_earlier_run(qtbot, rig):
+    config = SessionConfig(model="SimpleRNN", hidden=3, length=6)
+    saved = _trained_session(8, config)
+    r = rig(config, n_updates=4)
+    view, c, app = r.view, r.c, r.app
+    app.restore(saved, compute_now=True)
+    app.set_options("training", n_updates=4, user=False)
+    app.reset_params()  # the seeded weights, not the run's
+    assert r.session.wait(10_000)
+    r.painter.draw()
+    assert c.run.done == 8 and not c.run_is_current
+    assert "earlier run" in view.header.text
+    view.start_button.click()
+    r.finish(qtbot)
+    assert c.run.done == 4  # a new run
+
+
+def test_chunks_setting_note_and_one_update_refused(qtbot, rig):
+    r = rig(SessionConfig(model="SimpleRNN", hidden=4, length=20, task="char-text",
+                          truncation=5), n_updates=4)
+    view, c, app = r.view, r.c, r.app
+    r.painter.draw()
+    assert "Truncation k = 5: errors travel back at most k − 1 = 4 steps" in (
+        view.truncation_note.text())
+    assert view.chunk.value() == 0 and view.chunk.text() == "off"
+    view.chunk.setValue(10)
+    assert app.options["training"].chunk == 10
+    r.painter.draw()
+    assert "Chunks of K = 10: one update every 10 steps" in view.truncation_note.text()
+    assert not c.one_update()
+    assert "chunks off" in view.status.text()
+    view.start_button.click()
+    r.finish(qtbot)
+    assert c.run.done == 4 and c.run.train_config.chunk == 10
+    assert c.run.trainers[0].drawn == 2  # 20 steps in chunks of 10: one sequence per two updates
+    assert "chunk of K = 10" in view.header.text
+    view.chunk.setValue(0)
+    assert app.options["training"].chunk is None
+
+
+def test_compare_draws_three_models_in_three_colours(qtbot, rig):
+    from gui.views.training.plots import MODEL_HEX
+
+    r = rig(n_updates=6, compare_task="session task")
+    view, c = r.view, r.c
+    assert view.compare_button.text() == "Compare SimpleRNN / LSTM / GRU"
+    view.compare_button.click()
+    r.finish(qtbot)
+    pens = [view.loss[i].mean.opts["pen"].color().name().upper() for i in range(3)]
+    assert pens == [MODEL_HEX[k].upper() for k in ("SimpleRNN", "LSTM", "GRU")]
+    assert len(set(pens)) == 3
+    assert c.app.options["training-history"].compare.models[2].kind == "GRU"
