@@ -117,7 +117,7 @@ def run(args) -> int:
     from .app import run_window
 
     return run_window(session=session, view=args.view, cursor=cursor, theme=args.theme,
-                      present=args.present)
+                      present=args.present, unsaved=getattr(args, "train", None) is not None)
 
 
 def resolve_session(args):

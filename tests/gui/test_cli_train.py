@@ -140,3 +140,26 @@ def test_help_shows_train_with_examples(capsys):
         main.main(["--help"])
     text = capsys.readouterr().out
     assert "--train N" in text and text.count("--train ") >= 3
+
+
+def test_the_window_opens_on_the_trained_session_as_unsaved_work(monkeypatch, capsys, small):
+    from gui import app as gui_app
+    from gui.model.app_model import from_session
+
+    seen = {}
+
+    def fake_window(session=None, **kw):
+        seen.update(kw, session=session)
+        return 0
+
+    monkeypatch.setattr(gui_app, "run_window", fake_window)
+    assert run_main(["--session", str(small), "--train", "3"], capsys)[0] == 0
+    assert seen["unsaved"] is True
+    assert seen["session"].options["training-history"].single.models[0].updates == 3
+    app = from_session(seen["session"])
+    assert not app.dirty
+    gui_app.mark_unsaved(app)
+    assert app.dirty  # closing the window asks before the trained model is lost
+    assert app.options["training-history"].single.models[0].updates == 3
+    assert run_main(["--session", str(small)], capsys)[0] == 0
+    assert seen["unsaved"] is False
