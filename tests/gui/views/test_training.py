@@ -573,3 +573,26 @@ def test_compare_draws_three_models_in_three_colours(qtbot, rig):
     assert pens == [MODEL_HEX[k].upper() for k in ("SimpleRNN", "LSTM", "GRU")]
     assert len(set(pens)) == 3
     assert c.app.options["training-history"].compare.models[2].kind == "GRU"
+
+
+def test_the_header_says_when_a_saved_history_left_points_out(qtbot, rig):
+    from gui.model.training import headless
+    from gui.model.training.history import METRICS
+    from gui.model.training.saved import MAX_POINTS, SavedRun, TrainingHistory
+
+    config = SessionConfig(model="SimpleRNN", hidden=3, length=6)
+    r = rig(config)
+    run = headless.session_run(r.app.snapshot())
+    n = MAX_POINTS + 5000
+    rows = np.ones((n, len(METRICS)))
+    rows[:, 0] = np.arange(1, n + 1)
+    rows[:10, 5] = 0  # the first ten not clipped
+    run.series[0].extend(rows)
+    history = TrainingHistory(single=SavedRun.from_run(run, None))
+    r.app.replace_options("training-history", history, user=False)
+    r.painter.draw()
+    c, view = r.c, r.view
+    assert c.run.done == n and len(c.series[0]) == MAX_POINTS
+    text = view.header.text
+    assert f"{n - 10:,} of {n:,} updates clipped" in text
+    assert f"{MAX_POINTS:,} of {n:,} updates drawn" in text
