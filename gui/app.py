@@ -117,12 +117,10 @@ def run_window(session=None, *, view: str | None = None, cursor: str | None = No
 
 
 def mark_unsaved(app) -> None:
-    """Make ``app`` (an AppModel just opened on a session) dirty: its training history is work
-    no file holds yet (a replaced section counts as the user's change)."""
-    import dataclasses
-
-    history = app.options["training-history"]
-    app.replace_options("training-history", dataclasses.replace(history), user=True)
+    """Make ``app`` (an AppModel just opened on a session) dirty: its trained weights and
+    training history are work no file holds yet. (AppModel has no public way to say so; a
+    ``mark_unsaved`` beside its ``mark_saved`` would be the place.)"""
+    app._set_dirty(True)
 
 
 def _close_on_interrupt(window) -> None:

@@ -96,6 +96,18 @@ class SavedRun:
     models: tuple
     series: tuple
 
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, SavedRun):
+            return NotImplemented
+        return ((self.config, self.training, self.total, self.weights, self.models)
+                == (other.config, other.training, other.total, other.weights, other.models)
+                and len(self.series) == len(other.series)
+                and all(np.array_equal(a[m], b[m], equal_nan=True)
+                        for a, b in zip(self.series, other.series, strict=True)
+                        for m in METRICS))
+
+    __hash__ = None
+
     @classmethod
     def from_run(cls, run: Run, weights: str | None = None) -> SavedRun:
         """The saved form of ``run`` (at most MAX_POINTS points per series)."""
@@ -162,12 +174,11 @@ class SavedRun:
         return cls(config, training, total, weights, ms, ss)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class TrainingHistory(Section):
     """The section: the session's run and the compare run, each a :class:`SavedRun` or None.
 
-    Two histories are equal only when they are the same object (a run's curves are compared by
-    who made them, not element by element).
+    Two histories are equal when they hold the same runs, point for point (NaN equal to NaN).
     """
 
     section = SECTION
