@@ -34,15 +34,32 @@ examples:
   python main.py --export-all figures --width 1200   every view into ./figures
   python main.py --view gradient-strip --export figures/slide.png --slide --transparent
   python main.py --summary                          the default session's numbers as text
+  python main.py --train 2000 --summary             train 2,000 updates, then the numbers
+  python main.py --preset chunked-truncation --train 500 --view training --export t.png
 
 Exit status: 0 when done, 2 for bad input (one line on stderr, nothing written), 130 or 143
-when Ctrl+C or SIGTERM stopped an export (its unfinished file removed, finished ones kept).
+when Ctrl+C or SIGTERM stopped an export or training (its unfinished file removed, finished
+ones kept; interrupted training writes nothing).
 """
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message):  # one clear line, no usage dump, status 2
         raise UsageError(message)
+
+
+def updates(text: str) -> int:
+    """--train's N: a whole number of updates in 1..1,000,000."""
+    from gui.cli import MAX_TRAIN
+
+    try:
+        n = int(text.strip().replace("_", ""), 10)
+    except (ValueError, AttributeError):
+        n = None
+    if n is None or not 1 <= n <= MAX_TRAIN:
+        raise UsageError(f"--train must be a whole number of updates in 1..{MAX_TRAIN:,}, "
+                         f"got {text!r}")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the cursor's time step t (1..T), e.g. --step 7")
     src.add_argument("--theme", choices=("light", "dark"),
                      help="colour theme (default light, for projectors and print)")
+    src.add_argument("--train", type=updates, metavar="N",
+                     help="first train the session's model N updates (its optimiser, learning "
+                          "rate, clipping, truncation and training settings; progress on "
+                          "stderr); the window, export or summary then shows the trained model "
+                          "and its curves, e.g. --train 2000")
     out = p.add_argument_group("headless output (no window, no display needed)")
     out.add_argument("--export", metavar="FILE",
                      help="write the view as .png or .svg and exit, e.g. --export out.png")

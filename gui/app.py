@@ -80,9 +80,10 @@ def _display_answers(name: str) -> bool:
 
 
 def run_window(session=None, *, view: str | None = None, cursor: str | None = None,
-               theme: str | None = None, present: bool = False) -> int:
+               theme: str | None = None, present: bool = False, unsaved: bool = False) -> int:
     """Open the window on ``session`` (a gui.model.session_file.Session; the default if None)
-    and run until it closes."""
+    and run until it closes. ``unsaved``: the session holds work no file has (``--train``), so
+    closing or replacing it asks first."""
     problem = display_problem()
     if problem:
         print(f"unfold: {problem}", file=sys.stderr)
@@ -99,6 +100,8 @@ def run_window(session=None, *, view: str | None = None, cursor: str | None = No
 
     session = session or Session(config=SessionConfig())
     app = from_session(session, theme=theme or ("light" if present else None))
+    if unsaved:
+        mark_unsaved(app)
     if cursor:
         app.set_cursor(Cursor.parse(cursor, app.T))
     window = MainWindow(app)
@@ -111,6 +114,13 @@ def run_window(session=None, *, view: str | None = None, cursor: str | None = No
     watch.timeout.connect(lambda: _close_on_interrupt(window))
     watch.start(200)
     return qt_app.exec()
+
+
+def mark_unsaved(app) -> None:
+    """Make ``app`` (an AppModel just opened on a session) dirty: its trained weights and
+    training history are work no file holds yet. (AppModel has no public way to say so; a
+    ``mark_unsaved`` beside its ``mark_saved`` would be the place.)"""
+    app._set_dirty(True)
 
 
 def _close_on_interrupt(window) -> None:

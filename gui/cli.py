@@ -1,11 +1,15 @@
-"""What the command line does once its arguments are parsed: list, summarise, export headless,
-or open the window.
+"""What the command line does once its arguments are parsed: list, summarise, train, export
+headless, or open the window.
 
 Every check happens before anything is written: bad input is one line on stderr and exit status
 2, with no file written or changed. Files are written to a temporary file beside the target and
 renamed into place when complete; a failed write (a full disk, a name too long) says so in one
 line and leaves nothing behind. Ctrl+C or SIGTERM stops an export between frames or views,
 removes its temporary file, keeps the files already finished, and exits 130 or 143.
+
+``--train N`` trains the session's model in this process before anything else happens (the
+summary, an export or the window then show the trained session); its arguments and output paths
+are checked first, and Ctrl+C or SIGTERM stops it between updates, writing nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +17,15 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import interrupts
 
+#: --train's cap on N
+MAX_TRAIN = 1_000_000
+#: updates in the mean loss of a progress line
+PROGRESS_MEAN = 50
 #: the actions of a run; at most one may be given
 ACTIONS = ("export", "export_animation", "export_all", "summary", "list_views", "list_presets")
 
@@ -58,6 +67,12 @@ def check(args) -> None:
         raise UsageError("--transparent needs a PNG: --export FILE.png or --export-all")
     if args.export_all and (args.view or args.phase or args.step is not None):
         raise UsageError("--export-all exports every view; leave out --view, --phase, --step")
+    train = getattr(args, "train", None)
+    if train is not None and (args.list_views or args.list_presets):
+        raise UsageError(f"--train trains a session; it does not apply to {flag(given[0])}")
+    if train is not None and not (isinstance(train, int) and 1 <= train <= MAX_TRAIN):
+        raise UsageError(f"--train must be a whole number of updates in 1..{MAX_TRAIN:,}, "
+                         f"got {train!r}")
     if args.list_presets or args.list_views or args.summary:
         extra = [flag(n) for n in ("view", "phase", "step", "theme")
                  if getattr(args, n) is not None]
@@ -74,6 +89,9 @@ def run(args) -> int:
             print(f"{name}\t{session_file.load_preset(name).title}")
         return 0
     session = resolve_session(args)
+    if getattr(args, "train", None) is not None:
+        check_outputs(args, session)
+        session = train(args, session)
     if args.summary:
         print(summary(session))
         return 0
@@ -107,7 +125,7 @@ def run(args) -> int:
     from .app import run_window
 
     return run_window(session=session, view=args.view, cursor=cursor, theme=args.theme,
-                      present=args.present)
+                      present=args.present, unsaved=getattr(args, "train", None) is not None)
 
 
 def resolve_session(args):
@@ -124,6 +142,97 @@ def resolve_session(args):
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return session_file.Session(config=SessionConfig())
+
+
+def check_outputs(args, session) -> None:
+    """Check what the run will write (and the view it names) before a long training run, so a
+    bad path fails at once."""
+    headless = bool(args.export or args.export_animation or args.export_all)
+    if not headless:
+        _cursor_text(args, session)
+        return
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from . import export, views
+
+    if args.export:
+        _output(args.export, export.FORMATS, "--export")
+    if args.export_animation:
+        _output(args.export_animation, export.ANIMATION_FORMATS, "--export-animation")
+    if args.export_all:
+        folder = Path(args.export_all)
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"--export-all needs a folder, {args.export_all!r} is a file")
+        if folder.is_dir() and not os.access(folder, os.W_OK):
+            raise UsageError(f"cannot write into {args.export_all!r}")
+    if args.width is not None and not 16 <= args.width <= 10_000:
+        raise UsageError(f"--width must be in 16..10000 pixels, got {args.width}")
+    if args.view is not None:
+        _app()
+        _known_view(views, args.view)
+
+
+def train(args, session):
+    """``session`` trained ``args.train`` updates in this process (gui.model.training.headless):
+    its weights and its curves ("training-history") become the session's.
+
+    Progress goes to stderr: on a terminal one line rewritten in place; otherwise a line after
+    the first second and one at each quarter. Ctrl+C or SIGTERM is looked at between updates:
+    training stops there, says where, and nothing is written (exit 130 or 143).
+    """
+    import numpy as np
+
+    from .model.training import headless
+
+    n = args.train
+    try:
+        run = headless.session_run(session)
+    except ValueError as exc:
+        raise UsageError(f"--train: {exc}") from None
+    start = run.done
+    run.total = start + n
+    interrupts.leave_at_once(False)  # stop between updates and say where
+    out = sys.stderr
+    tty = out.isatty()
+    t0 = last = time.monotonic()
+    quarters = {start + (n * q) // 4 for q in (1, 2, 3)}
+    said_first = False
+    recent: list[float] = []
+
+    def line(done: int) -> str:
+        dt = max(time.monotonic() - t0, 1e-9)
+        loss = np.array(recent[-PROGRESS_MEAN:])
+        loss = loss[np.isfinite(loss)]
+        mean = f"{loss.mean():.4g}" if loss.size else "n/a"
+        return (f"training {run.labels[0]}: {done - start:,} / {n:,} updates, "
+                f"{(done - start) / dt:,.0f} updates/s, mean loss of the last "
+                f"{min(len(recent), PROGRESS_MEAN)}: {mean}")
+
+    for _ in range(n):
+        if interrupts.requested() is not None:
+            if tty:
+                out.write("\n")
+            out.write(f"unfold: training stopped after {run.done - start:,} of {n:,} updates "
+                      f"(update {run.done:,} of the run); nothing written\n")
+            out.flush()
+            interrupts.check()
+        m = headless.step(run)[0]
+        recent.append(m.loss)
+        del recent[:-PROGRESS_MEAN]
+        done = run.done
+        now = time.monotonic()
+        if tty:
+            if now - last >= 0.1 or done == start + n:
+                out.write("\r" + line(done))
+                out.flush()
+                last = now
+        elif (not said_first and now - t0 >= 1.0) or done in quarters:
+            said_first = said_first or now - t0 >= 1.0
+            out.write(line(done) + "\n")
+            out.flush()
+    out.write(("\n" if tty else "") + line(run.done) + ", done\n")
+    out.flush()
+    interrupts.check()
+    return headless.trained_session(session, run)
 
 
 def summary(session) -> str:
@@ -333,7 +442,7 @@ def export_all(args, session) -> int:
     if not os.access(folder, os.W_OK):
         raise UsageError(f"cannot write into {args.export_all!r}")
     _app()
-    given = bool(args.preset or args.session)
+    given = bool(args.preset or args.session or getattr(args, "train", None))
     by_view = {}
     for name in session_file.preset_names():
         p = session_file.load_preset(name)

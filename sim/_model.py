@@ -25,6 +25,9 @@ class RecurrentModel:
 
     kind = "model"
     state_name = "h"
+    #: whether a pass can start from a given state (:meth:`SequenceModel.forward`'s state0):
+    #: a bidirectional model's backward cell and a seq2seq decoder have no state to carry
+    carries_state = False
 
     def __init__(self, n_in: int, n_hidden: int, n_out: int, *, output: str, seed: int):
         self.n_in = _checks.size("n_in", n_in, cap=_checks.MAX_IO)
@@ -193,14 +196,20 @@ class RecurrentModel:
             return int(np.argmax(~np.isfinite(losses))) + 1 + self._step_offset(trace, "losses")
         return None
 
-    def forward_for(self, xs, targets, *, teacher_forcing: bool = True) -> ForwardTrace:
+    def forward_for(self, xs, targets, *, teacher_forcing: bool = True,
+                    state0=None) -> ForwardTrace:
         """The forward pass that training and evaluation run for one (xs, targets) pair.
 
         A model whose inputs never depend on the targets ignores them; a Seq2Seq feeds them to
         its decoder (teacher forcing) or, with ``teacher_forcing=False``, its own outputs for as
-        many steps as there are targets.
+        many steps as there are targets. ``state0``: the state to start from (models that
+        carry a state, :attr:`carries_state`), None for zeros.
         """
-        return self.forward(xs)
+        if state0 is None:
+            return self.forward(xs)
+        if not self.carries_state:
+            raise ValueError(f"a {self.kind} cannot start a pass from a carried state")
+        return self.forward(xs, state0)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(n_in={self.n_in}, n_hidden={self.n_hidden}, "
@@ -236,17 +245,57 @@ class SequenceModel(RecurrentModel):
         p["c"] = np.zeros(O)  # (O,)
         return p
 
-    def forward(self, xs) -> ForwardTrace:
-        """Run the network over ``xs`` (T, I) from a zero state and return every intermediate."""
+    carries_state = True
+
+    def forward(self, xs, state0=None) -> ForwardTrace:
+        """Run the network over ``xs`` (T, I) and return every intermediate.
+
+        ``state0`` is the state before step 1, one (H,) array per carried state
+        (:attr:`sim.cell.Cell.state_names`: (h,) or (y, c)), as :meth:`final_state` gives it;
+        None starts from zeros. The trace records it, and backward treats it as a constant
+        (the errors stop there: a chunk's truncation).
+        """
         xs = self._check_xs(xs)
+        s0 = self._check_state0(state0)
         p = self._snapshot()
         with np.errstate(all="ignore"):
-            F = self.cells[0].forward(self.cells[0].stack([p]), xs[None])  # name -> (1, T, n)
+            F = self.cells[0].forward(self.cells[0].stack([p]), xs[None],
+                                      self._stacked_state0(s0))  # name -> (1, T, n)
             out, y_hat = self._readout(F[self.cells[0].state_name][0], p)  # (T, O) each
         arrays = {name: F[name][0] for name in self.cells[0].array_names}  # (T, n) each
         arrays[self.readout_name] = freeze(out)
         return self.trace_class(x=freeze(xs), y_hat=freeze(y_hat), params=freeze_dict(p),
-                                output=self.output, **arrays, **self.cells[0].settings())
+                                output=self.output, state0=s0, **arrays,
+                                **self.cells[0].settings())
+
+    def final_state(self, trace: ForwardTrace) -> tuple:
+        """The state after the trace's last step, one (H,) copy per carried state: what the
+        next chunk's :meth:`forward` starts from."""
+        self._check_trace(trace)
+        return tuple(np.array(getattr(trace, n)[-1]) for n in self.cells[0].state_names)
+
+    def _check_state0(self, state0) -> tuple | None:
+        """state0 as a tuple of frozen (H,) arrays, or None; ValueError naming it."""
+        if state0 is None:
+            return None
+        names = self.cells[0].state_names
+        if isinstance(state0, np.ndarray) and len(names) == 1:
+            state0 = (state0,)
+        if not isinstance(state0, (tuple, list)) or len(state0) != len(names):
+            raise ValueError(f"state0 must be a tuple of {len(names)} arrays "
+                             f"({', '.join(names)}(0)), got {type(state0).__name__}")
+        out = []
+        for name, s in zip(names, state0, strict=True):
+            a = np.array(s, dtype=float)
+            if a.shape != (self.n_hidden,):
+                raise ValueError(f"state0's {name}(0) must have shape ({self.n_hidden},), "
+                                 f"got {a.shape}")
+            out.append(freeze(a))
+        return tuple(out)
+
+    @staticmethod
+    def _stacked_state0(s0) -> tuple | None:
+        return None if s0 is None else tuple(s[None] for s in s0)  # (1, H) each
 
     def _cell_view(self, tr: ForwardTrace):
         """The trace as the cell sees it: stacked parameters and (1, T, n) arrays."""
@@ -274,7 +323,8 @@ class SequenceModel(RecurrentModel):
         own = (dout @ tr.params["V"])[None]  # (1, T, H) V^T dJ(t)/dout(t), what J(t) injects
         sources = Sources(tr.T, truncation=truncation,
                           per_source=record or truncation is not None)
-        rec, by_source, _ = self.cells[0].sweep(P, F, own, sources, record=record)
+        rec, by_source, _ = self.cells[0].sweep(P, F, own, sources, record=record,
+                                                state0=self._stacked_state0(tr.state0))
         deltas = {name: d[0] for name, d in rec.items()}  # (T, n) each
         deltas[self.readout_name] = dout
         return deltas, None if by_source is None else by_source[0]
@@ -283,7 +333,8 @@ class SequenceModel(RecurrentModel):
         """dJ/dtheta from the per-step errors: summed, or per step t (T, *shape)."""
         P, F = self._cell_view(tr)
         stacked = {name: deltas[name][None] for name in self.cells[0].delta_names}  # (1, T, n)
-        G = self.cells[0].grads(P, F, tr.x[None], stacked, None, per_step=per_step)
+        G = self.cells[0].grads(P, F, tr.x[None], stacked, self._stacked_state0(tr.state0),
+                                per_step=per_step)
         grads = {name: g[0] for name, g in G.items()}
         grads.update(readout_grads(deltas[self.readout_name], tr.state, per_step=per_step))
         return grads

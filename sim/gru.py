@@ -191,6 +191,8 @@ class GRU(SequenceModel):
     def _make_cell(self) -> GRUCell:
         return GRUCell(self.n_in, self.n_hidden)
 
-    def forward(self, xs) -> GRUForwardTrace:
-        """Run the GRU over ``xs`` (T, I) from h(0) = 0 and return every intermediate."""
-        return super().forward(xs)
+    def forward(self, xs, state0=None) -> GRUForwardTrace:
+        """Run the GRU over ``xs`` (T, I) from h(0) = 0, or from ``state0`` = (h(0),)
+        when given (a chunk carries the state the previous chunk ended in); every
+        intermediate."""
+        return super().forward(xs, state0)

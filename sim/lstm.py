@@ -258,9 +258,11 @@ class LSTM(SequenceModel):
     def _make_cell(self) -> LSTMCell:
         return LSTMCell(self.n_in, self.n_hidden, self.peepholes, self.forget_gate)
 
-    def forward(self, xs) -> LSTMForwardTrace:
-        """Run the LSTM over ``xs`` (T, I) from y(0) = c(0) = 0 and return every intermediate."""
-        return super().forward(xs)
+    def forward(self, xs, state0=None) -> LSTMForwardTrace:
+        """Run the LSTM over ``xs`` (T, I) from y(0) = c(0) = 0, or from ``state0`` = (y(0), c(0))
+        when given (a chunk carries the state the previous chunk ended in); every
+        intermediate."""
+        return super().forward(xs, state0)
 
     def __repr__(self) -> str:
         extra = "" if self.forget_gate else ", forget_gate=False"

@@ -142,9 +142,11 @@ class SimpleRNN(SequenceModel):
     def _make_cell(self) -> RNNCell:
         return RNNCell(self.n_in, self.n_hidden, self.activation)
 
-    def forward(self, xs) -> RNNForwardTrace:
-        """Run the network over ``xs`` (T, I) from h(0) = 0 and return every intermediate."""
-        return super().forward(xs)
+    def forward(self, xs, state0=None) -> RNNForwardTrace:
+        """Run the network over ``xs`` (T, I) from h(0) = 0, or from ``state0`` = (h(0),)
+        when given (a chunk carries the state the previous chunk ended in); every
+        intermediate."""
+        return super().forward(xs, state0)
 
     def __repr__(self) -> str:
         return super().__repr__()[:-1] + f", activation={self.activation!r})"

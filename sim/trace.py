@@ -48,12 +48,16 @@ class ForwardTrace:
     y_hat : (T, O) predictions y_hat(t).
     params : read-only snapshot of the parameters the pass used (name -> array).
     output : "softmax" or "linear", the readout nonlinearity f.
+    state0 : the state before step 1 (a chunk of a longer sequence starts from the state the
+        previous chunk ended in): (h(0),) or (y(0), c(0)), each (H,); None for zeros.
     """
 
     x: np.ndarray
     y_hat: np.ndarray
     params: Mapping[str, np.ndarray]
     output: str
+    #: the state the pass started from, one (H,) array per carried state, or None for zeros
+    state0: tuple | None = field(default=None, kw_only=True)
 
     #: the name of the recurrent state drawn in the middle row: "h" (SimpleRNN) or "y" (LSTM)
     state_name = "h"

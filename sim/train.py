@@ -1,5 +1,11 @@
 """Training: SGD, momentum and Adam on a task, with optional clipping and truncated BPTT.
 
+Two truncations: ``truncation`` k cuts every error path longer than k - 1 steps inside a whole
+pass (one update per sequence); ``chunk`` K cuts the sequence itself into chunks of K steps and
+makes one update per chunk, each chunk starting from the state the previous one ended in (held
+fixed: no error crosses a chunk's start). The second is the truncation of the simple-RNN
+article: update the parameters from a part of the sequence, chunk by chunk.
+
 The GUI runs a :class:`Trainer` off its thread one update at a time; scripts call :func:`train`.
 Every model trains the same way: ``model.forward_for(xs, targets)`` is its forward pass for a
 sample (a Seq2Seq decoder is fed the targets, teacher forcing; the others read only xs), then
@@ -8,7 +14,7 @@ sample (a Seq2Seq decoder is fed the targets, teacher forcing; the others read o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -87,6 +93,8 @@ class TrainConfig:
     batch_size : sequences per update; their gradients are averaged.
     length : sequence length T of the training samples.
     seed : seeds the training samples (update u uses seed + u).
+    chunk : K, one update per chunk of K steps with the state carried across chunks (models
+        that carry a state only); None for one update per sequence.
     """
 
     optimizer: str = "adam"
@@ -97,6 +105,7 @@ class TrainConfig:
     batch_size: int = 8
     length: int = 12
     seed: int = 0
+    chunk: int | None = None
 
     def __post_init__(self):
         _checks.choice("optimizer", self.optimizer, OPTIMIZERS)
@@ -110,6 +119,8 @@ class TrainConfig:
         _checks.size("batch_size", self.batch_size, cap=1024)
         _checks.length("length", self.length)
         _checks.size("seed", self.seed, minimum=0)
+        if self.chunk is not None:
+            _checks.size("chunk", self.chunk, cap=_checks.MAX_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -165,11 +176,61 @@ def batch_gradient(model, task, samples, config: TrainConfig, loss: str | None =
     return {k: v / n for k, v in total.items()}, J / n, acc / n, finite
 
 
+def chunk_slice(sample, lo: int, hi: int):
+    """Steps lo..hi-1 (0-based) of ``sample``: a Sample of hi - lo steps."""
+    return replace(sample, xs=sample.xs[lo:hi], targets=sample.targets[lo:hi],
+                   loss_mask=sample.loss_mask[lo:hi])
+
+
+def chunk_gradient(model, task, samples, states, lo: int, hi: int, config: TrainConfig,
+                   loss: str | None = None):
+    """Average gradient over steps lo..hi-1 of ``samples``, each chunk starting from its carried
+    state (a constant: the errors stop at the chunk's start).
+
+    Parameters
+    ----------
+    samples : the batch's whole sequences.
+    states : per sample, the state its chunk starts from (``model.final_state`` of its
+        previous chunk), or None for zeros (the first chunk).
+    lo, hi : the chunk's steps, 0-based, hi exclusive.
+
+    Returns
+    -------
+    grads, loss, accuracy, finite : as :func:`batch_gradient`, over the chunk.
+    states : per sample, the state the chunk ended in (what the next chunk starts from).
+    """
+    if not getattr(model, "carries_state", False):
+        raise ValueError(f"chunk: a {model.kind} cannot carry its state from chunk to chunk")
+    loss = loss or task.loss
+    total = {k: np.zeros_like(v) for k, v in model.params.items()}
+    J, acc, finite, ends = 0.0, 0.0, True, []
+    for s, state0 in zip(samples, states, strict=True):
+        part = chunk_slice(s, lo, hi)
+        targets = targets_for(task, part, loss, model.n_out)
+        tr = model.forward_for(part.xs, targets, state0=state0)
+        bt = model.backward(tr, targets, loss=loss, loss_mask=part.loss_mask,
+                            truncation=config.truncation)
+        if config.clip is not None and config.clip_mode == "per_step":
+            g, _ = clip_by_norm(bt.grads_per_step, config.clip, mode="per_step")
+        else:
+            g = bt.grads
+        for k in total:
+            total[k] += g[k]
+        J += bt.loss
+        acc += task.accuracy(tr.y_hat, part) if part.loss_mask.any() else 0.0
+        finite &= bt.finite
+        ends.append(model.final_state(tr))
+    n = len(samples)
+    return {k: v / n for k, v in total.items()}, J / n, acc / n, finite, ends
+
+
 @dataclass
 class Trainer:
     """Trains ``model`` in place on ``task``, one update per :meth:`step`.
 
-    The history lists grow by one entry per update; a GUI can read them between steps.
+    The history lists grow by one entry per update; a GUI can read them between steps. With
+    ``config.chunk`` K each update trains on the next K steps of the current batch, carrying
+    each sequence's state from the chunk before; a new batch is drawn when the sequences end.
     """
 
     model: object
@@ -181,6 +242,10 @@ class Trainer:
     def __post_init__(self):
         self.optimizer = make_optimizer(self.config.optimizer, self.config.lr)
         self.loss = self.loss or self.task.loss
+        if self.config.chunk is not None and not getattr(self.model, "carries_state", False):
+            raise ValueError(f"chunk: a {self.model.kind} cannot carry its state from chunk to "
+                             f"chunk; train it on whole sequences")
+        self._chunking = None  # (samples, next step, states) while a batch is being chunked
 
     @property
     def updates(self) -> int:
@@ -191,12 +256,39 @@ class Trainer:
         return self.task.batch(self.config.length, self.config.batch_size,
                                seed=self.config.seed + 7919 * self.updates)
 
+    def draws_next(self) -> bool:
+        """Whether the next update draws a new batch (always, unless chunking mid-batch)."""
+        ch = self._chunking
+        return self.config.chunk is None or ch is None or ch[1] >= ch[0][0].T
+
+    @property
+    def chunk_position(self) -> tuple[int, int] | None:
+        """(first step, steps) of the chunk the next update trains on (0-based), or None."""
+        if self.config.chunk is None:
+            return None
+        lo = 0 if self.draws_next() else self._chunking[1]
+        return lo, self.config.chunk
+
+    def _gradient(self):
+        cfg = self.config
+        if cfg.chunk is None:
+            return batch_gradient(self.model, self.task, self.next_samples(), cfg, self.loss)
+        if self.draws_next():
+            samples = self.next_samples()
+            self._chunking = (samples, 0, [None] * len(samples))
+        samples, lo, states = self._chunking
+        hi = min(lo + cfg.chunk, samples[0].T)
+        grads, J, acc, finite, ends = chunk_gradient(self.model, self.task, samples, states,
+                                                     lo, hi, cfg, self.loss)
+        self._chunking = (samples, hi, ends)
+        return grads, J, acc, finite
+
     def step(self) -> UpdateMetrics:
-        """One update: average the batch gradient, clip, apply the optimiser."""
+        """One update: average the batch gradient (of the next chunk, when chunking), clip,
+        apply the optimiser."""
         cfg = self.config
         with np.errstate(all="ignore"):
-            grads, J, acc, finite = batch_gradient(self.model, self.task, self.next_samples(),
-                                                   cfg, self.loss)
+            grads, J, acc, finite = self._gradient()
             before = global_norm(grads)
             clipped = False
             if cfg.clip is not None and cfg.clip_mode == "global" and np.isfinite(before):

@@ -20,6 +20,12 @@ weights before the update and plays forward -> backward -> update. Samples of th
 writes are jobs there too. A "compare" run trains a SimpleRNN and an LSTM with about the same
 number of weights side by side; it has curves of its own and leaves the session's weights and
 the session's run alone.
+
+The runs' curves are the session's too: after every run, update or clear the controller writes
+them to the option section "training-history" (gui.model.training.saved), and when a session
+brings its own history (opening a file, a preset) the controller makes its runs from it. Start
+carries on from a saved run when the session's weights are the ones it ended with (their hash);
+the optimiser's state is not saved, so Adam and momentum start afresh.
 """
 
 from __future__ import annotations
@@ -31,16 +37,21 @@ import multiprocessing
 import sys
 import time
 
+import numpy as np
 from PySide6 import QtCore
 
 from sim import generate as gen
 from sim.run import SessionConfig, build_model
+from sim.train import make_optimizer
 
 from ..model.app_model import SHAPE_KEYS, same_shapes
-from ..model.present.training import run_title
+from ..model.present.training import OPTIMIZER_NAMES, run_title
 from ..model.training import process as training_worker
-from ..model.training.history import Run, Series
+from ..model.training.headless import label as _model_label
+from ..model.training.history import KINDS, Run, Series
 from ..model.training.jobs import OneUpdateJob, SampleJob
+from ..model.training.saved import SECTION as HISTORY
+from ..model.training.saved import TrainingHistory, weights_hash
 from ..model.training.settings import COMPARE_TASKS, TrainingSettings
 from ..model.training.trainer import (
     SessionTrainer,
@@ -74,8 +85,7 @@ def _main_hidden():
 
 
 def _label(config: SessionConfig, model) -> str:
-    n = sum(p.size for p in model.params.values())
-    return f"{config.model} (H = {config.hidden}, {n} weights)"
+    return _model_label(config, model)
 
 
 class TrainingController(QtCore.QObject):
@@ -126,6 +136,9 @@ class TrainingController(QtCore.QObject):
         self._update_job: OneUpdateJob | None = None
         self._sample_job: SampleJob | None = None
         self._temperature = self.settings.temperature
+        self.note = ""  #: what the user should know about the run going now, or ""
+        self._history = None  # the training-history section this controller wrote or read
+        self._saved_weights: str | None = None  # hash of the weights a saved run ended with
         self._timer = QtCore.QTimer(self)
         self._timer.setObjectName("training-poll")
         self._timer.setInterval(POLL_MS)
@@ -140,6 +153,7 @@ class TrainingController(QtCore.QObject):
         app = QtCore.QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)  # no worker left running as the app quits
+        self._restore_history(self.app.options[HISTORY], changed=False)
 
     # -- queries ----------------------------------------------------------------------------
     @property
@@ -239,12 +253,15 @@ class TrainingController(QtCore.QObject):
             run = self._new_single_run()
             if run is None:
                 return False
+        self.note = ""
+        if getattr(run, "restored", False):
+            self._resume_restored(run)
         run.aim(self.settings.n_updates)
         self._launch(run)
         return True
 
     def compare(self) -> bool:
-        """Train a SimpleRNN and an LSTM of similar size side by side for the section's
+        """Train a SimpleRNN, an LSTM and a GRU of similar size side by side for the section's
         ``n_updates`` updates (resume if paused). The session's run and weights stay."""
         if self.busy:
             return False
@@ -276,6 +293,7 @@ class TrainingController(QtCore.QObject):
         """Forget the shown run's curves (not while it runs)."""
         if self.run is not None and self._active is not self.run:
             self.runs[self.shown] = None
+            self._save_history()
             self._changed()
 
     def one_update(self) -> bool:
@@ -283,6 +301,10 @@ class TrainingController(QtCore.QObject):
         runner and then replayed in the session: the model gets that sample and the weights
         before the update, and plays forward -> backward -> update. False if busy."""
         if self.busy:
+            return False
+        if self.settings.chunk is not None:
+            self.message.emit("One update shows one whole sequence: turn chunks off (Chunks K: "
+                              "off) to watch one")
             return False
         run = self.runs["single"]
         if not (run is not None and run.key == self._single_key()
@@ -359,17 +381,85 @@ class TrainingController(QtCore.QObject):
         """The training settings a run is made with (the samples' seed aside)."""
         return dataclasses.replace(self.settings.train_config(config), seed=0)
 
+    @staticmethod
+    def _key(kind: str, c: SessionConfig, train_key):
+        if kind == "compare":
+            return ("compare", c, train_key)
+        return ("single", tuple(getattr(c, k) for k in SHAPE_KEYS), c.activation, c.loss,
+                train_key)
+
     def _single_key(self):
         c = self.app.config
-        return ("single", tuple(getattr(c, k) for k in SHAPE_KEYS), c.activation, c.loss,
-                self._train_key(c))
+        return self._key("single", c, self._train_key(c))
 
     def _compare_key(self):
         base = self._compare_base()
-        return ("compare", base, self._train_key(base))
+        return self._key("compare", base, self._train_key(base))
 
     def _session_holds_run_weights(self) -> bool:
+        if self._written is None and self._saved_weights is not None:
+            return weights_hash(self.app.params) == self._saved_weights
         return same_params(self.app.params, self._written)
+
+    # -- the session's training history ---------------------------------------------------------
+    def _save_history(self, *, user: bool = True) -> None:
+        """The runs' curves into the model's "training-history" section."""
+        written = self._written if self._written is not None else None
+        weights = weights_hash(written) if written is not None else self._saved_weights
+        self._history = TrainingHistory.from_runs(self.runs, weights)
+        self.app.replace_options(HISTORY, self._history, user=user)
+
+    def _restore_history(self, history, *, changed: bool = True) -> None:
+        """Runs from a saved history (a session was opened): its curves, and the session's run
+        ready to carry on when the session's weights are the ones it ended with."""
+        if history is None or history is self._history:
+            return
+        self._history = history
+        for kind in KINDS:
+            if self._active is not None and self._active.kind == kind:
+                continue
+            saved = history.run(kind)
+            self.runs[kind] = None if saved is None else self._run_from_saved(kind, saved)
+        self._written = None
+        self._saved_weights = history.single.weights if history.single is not None else None
+        if self.runs[self.shown] is None and self.runs["compare"] is not None:
+            self.shown = "compare"
+        if changed:
+            self._changed()
+
+    def _run_from_saved(self, kind: str, saved) -> Run | None:
+        try:
+            trainers, labels = [], []
+            for m in saved.models:
+                task = m.config.make_task()
+                model = build_model(m.config, task)
+                trainers.append(SessionTrainer(model, task, saved.training,
+                                               loss=m.config.resolved_loss,
+                                               session_config=m.config, drawn=m.drawn,
+                                               count=m.updates))
+                labels.append(m.label)
+        except ValueError as exc:
+            self.message.emit(f"the saved {kind} run cannot be restored: {exc}")
+            return None
+        run = Run(kind, saved.config, trainers, labels, saved.total,
+                  self._key(kind, saved.config, dataclasses.replace(saved.training, seed=0)))
+        saved.fill(run.series)
+        run.paused = kind == "single"  # Start carries on (if the weights are the run's)
+        run.restored = True
+        run.points_left_out = saved.points_left_out
+        return run
+
+    def _resume_restored(self, run: Run) -> None:
+        """Carry on with a run read from a session file: its model starts from the session's
+        weights (those it ended with); the optimiser starts afresh."""
+        t = run.trainers[0]
+        t.model.params = {k: np.array(v) for k, v in self.app.params.items()}
+        t.optimizer = make_optimizer(t.config.optimizer, t.config.lr)
+        run.restored = False
+        if t.config.optimizer != "sgd":
+            self.note = (f"carrying on from the saved run; its optimiser state is not saved, "
+                         f"so {OPTIMIZER_NAMES[t.config.optimizer]} starts afresh")
+            self.message.emit(self.note)
 
     def _compare_base(self) -> SessionConfig:
         preset = COMPARE_TASKS[self.settings.compare_task]
@@ -386,7 +476,7 @@ class TrainingController(QtCore.QObject):
             task = c.make_task()
             model = build_model(c, task, params)
             trainer = SessionTrainer(model, task, self.settings.train_config(c),
-                                     loss=c.resolved_loss)
+                                     loss=c.resolved_loss, session_config=c)
         except ValueError as exc:
             self.message.emit(str(exc))
             return None
@@ -401,7 +491,8 @@ class TrainingController(QtCore.QObject):
             for cfg in similar_size(base):
                 task = cfg.make_task()
                 model = build_model(cfg, task)
-                trainers.append(SessionTrainer(model, task, tc, loss=cfg.resolved_loss))
+                trainers.append(SessionTrainer(model, task, tc, loss=cfg.resolved_loss,
+                                               session_config=cfg))
                 labels.append(_label(cfg, model))
         except ValueError as exc:
             self.message.emit(str(exc))
@@ -497,6 +588,8 @@ class TrainingController(QtCore.QObject):
                 self.runs["single"] = None
         elif run.kind == "single" and trainers is not None:
             self._write_back(run)
+        if reason != "abandoned":
+            self._save_history()
         self.app.set_training_running(False)
         self.running_changed.emit(False)
         self._changed()
@@ -545,6 +638,7 @@ class TrainingController(QtCore.QObject):
         self._play_config = done.session
         self.shown = "single"
         self.app.set_config(done.session, params=done.before)
+        self._save_history()
         if self.settings.follow:
             self.app.set_view("network")
         self._changed()
@@ -563,10 +657,14 @@ class TrainingController(QtCore.QObject):
             return
         # another model: its curves would describe a model the views no longer show
         self.runs["single"] = None
+        self._save_history(user=False)
         if self.shown == "single":
             self._changed()
 
     def _on_options_changed(self, section: str, options) -> None:
+        if section == HISTORY:
+            self._restore_history(options)
+            return
         if section != "training" or options.temperature == self._temperature:
             return
         self._temperature = options.temperature

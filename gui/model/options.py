@@ -14,6 +14,7 @@ from sim import landscape
 from .present.equations.latex import ALL_KEYS
 from .present.geometry import GeometryParams
 from .schema import Section, boolean, choice, integer, number
+from .training.saved import TrainingHistory
 from .training.settings import TrainingSettings
 
 GEOMETRY_LAYOUTS = ("auto", "grid", "tabs")
@@ -161,7 +162,8 @@ class EquationsOptions(Section):
 SECTIONS: dict[str, type[Section]] = {
     cls.section: cls for cls in (NetworkOptions, GeometryParams, GeometryPanelOptions,
                                  TrainingSettings, GradientFlowOptions, LandscapeOptions,
-                                 ChainRuleOptions, DenseOptions, EquationsOptions)
+                                 ChainRuleOptions, DenseOptions, EquationsOptions,
+                                 TrainingHistory)
 }
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -214,7 +216,24 @@ def _optional_str(d: dict, key: str) -> str | None:
 
 
 def dumps(session: Session) -> str:
-    return json.dumps(to_dict(session), indent=1)
+    """The session file's text: indented objects, each list of numbers on one line (a trained
+    session's weights and its training history stay a few MB, not one line per number)."""
+    arrays: list[str] = []
+    token = f"@@numbers-{uuid.uuid4().hex}-"
+
+    def flat(v):
+        if isinstance(v, dict):
+            return {k: flat(x) for k, x in v.items()}
+        if isinstance(v, list):
+            if v and all(x is None or (isinstance(x, (int, float)) and not isinstance(x, bool))
+                         for x in v):
+                arrays.append(json.dumps(v, separators=(",", ":")))
+                return f"{token}{len(arrays) - 1}"
+            return [flat(x) for x in v]
+        return v
+
+    text = json.dumps(flat(to_dict(session)), indent=1)
+    return re.sub(f'"{token}(\\d+)"', lambda m: arrays[int(m.group(1))], text)
 
 
 def loads(text: str) -> Session:

@@ -13,7 +13,7 @@ from .process import COLUMNS, metrics_row
 
 #: the metrics a series holds, one row each (the worker process' columns)
 METRICS = COLUMNS
-#: run kinds: the session's own model, or a SimpleRNN beside an LSTM of about the same size
+#: run kinds: the session's own model, or a SimpleRNN, an LSTM and a GRU of about the same size
 KINDS = ("single", "compare")
 _serials = itertools.count(1)
 
@@ -33,6 +33,10 @@ class Series:
     def __init__(self, label: str, kind: str):
         self.label, self.kind = label, kind
         self._n = 0
+        #: updates of the run not held here (a saved history keeps at most a number of points),
+        #: and how many of them were clipped: the totals still count the whole run
+        self.left_out = 0
+        self.clipped_left_out = 0
         self._data = np.zeros((len(METRICS), 256))  # (7, capacity) one row per metric
 
     def extend(self, rows) -> None:
@@ -51,6 +55,11 @@ class Series:
 
     def __len__(self) -> int:
         return self._n
+
+    @property
+    def updates(self) -> int:
+        """Updates of the whole run (the points held and those left out)."""
+        return self._n + self.left_out
 
     def arrays(self) -> dict[str, np.ndarray]:
         """update, loss, accuracy, norm_before, norm_after (float), clipped, finite (bool):
@@ -97,7 +106,7 @@ class Run:
     @property
     def done(self) -> int:
         """Updates every model of the run has done (what the curves hold)."""
-        return min(len(s) for s in self.series)
+        return min(s.updates for s in self.series)
 
     @property
     def train_config(self):

@@ -9,7 +9,7 @@ are the weights the engine's update produces (plain SGD; momentum and Adam scale
 their own state, which the session's one update does not know).
 
 Also here: whether weights fit a config (:func:`params_fit`), whether two sets of weights are the
-same (:func:`same_params`) and models of the two kinds with about the same number of weights
+same (:func:`same_params`) and a SimpleRNN, an LSTM and a GRU with about the same number of weights
 (:func:`similar_size`).
 
 >>> from sim.run import SessionConfig, build_model, compute
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.run import MODELS, SessionConfig, build_model
+from sim.run import SessionConfig, build_model
 from sim.train import TrainConfig, Trainer
 
 from ..limits import MAX_HIDDEN, MAX_LENGTH
@@ -58,6 +58,8 @@ class SessionTrainer(Trainer):
     drawn: int = 0
     count: int = 0
     history_limit: int | None = None
+    #: the sim.run.SessionConfig of the model (a saved history names it), or None
+    session_config: object = None
 
     @property
     def updates(self) -> int:
@@ -72,8 +74,10 @@ class SessionTrainer(Trainer):
         return [self.task.sample(self.config.length, seed=s) for s in self.next_seeds()]
 
     def step(self):
+        fresh = self.draws_next()
         m = super().step()
-        self.drawn += self.config.batch_size
+        if fresh:  # chunking: a batch serves several updates
+            self.drawn += self.config.batch_size
         self.count += 1
         if self.history_limit is not None:
             del self.history[: max(len(self.history) - self.history_limit, 0)]
@@ -136,23 +140,32 @@ def param_count(config: SessionConfig) -> int:
     return int(sum(int(np.prod(s)) for s in shapes.values()))
 
 
-def similar_size(config: SessionConfig) -> tuple[SessionConfig, SessionConfig]:
-    """A SimpleRNN and an LSTM on ``config``'s task with about the same number of weights.
+#: the kinds a compare run trains side by side
+COMPARED = ("SimpleRNN", "LSTM", "GRU")
 
-    The session's own model keeps its H; the other kind gets the H (1..64) whose weight count is
-    nearest (an LSTM has about four times the weights of a SimpleRNN of the same H).
+
+def similar_size(config: SessionConfig) -> tuple[SessionConfig, SessionConfig, SessionConfig]:
+    """A SimpleRNN, an LSTM and a GRU on ``config``'s task with about the same number of weights.
+
+    The session's own model keeps its H when it is one of the three; the others get the H
+    (1..MAX_HIDDEN) whose weight count is nearest the session model's (an LSTM has about four
+    times the weights of a SimpleRNN of the same H, a GRU about three times).
 
     Returns
     -------
-    (SimpleRNN config, LSTM config), both otherwise equal to ``config``.
+    (SimpleRNN config, LSTM config, GRU config), each otherwise equal to ``config``.
     """
-    own = config
-    other_kind = MODELS[1 - MODELS.index(config.model)]
-    target = param_count(own)
-    best, best_gap = None, None
-    for H in range(1, MAX_HIDDEN + 1):
-        cand = config.replace(model=other_kind, hidden=H)
-        gap = abs(param_count(cand) - target)
-        if best_gap is None or gap < best_gap:
-            best, best_gap = cand, gap
-    return (own, best) if own.model == "SimpleRNN" else (best, own)
+    target = param_count(config)
+    out = []
+    for kind in COMPARED:
+        if kind == config.model:
+            out.append(config)
+            continue
+        best, best_gap = None, None
+        for H in range(1, MAX_HIDDEN + 1):
+            cand = config.replace(model=kind, hidden=H)
+            gap = abs(param_count(cand) - target)
+            if best_gap is None or gap < best_gap:
+                best, best_gap = cand, gap
+        out.append(best)
+    return tuple(out)

@@ -11,7 +11,13 @@ from __future__ import annotations
 from PySide6 import QtWidgets
 
 from ...model.limits import MAX_LENGTH
-from ...model.training.settings import COMPARE_TASKS, MAX_BATCH, MAX_UPDATES
+from ...model.training.settings import (
+    COMPARE_TASKS,
+    MAX_BATCH,
+    MAX_CHUNK,
+    MAX_UPDATES,
+    truncation_note,
+)
 
 OPTIMIZER_LABELS = (("SGD", "sgd"), ("momentum", "momentum"), ("Adam", "adam"))
 CLIP_MODES = (("global ‖g‖", "global"), ("per step ‖g⁽ᵗ⁾‖", "per_step"))
@@ -75,7 +81,14 @@ class TrainingControls(QtWidgets.QWidget):
         self.clip_mode = _combo(CLIP_MODES, "Clip the summed gradient, or each step's "
                                 "contribution (∂J/∂θ)⁽ᵗ⁾ before summing (the session's)")
         self.truncation = _spin(0, MAX_LENGTH, "The session's truncated BPTT: each error "
-                                "travels back at most k steps (0: off)", off=True)
+                                "reaches back k − 1 steps: J(s) reaches h(t) only for s − t < k "
+                                "(0: off)", off=True)
+        self.chunk = _spin(0, MAX_CHUNK, "Chunks K: one update every K steps of each sequence, "
+                           "the state carried from chunk to chunk and no error crossing a "
+                           "chunk's start (the article's truncation; 0: off, one update per "
+                           "sequence)", off=True)
+        self.truncation_note = QtWidgets.QLabel()
+        self.truncation_note.setWordWrap(True)
         self.batch = _spin(1, MAX_BATCH, "Sequences per update (their gradients are averaged)")
         self.updates = _spin(1, MAX_UPDATES, "Updates per run (Start and Compare)")
         self.updates.setSingleStep(500)
@@ -84,6 +97,8 @@ class TrainingControls(QtWidgets.QWidget):
         form.addRow("Clip threshold τ", self.clip)
         form.addRow("Clip", self.clip_mode)
         form.addRow("Truncation k", self.truncation)
+        form.addRow("Chunks K", self.chunk)
+        form.addRow(self.truncation_note)
         note = QtWidgets.QLabel("η, τ and k are the session's: the update it shows and "
                                 "training use the same numbers.")
         note.setWordWrap(True)
@@ -120,12 +135,13 @@ class TrainingControls(QtWidgets.QWidget):
         for label in COMPARE_TASKS:
             self.compare_task.addItem(label)
         self.compare_task.setToolTip("The task of the compare run. On the adding problem "
-                                     "(T = 30) the LSTM learns where the SimpleRNN stalls, after "
-                                     "about 2,000-3,000 updates")
-        self.compare_button = QtWidgets.QPushButton("Compare SimpleRNN / LSTM")
-        self.compare_button.setToolTip("Train a SimpleRNN and an LSTM with about the same number "
-                                       "of weights on the same task and samples, side by side, "
-                                       "for 'Updates' updates (the session's run stays)")
+                                     "(T = 30) the GRU (within ~1,000 updates) and the LSTM (after "
+                                     "~2,000-3,000) learn where the SimpleRNN stalls")
+        self.compare_button = QtWidgets.QPushButton("Compare SimpleRNN / LSTM / GRU")
+        self.compare_button.setToolTip("Train a SimpleRNN, an LSTM and a GRU with about the same "
+                                       "number of weights on the same task and samples, side "
+                                       "by side, for 'Updates' updates (the session's run "
+                                       "stays)")
         self.compare_hint = QtWidgets.QLabel()
         self.compare_hint.setWordWrap(True)
         self.compare_hint.setStyleSheet("color: palette(mid);")
@@ -157,6 +173,7 @@ class TrainingControls(QtWidgets.QWidget):
         self.clip.valueChanged.connect(self._on_clip)
         self.clip_mode.currentIndexChanged.connect(self._on_clip_mode)
         self.truncation.valueChanged.connect(self._on_truncation)
+        self.chunk.valueChanged.connect(self._on_chunk)
 
     # -- intent -------------------------------------------------------------------------------
     def _options(self, **changes) -> None:
@@ -191,13 +208,16 @@ class TrainingControls(QtWidgets.QWidget):
     def _on_clip_mode(self, index: int) -> None:
         self._config(clip_mode=self.clip_mode.itemData(index))
 
+    def _on_chunk(self, value: int) -> None:
+        self._options(chunk=int(value) or None)
+
     def _on_truncation(self, value: int) -> None:
         self._config(truncation=int(value) or None)
 
     # -- showing the model --------------------------------------------------------------------
     def _widgets(self) -> tuple:
-        return (self.optimizer, self.lr, self.clip, self.clip_mode, self.truncation, self.batch,
-                self.updates, self.follow, self.compare_task)
+        return (self.optimizer, self.lr, self.clip, self.clip_mode, self.truncation, self.chunk,
+                self.batch, self.updates, self.follow, self.compare_task)
 
     def sync(self, settings, config) -> None:
         """Show ``settings`` (a TrainingSettings) and ``config``'s lr, clipping and truncation,
@@ -215,6 +235,8 @@ class TrainingControls(QtWidgets.QWidget):
             self.clip.setValue(config.clip or 0.0)
             self.clip_mode.setCurrentIndex(self.clip_mode.findData(config.clip_mode))
             self.truncation.setValue(config.truncation or 0)
+            self.chunk.setValue(settings.chunk or 0)
+            self.truncation_note.setText(truncation_note(config.truncation, settings.chunk))
         finally:
             for w in widgets:
                 w.blockSignals(False)

@@ -19,10 +19,10 @@ from ...model.present.training import envelope, finite_log10, last_updates, runn
 from ..base import make_canvas
 
 #: one hue per model kind (Okabe-Ito), the same in every plot
-MODEL_HEX = {"SimpleRNN": "#E69F00", "LSTM": "#0072B2"}
+MODEL_HEX = {"SimpleRNN": "#E69F00", "LSTM": "#0072B2", "GRU": "#009E73"}
 CLIPPED_HEX = "#b2182b"  # the diverging map's red: an update that clipping cut
 SMOOTH = 50  # updates in the running mean
-MAX_SERIES = 2
+MAX_SERIES = 3
 DRAW_BINS = 1000
 
 
@@ -110,7 +110,7 @@ class TrainingPlots:
 
     # -- drawing ------------------------------------------------------------------------------
     def draw(self, series, tau: float | None, title: str, *, export: bool = False) -> None:
-        """Draw ``series`` (gui.model.training.history.Series, at most two), the clipping
+        """Draw ``series`` (gui.model.training.history.Series, at most three), the clipping
         threshold ``tau`` of their run (None: none) and a header starting with ``title``."""
         w = 2.2 if export else 1.6
         lo_hi = []
@@ -205,8 +205,12 @@ class TrainingPlots:
                 parts.append(f"<b>{s.label}</b>: starting…")
                 continue
             st = last_updates(s.arrays(), SMOOTH)
+            n, clipped = st["n"] + s.left_out, st["clipped"] + s.clipped_left_out
             parts.append(f"<b>{s.label}</b>: J ≈ {fmt(st['loss'])}, accuracy ≈ "
-                         f"{100 * st['accuracy']:.0f} % (last {st['k']}), {count(st['clipped'])}"
-                         f" of {count(st['n'])} updates clipped")
+                         f"{100 * st['accuracy']:.0f} % (last {st['k']}), {count(clipped)}"
+                         f" of {count(n)} updates clipped")
+            if s.left_out:
+                parts[-1] += (f" <i>(a saved history: {count(len(s))} of {count(n)} updates "
+                              f"drawn, evenly spread)</i>")
         set_label(self.header, "<br>".join(parts), color=self.theme.foreground,
                   size=pt(self.theme, 10))

@@ -1,6 +1,6 @@
 """Training: the session's model trained on its task, live, with the loss, the gradient norm before
-and after clipping and the accuracy; a compare run of a SimpleRNN and an LSTM of similar size;
-samples the model writes (char-text, generate) as it learns.
+and after clipping and the accuracy; a compare run of a SimpleRNN, an LSTM and a GRU of similar
+size; samples the model writes (char-text, generate) as it learns.
 
 The runs are the training controller's (``ctx.training``, gui/controllers/training.py); this view
 holds the controls, draws the frame it is given (the settings, the session's lr and clipping, the
@@ -39,7 +39,8 @@ class TrainingView(View):
     tabs = ("Training",)
     order = 0
     description = ("Train the session's model on its task: loss, gradient norm before and after "
-                   "clipping, accuracy; compare a SimpleRNN with an LSTM; samples as it learns.")
+                   "clipping, accuracy; compare a SimpleRNN, an LSTM and a GRU; samples as it "
+                   "learns.")
 
     def __init__(self, ctx=None, parent=None):
         super().__init__(ctx, parent)
@@ -79,7 +80,8 @@ class TrainingView(View):
 
     def _name_parts(self) -> None:
         """The parts' widgets and items under the names the tests and the window use."""
-        for name in ("caption", "optimizer", "lr", "clip", "clip_mode", "truncation", "batch",
+        for name in ("caption", "optimizer", "lr", "clip", "clip_mode", "truncation", "chunk",
+                     "truncation_note", "batch",
                      "updates", "start_button", "pause_button", "stop_button", "one_button",
                      "reset_button", "follow", "compare_task", "compare_button", "compare_hint",
                      "show_single", "show_compare", "clear_button"):
@@ -221,7 +223,7 @@ class TrainingView(View):
         self.start_button.setText("Resume" if single is not None and single.paused and not busy
                                   else "Start")
         self.compare_button.setText("Resume compare" if comp is not None and comp.paused
-                                    and not busy else "Compare SimpleRNN / LSTM")
+                                    and not busy else "Compare SimpleRNN / LSTM / GRU")
         for w in (self.start_button, self.one_button, self.compare_button, self.reset_button):
             w.setEnabled(not busy)
         self.pause_button.setEnabled(c.running)
@@ -255,7 +257,8 @@ class TrainingView(View):
         c = self.controller
         if c is not None and c.running:
             rate = c.rate
-            self.status.setText(f"training… {rate:.0f} updates/s" if rate else "training…")
+            text = f"training… {rate:.0f} updates/s" if rate else "training…"
+            self.status.setText(text + (f" · {c.note}" if c.note else ""))
 
     def _on_finished(self, reason: str) -> None:
         c = self.controller

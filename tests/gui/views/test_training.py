@@ -230,19 +230,22 @@ def test_compare_trains_both_models_side_by_side(qtbot, rig):
     view.compare_button.click()
     r.finish(qtbot)
     kinds = [s.kind for s in c.series]
-    assert kinds == ["SimpleRNN", "LSTM"]
-    assert [len(s) for s in c.series] == [20, 20]
-    rnn, lstm = (t.model for t in c.run.trainers)
+    assert kinds == ["SimpleRNN", "LSTM", "GRU"]  # the GRU joined the compare run
+    assert [len(s) for s in c.series] == [20, 20, 20]
+    rnn, lstm, gru = (t.model for t in c.run.trainers)
     n_rnn = sum(p.size for p in rnn.params.values())
     n_lstm = sum(p.size for p in lstm.params.values())
+    n_gru = sum(p.size for p in gru.params.values())
     assert n_lstm == param_count(app.config)  # the session's LSTM keeps its size
     assert abs(n_rnn - n_lstm) / n_lstm < 0.1
-    # the same samples for both: the first update's accuracy is on the same sequence
-    assert c.run.trainers[0].drawn == c.run.trainers[1].drawn == 20
-    for i in range(2):
+    assert abs(n_gru - n_lstm) / n_lstm < 0.1
+    # the same samples for all: the first update's accuracy is on the same sequence
+    assert c.run.trainers[0].drawn == c.run.trainers[1].drawn == c.run.trainers[2].drawn == 20
+    for i in range(3):
         _, y = view.loss[i].mean.getData()
         assert len(y) == 20
-    assert "SimpleRNN" in view.header.text and "LSTM" in view.header.text
+    assert ("SimpleRNN" in view.header.text and "LSTM" in view.header.text
+            and "GRU" in view.header.text)
     assert app.params is None  # a compare run leaves the session's weights alone
 
 
@@ -454,7 +457,7 @@ def test_compare_makes_the_updates_asked_for_and_keeps_the_sessions_curves(qtbot
     view.compare_button.click()
     assert view.progress.maximum() == 12  # not the preset's 4,000
     r.finish(qtbot)
-    assert [len(s) for s in c.series] == [12, 12] and c.run.total == 12
+    assert [len(s) for s in c.series] == [12, 12, 12] and c.run.total == 12
     assert c.run.base.task == "adding" and c.run.base.length == 30
     assert "try 4,000" in view.compare_hint.text()
     # the session's run and its curves are still there
@@ -479,3 +482,117 @@ def test_the_progress_bar_counts_the_updates_asked_for(qtbot, rig):
     assert view.progress.maximum() == 40
     r.finish(qtbot)
     assert view.progress.text() == "40 / 40 updates"
+
+
+# -- training history in the session, chunks ---------------------------------------------------
+
+def _trained_session(n, config):
+    from gui.model.session_file import Session, dumps, loads
+    from gui.model.training import headless
+
+    session = Session(config=config, view="training")
+    run = headless.session_run(session)
+    for _ in range(n):
+        headless.step(run)
+    return loads(dumps(headless.trained_session(session, run)))
+
+
+def test_opening_a_session_brings_its_curves_back_and_start_carries_on(qtbot, rig):
+    config = SessionConfig(model="SimpleRNN", hidden=3, length=6)
+    saved = _trained_session(15, config)
+    r = rig(config, n_updates=5)
+    view, c, app = r.view, r.c, r.app
+    assert c.run is None
+    app.restore(saved, compute_now=True)
+    app.set_options("training", n_updates=5, user=False)  # the session brought its own
+    r.painter.draw()
+    assert c.run is not None and c.run.done == 15 and len(c.series[0]) == 15
+    assert c.run_is_current  # the session's weights are those the run ended with
+    _, y = view.loss[0].mean.getData()
+    assert len(y) == 15
+    assert view.start_button.text() == "Resume"
+    assert not app.dirty
+    view.start_button.click()
+    assert "Adam starts afresh" in view.status.text()  # its state was not saved
+    r.finish(qtbot)
+    assert c.run.done == 20 and c.series[0].arrays()["update"][-1] == 20
+    # the history the model holds (and a save would write) has all 20
+    h = app.options["training-history"].single
+    assert h.models[0].updates == 20 and app.dirty
+
+
+def test_a_saved_run_with_other_weights_is_an_earlier_run(qtbot, rig):
+    config = SessionConfig(model="SimpleRNN", hidden=3, length=6)
+    saved = _trained_session(8, config)
+    r = rig(config, n_updates=4)
+    view, c, app = r.view, r.c, r.app
+    app.restore(saved, compute_now=True)
+    app.set_options("training", n_updates=4, user=False)
+    app.reset_params()  # the seeded weights, not the run's
+    assert r.session.wait(10_000)
+    r.painter.draw()
+    assert c.run.done == 8 and not c.run_is_current
+    assert "earlier run" in view.header.text
+    view.start_button.click()
+    r.finish(qtbot)
+    assert c.run.done == 4  # a new run
+
+
+def test_chunks_setting_note_and_one_update_refused(qtbot, rig):
+    r = rig(SessionConfig(model="SimpleRNN", hidden=4, length=20, task="char-text",
+                          truncation=5), n_updates=4)
+    view, c, app = r.view, r.c, r.app
+    r.painter.draw()
+    assert "Truncation k = 5: errors travel back at most k − 1 = 4 steps" in (
+        view.truncation_note.text())
+    assert view.chunk.value() == 0 and view.chunk.text() == "off"
+    view.chunk.setValue(10)
+    assert app.options["training"].chunk == 10
+    r.painter.draw()
+    assert "Chunks of K = 10: one update every 10 steps" in view.truncation_note.text()
+    assert not c.one_update()
+    assert "chunks off" in view.status.text()
+    view.start_button.click()
+    r.finish(qtbot)
+    assert c.run.done == 4 and c.run.train_config.chunk == 10
+    assert c.run.trainers[0].drawn == 2  # 20 steps in chunks of 10: one sequence per two updates
+    assert "chunk of K = 10" in view.header.text
+    view.chunk.setValue(0)
+    assert app.options["training"].chunk is None
+
+
+def test_compare_draws_three_models_in_three_colours(qtbot, rig):
+    from gui.views.training.plots import MODEL_HEX
+
+    r = rig(n_updates=6, compare_task="session task")
+    view, c = r.view, r.c
+    assert view.compare_button.text() == "Compare SimpleRNN / LSTM / GRU"
+    view.compare_button.click()
+    r.finish(qtbot)
+    pens = [view.loss[i].mean.opts["pen"].color().name().upper() for i in range(3)]
+    assert pens == [MODEL_HEX[k].upper() for k in ("SimpleRNN", "LSTM", "GRU")]
+    assert len(set(pens)) == 3
+    assert c.app.options["training-history"].compare.models[2].kind == "GRU"
+
+
+def test_the_header_says_when_a_saved_history_left_points_out(qtbot, rig):
+    from gui.model.training import headless
+    from gui.model.training.history import METRICS
+    from gui.model.training.saved import MAX_POINTS, SavedRun, TrainingHistory
+
+    config = SessionConfig(model="SimpleRNN", hidden=3, length=6)
+    r = rig(config)
+    run = headless.session_run(r.app.snapshot())
+    n = MAX_POINTS + 5000
+    rows = np.ones((n, len(METRICS)))
+    rows[:, 0] = np.arange(1, n + 1)
+    rows[:10, 5] = 0  # the first ten not clipped
+    run.series[0].extend(rows)
+    history = TrainingHistory(single=SavedRun.from_run(run, None))
+    r.app.replace_options("training-history", history, user=False)
+    r.painter.draw()
+    c, view = r.c, r.view
+    assert c.run.done == n and len(c.series[0]) == MAX_POINTS
+    text = view.header.text
+    assert f"{n - 10:,} of {n:,} updates clipped" in text
+    assert f"{MAX_POINTS:,} of {n:,} updates drawn" in text

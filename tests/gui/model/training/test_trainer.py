@@ -76,15 +76,21 @@ def test_optimisers_that_the_session_shows_exactly():
 def test_similar_size_matches_the_weight_counts(task):
     base = SessionConfig(model="LSTM", hidden=6, task=task,
                          length=max(12, tasks.make(task).min_length))
-    rnn, lstm = similar_size(base)
-    assert (rnn.model, lstm.model) == ("SimpleRNN", "LSTM") and lstm == base
+    rnn, lstm, gru = similar_size(base)
+    assert (rnn.model, lstm.model, gru.model) == ("SimpleRNN", "LSTM", "GRU") and lstm == base
+    # the GRU's H is the nearest too
+    for H in (gru.hidden - 1, gru.hidden + 1):
+        if H >= 1:
+            assert (abs(param_count(gru.replace(hidden=H)) - param_count(lstm))
+                    >= abs(param_count(gru) - param_count(lstm)))
     n_rnn, n_lstm = param_count(rnn), param_count(lstm)
     # the nearest H: one unit more or fewer would be further off
     for H in (rnn.hidden - 1, rnn.hidden + 1):
         if 1 <= H <= 64:
             assert abs(param_count(rnn.replace(hidden=H)) - n_lstm) >= abs(n_rnn - n_lstm)
-    rnn2, lstm2 = similar_size(rnn)
-    assert rnn2 == rnn and lstm2.model == "LSTM"
+    rnn2, lstm2, gru2 = similar_size(rnn)
+    assert rnn2 == rnn and lstm2.model == "LSTM" and gru2.model == "GRU"
+    assert param_count(gru2) == pytest.approx(n_rnn, rel=0.35)
     assert param_count(lstm2) == pytest.approx(n_rnn, rel=0.35)
     assert param_count(SessionConfig(model="SimpleRNN", hidden=2, task="adding")) == (
         2 * 2 + 2 * 2 + 2 + 1 * 2 + 1)  # U, W, b, V, c
