@@ -118,9 +118,8 @@ def run_window(session=None, *, view: str | None = None, cursor: str | None = No
 
 def mark_unsaved(app) -> None:
     """Make ``app`` (an AppModel just opened on a session) dirty: its trained weights and
-    training history are work no file holds yet. (AppModel has no public way to say so; a
-    ``mark_unsaved`` beside its ``mark_saved`` would be the place.)"""
-    app._set_dirty(True)
+    training history are work no file holds yet."""
+    app.mark_unsaved()
 
 
 def _close_on_interrupt(window) -> None:

@@ -369,6 +369,11 @@ class AppModel:
         """The session was saved (or just opened): nothing is lost by replacing it now."""
         self._set_dirty(False)
 
+    def mark_unsaved(self) -> None:
+        """The session holds work no file has yet (weights trained headless, say): replacing
+        it asks first."""
+        self._set_dirty(True)
+
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self.dirty:
             self.dirty = dirty
