@@ -91,21 +91,35 @@ def cell_errors(tr: LSTMForwardTrace, delta_out: np.ndarray, loss_mask: np.ndarr
     if not isinstance(tr, LSTMForwardTrace):
         raise ValueError(f"the cell state c(t) is an LSTM's, not a {tr.kind}'s")
     J = step_jacobians(tr)  # (T, 2H, 2H) d(y, c)(t)/d(y, c)(t-1), y first
+    out = np.zeros((tr.T, tr.T))
+    for s in range(tr.T):
+        if loss_mask[s] == 1:
+            out[s] = _cell_row(tr, J, delta_out, s, truncation)
+    return out
+
+
+def cell_error_row(tr: LSTMForwardTrace, delta_out: np.ndarray, s: int,
+                   truncation: int | None = None) -> np.ndarray:
+    """(T,) ||dJ(s)/dc(k)|| for one loss J(s) (1-based s), as a row of :func:`cell_errors`."""
+    if not isinstance(tr, LSTMForwardTrace):
+        raise ValueError(f"the cell state c(t) is an LSTM's, not a {tr.kind}'s")
+    return _cell_row(tr, step_jacobians(tr), delta_out, s - 1, truncation)
+
+
+def _cell_row(tr, J, delta_out, s: int, truncation) -> np.ndarray:
+    """(T,) ||dJ(s)/dc(k)|| for the 0-based loss s, from the one-step Jacobians J."""
     T, H = tr.T, tr.n_hidden
     V = np.asarray(tr.params["V"])  # (O, H)
     tc = np.tanh(tr.c)  # (T, H)
     po = np.asarray(tr.params["p_o"]) if tr.peepholes else np.zeros(H)  # (H,)
     dy_dc = tr.o * (1 - tc * tc) + tc * tr.o * (1 - tr.o) * po  # (T, H) dy(k)/dc(k), same step
-    out = np.zeros((T, T))
+    row = np.zeros(T)
     with np.errstate(all="ignore"):
-        for s in range(T):
-            if loss_mask[s] != 1:
-                continue
-            g = np.concatenate([delta_out[s] @ V, np.zeros(H)])  # (2H,) dJ(s)/d(y, c)(s)
-            last = 0 if truncation is None else max(0, s - truncation + 1)
-            for k in range(s, last - 1, -1):
-                # c(k) reaches J(s) through y(k) = o tanh c(k) and through c(k+1)
-                out[s, k] = np.linalg.norm(g[H:] + g[:H] * dy_dc[k])  # ||dJ(s)/dc(k)||
-                if k > last:
-                    g = g @ J[k]  # (2H,) back one step: dJ(s)/d(y, c)(k-1)
-    return out
+        g = np.concatenate([delta_out[s] @ V, np.zeros(H)])  # (2H,) dJ(s)/d(y, c)(s)
+        last = 0 if truncation is None else max(0, s - truncation + 1)
+        for k in range(s, last - 1, -1):
+            # c(k) reaches J(s) through y(k) = o tanh c(k) and through c(k+1)
+            row[k] = np.linalg.norm(g[H:] + g[:H] * dy_dc[k])  # ||dJ(s)/dc(k)||
+            if k > last:
+                g = g @ J[k]  # (2H,) back one step: dJ(s)/d(y, c)(k-1)
+    return row

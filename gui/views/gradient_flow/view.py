@@ -22,6 +22,7 @@ from __future__ import annotations
 from ...graphics.labels import add_label, pt, set_label
 from ...model.present import gradient_flow as flow
 from ...model.present import gradient_flow_text as words
+from ...model.present.vanishing_text import formula_text
 from .. import register
 from ..base import View
 from .clip_plot import ClipPlot
@@ -183,6 +184,10 @@ class GradientFlowView(View):
         self.clipping.draw_cursor(phase, t, T, theme, compact=compact)
         text = (words.short_cursor_text(cu.state, phase, t) if compact
                 else words.cursor_text(cu.state, phase, t, products=cu.jacobian is not None))
+        if phase == "backward" and not compact:
+            formula = formula_text(frame.result, t)
+            if formula:
+                text += "<br>" + formula
         set_label(self.cursor_caption, text, color=theme.foreground, size=pt(theme, 10))
         self.heat.mark(phase, t)
         self.distance.draw_cursor(flow.cursor_points(cu, phase, t), theme)

@@ -302,8 +302,8 @@ def test_the_five_presets_load_compute_and_open_the_right_view():
         r = compute(s.config, s.params)
         assert (r.config.model, r.config.task, r.T) == (model, task, T), name
         assert r.finite
-        assert s.view in ("task-types", "network-folded", "network", "gru-block")  # the unfolded view
-        # draws every model kind, so the seq2seq, bidirectional and GRU presets open it
+        # the unfolded view draws every model kind: the seq2seq and bidirectional presets open it
+        assert s.view in ("task-types", "network-folded", "network", "gru-block")
     assert session_file.load_preset("seq2seq-reverse").config.cell == "lstm"
     assert session_file.load_preset("bidirectional-teddy").config.input_seed == 2
     # each panel draws the model of the preset its click opens
