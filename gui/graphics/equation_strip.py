@@ -71,9 +71,17 @@ class EquationBoard(QtWidgets.QWidget):
         if scale != self.scale:
             self.scale = scale
             self._font.setPointSizeF(NUMBER_PT * scale)
+            self._small.setPointSizeF(8.5 * scale)
             if self._step is not None:
                 self._key = None
                 self.set_step(self._step, self._focus, self.theme)
+
+    def text_pixel_sizes(self) -> list[float]:
+        """The pixel sizes of the text this board paints itself (numbers, roles, typeset
+        lines), for checks of legibility (gui.graphics.type_scale.text_pixel_sizes)."""
+        dpi = self.logicalDpiY() or 96
+        sizes = [f.pointSizeF() * dpi / 72 for f in (self._font, self._small)]
+        return sizes + [card.sym_px for card in self.cards]
 
     def show_message(self, text: str, theme) -> None:
         """No cards: ``text`` instead."""

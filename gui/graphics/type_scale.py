@@ -71,6 +71,9 @@ def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
     def px(font: QtGui.QFont) -> float:
         return font.pixelSize() if font.pixelSize() > 0 else font.pointSizeF() * dpi / 72
 
+    for w in widget.findChildren(QtWidgets.QWidget):  # widgets that paint their own text
+        if w.isVisible() and hasattr(w, "text_pixel_sizes"):
+            sizes.extend(w.text_pixel_sizes())
     views = widget.findChildren(QtWidgets.QGraphicsView)
     if isinstance(widget, QtWidgets.QGraphicsView):
         views.append(widget)

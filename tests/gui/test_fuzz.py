@@ -2,7 +2,7 @@
 throughout.
 
 Every registered view is in some tab, so switching tabs puts every view through the storm. The
-suite runs two seeds; ``tests/bench/bench_fuzz.py`` runs twelve (UNFOLD_FUZZ_SEEDS).
+suite runs one seed; ``tests/bench/bench_fuzz.py`` runs twelve (UNFOLD_FUZZ_SEEDS).
 """
 
 import os
@@ -19,8 +19,8 @@ N_ACTIONS = 520
 
 
 def seeds() -> list[int]:
-    """The seeds to run: UNFOLD_FUZZ_SEEDS ("0-11" or "3,8"), else 0 and 1."""
-    text = os.environ.get("UNFOLD_FUZZ_SEEDS", "0,1")
+    """The seeds to run: UNFOLD_FUZZ_SEEDS ("0-11" or "3,8"), else 0."""
+    text = os.environ.get("UNFOLD_FUZZ_SEEDS", "0")
     if "-" in text:
         lo, hi = (int(v) for v in text.split("-"))
         return list(range(lo, hi + 1))
@@ -30,7 +30,7 @@ def seeds() -> list[int]:
 def check_invariant(state):
     r = state.result
     assert r is not None
-    assert r.T == r.config.length
+    assert r.T == r.config.steps  # T, or 2T for an encoder-decoder (T in, T out)
     assert 0 <= state.frame < state.n_frames == 2 * r.T + 1
     assert state.cursor == state.cursor.clamp(r.T)
     if not state.busy:
@@ -59,7 +59,10 @@ def test_random_user_actions(qtbot, make_window, seed):
         "scrub": lambda: w.playback_bar.scrubber.setValue(int(rng.integers(0, state.n_frames))),
         "speed": lambda: w.playback_bar.speed.setCurrentIndex(int(rng.integers(0, 7))),
         "loop": lambda: w.playback_bar.loop.setChecked(bool(rng.integers(2))),
-        "model": lambda: panel.model.setCurrentIndex(int(rng.integers(2))),
+        "model": lambda: panel.model.setCurrentIndex(int(rng.integers(panel.model.count()))),
+        "cell": lambda: panel.cell.setCurrentIndex(int(rng.integers(panel.cell.count()))),
+        "teacher-forcing": lambda: panel.teacher_forcing.toggle(),
+        "forget-gate": lambda: panel.forget_gate.toggle(),
         "activation": lambda: panel.activation.setCurrentIndex(int(rng.integers(3))),
         "peepholes": lambda: panel.peepholes.setChecked(bool(rng.integers(2))),
         "hidden": lambda: panel.hidden.setValue(int(pick([1, 2, 3, 6, 8, 17, 33, 64]))),
@@ -116,7 +119,7 @@ def test_random_user_actions(qtbot, make_window, seed):
         actions[name]()
         done[name] += 1
         QtWidgets.QApplication.processEvents()
-        if state.busy or name in ("hidden", "length", "task", "model", "setting"):
+        if state.busy or name in ("hidden", "length", "task", "model", "setting", "cell"):
             w.session.wait()
         if i % 25 == 0:
             qtbot.wait(20)  # let playback ticks and queued results land

@@ -68,7 +68,8 @@ def test_every_text_of_a_slide_is_24_px_or_more(qapp, name):
         export.draw(view, ctx, Cursor("backward", 5), theme=theme.slide(theme.get("light")))
         scale = 1600 / export.figure_widget(view).width()
         sizes = np.array(text_pixel_sizes(view)) * scale  # px on the 1600 px slide
-        assert len(sizes) and sizes.min() >= 24, f"{name}: smallest text {sizes.min():.1f} px"
+        assert len(sizes), f"{name}: no text measured"
+        assert sizes.min() >= 24, f"{name}: smallest text {sizes.min():.1f} px"
     finally:
         view.close()
         view.deleteLater()

@@ -373,7 +373,9 @@ def test_a_real_mouse_click_on_a_cell_selects_its_unit(qtbot, make_ctx):
 # -- the new structure ------------------------------------------------------------------------
 def test_both_views_are_registered_in_their_tabs():
     tabs = dict(views.tabs())
-    assert tabs["LSTM circuit"] == ["lstm-circuit"] and tabs["LSTM odyssey"] == ["lstm-odyssey"]
+    # each tab leads with its block; the equation strip of the step sits under it
+    assert tabs["LSTM circuit"] == ["lstm-circuit", "equations"]
+    assert tabs["LSTM odyssey"] == ["lstm-odyssey", "equations"]
     assert views.get("lstm-circuit") is LstmCircuitView
     assert views.get("lstm-odyssey") is LstmOdysseyView
 
