@@ -196,26 +196,27 @@ def gradient_flow(tr: ForwardTrace, *, progress=None, should_stop=None) -> Gradi
     T, n = J.shape[0], J.shape[1]
     H = tr.n_hidden
     state = np.full((T, T), np.nan)
-    total = T * (T + 1) / 2  # the products' work grows with t + 1
+    total = T * (T + 1) / 2  # one product per (t, k), k <= t
+    done = 0
     with np.errstate(all="ignore"):
-        for t in range(T):
+        # by distance d = t - k, every t at once: rows[t] = the y(t) rows of J(t) ... J(t-d+1),
+        # (H, n) each (half the work of full products for an LSTM); one batched product per d
+        rows = np.broadcast_to(np.eye(n)[:H], (T, H, n)).copy()  # (T, H, n) at d = 0
+        t_idx = np.arange(T)
+        for d in range(T):
             if should_stop is not None and should_stop():
                 return None
-            if progress is not None and t:
-                progress(t * (t + 1) / 2 / total)
-            # rows of y(t) in P_k = J(t) J(t-1) ... J(k+1), k = t-1 down to 0: only the (H, n)
-            # row block is carried (half the work of full products for an LSTM); norms batched
-            block = np.empty((t + 1, H, H))
-            block[t] = np.eye(H)
-            rows = np.eye(n)[:H]  # (H, n)
-            for k in range(t - 1, -1, -1):
-                rows = rows @ J[k + 1]  # (H, n) d y(t) / d state(k)
-                block[k] = rows[:, :H]  # (H, H) the y(t) <- y(k) block
+            if progress is not None and d:
+                progress(done / total)
+            if d:
+                rows = rows[1:] @ J[1:T - d + 1]  # (T - d, H, n) for t = d..T-1
+            block = rows[:, :, :H]  # (T - d, H, H) dy(t)/dy(t - d)
             finite = np.isfinite(block).all(axis=(1, 2))
-            norms = np.full(t + 1, np.inf)
+            norms = np.full(T - d, np.inf)
             if finite.any():
                 norms[finite] = np.linalg.norm(block[finite], ord=2, axis=(1, 2))
-            state[t, : t + 1] = norms
+            state[t_idx[d:], t_idx[d:] - d] = norms
+            done += T - d
         highway = None
         if isinstance(tr, LSTMForwardTrace):
             logd = np.log(np.abs(highway_factors(tr)))  # (T, H)
