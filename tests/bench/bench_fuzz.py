@@ -20,7 +20,8 @@ SEEDS = range(12)
 def main() -> None:
     rows = []
     for seed in SEEDS:
-        env = dict(os.environ, UNFOLD_FUZZ_SEEDS=str(seed), QT_QPA_PLATFORM="offscreen")
+        env = dict(os.environ, UNFOLD_FUZZ_SEEDS=str(seed), UNFOLD_FUZZ_ACTIONS="520",
+                   QT_QPA_PLATFORM="offscreen")
         t0 = time.perf_counter()
         r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                             "tests/gui/test_fuzz.py"], cwd=ROOT, env=env, capture_output=True,
