@@ -27,7 +27,9 @@ def _v(name: str, sub: str = "k", step: str = "t") -> str:
 
 
 def _bar(g: str, step: str = "t") -> str:
-    return _v(rf"\bar{{{g}}}", "k", step)
+    """A pre-activation: its superscript goes after an empty group, past the subscript, so the
+    bar and "(t)" never read as a minus sign in an exponent (ī_k^{-(t)})."""
+    return rf"\bar{{{g}}}_k{{}}^{{({step})}}"
 
 
 def _dbar(g: str, step: str = "t") -> str:
@@ -121,9 +123,10 @@ def symbolic(kind: str, key: str, *, peepholes: bool = False, output: str = "sof
             own = rf"\frac{{\partial J^{{(t)}}}}{{\partial {_v('y')}}}"
             if truncated:
                 return (rf"\delta {_v('y')} = {own} + [\Sigma_\star\, {BOLD}{{R}}_\star{RHS_T}\, "
-                        rf"\delta\bar{{{BOLD}{{\star}}}}^{{(t+1)}}]_k^{{\,\mathrm{{trunc}}}}")
-            gates = " + ".join(rf"({BOLD}{{R}}_{g}{RHS_T} \delta\bar{{{BOLD}{{{g}}}}}^{{(t+1)}})_k"
-                               for g in "zifo")
+                        rf"\delta\bar{{{BOLD}{{\star}}}}{{}}^{{(t+1)}}]_k^{{\,\mathrm{{trunc}}}}")
+            gates = " + ".join(
+                rf"({BOLD}{{R}}_{g}{RHS_T} \delta\bar{{{BOLD}{{{g}}}}}{{}}^{{(t+1)}})_k"
+                for g in "zifo")
             return rf"\delta {_v('y')} = {own} + {gates}"
         if key == "delta_o_bar":
             return (rf"{_dbar('o')} = \delta {_v('y')} \tanh({_v('c')})\, {_v('o')}"

@@ -287,3 +287,24 @@ def test_other_models_are_said_not_drawn():
     assert not eqm.supports(r.forward.kind)
     with pytest.raises(ValueError, match="SimpleRNN and LSTM"):
         equations_at(r, Cursor("forward", 1), 0)
+
+
+def test_no_bar_touches_a_superscript(results):
+    """A barred symbol's step never sits right after its bar (it read as ī_k^{-(t)}): the
+    subscript or an empty group comes first (issue 11, item 8)."""
+    import re
+
+    seen = 0
+    for r in results.values():
+        if r.forward.kind != "LSTM":
+            continue
+        for cursor in (Cursor("forward", 3), Cursor("backward", 3)):
+            for eq in eqm.equations_at(r, cursor, 0).equations:
+                for m in re.finditer(r"\\bar\{", eq.latex):
+                    depth, i = 1, m.end()
+                    while depth:  # the end of the bar's argument
+                        depth += {"{": 1, "}": -1}.get(eq.latex[i], 0)
+                        i += 1
+                    assert eq.latex[i] != "^", (eq.key, eq.latex)
+                    seen += 1
+    assert seen > 10
