@@ -75,11 +75,11 @@ def _layout() -> Layout:
         (0, "o_bar->o"): ((X_BAR - 0.82, Y_O), (X_ACT + 0.82, Y_O)),
         (0, "o->y"): ((X_ACT - 0.82, Y_O), (CX + 0.3, Y_O)),
         (0, "y->out"): ((CX, 11.45), (CX, 12.2)),
-        # peepholes from the cell
-        (0, "c_prev->i_bar"): ((CX + COS30, CY - SIN30), (X_BAR, CY - SIN30), (X_BAR, Y_I + 0.3)),
+        # peepholes: p_o reads the new cell c(t); p_i and p_f read c(t-1), so they leave from
+        # the c(t-1) node, not from the circle (backward, their errors belong to δc(t-1))
+        (0, "c_prev->i_bar"): ((8.7, 7.75), (X_BAR + 0.45, 7.75), (X_BAR + 0.45, Y_I + 0.3)),
         (0, "c->o_bar"): ((CX + COS30, CY + SIN30), (X_BAR, CY + SIN30), (X_BAR, Y_O - 0.3)),
-        (0, "c_prev->f_bar"): ((CX - D45, CY - D45), (CX - D45, 4.3), (3.5, 4.3),
-                               (3.5, CY - 0.3)),
+        (0, "c_prev->f_bar"): ((7.3, 7.75), (3.9, 7.75), (3.9, CY + 0.3)),
         # step t+1: c(t) round to its forget gate and peepholes, y(t) into its gates
         (1, "c_prev->cf"): ((CX + R, CY), (18.6, CY), (18.6, Y_NEXT_C), (19.65, Y_NEXT_C)),
         (1, "cf->c"): ((20.15, Y_NEXT_C), (NEXT_X - 0.8, Y_NEXT_C)),
@@ -121,8 +121,8 @@ def _layout() -> Layout:
         LabelSpec("f(t+1)", 19.9, Y_NEXT_C - 0.3, (0.5, 0.0), "muted", "8pt"),
         LabelSpec("R_*", 20.65, 11.15, (0.0, 1.0), "recurrent", "8pt"),
         LabelSpec("p_o", X_BAR + 0.08, 8.4, (0.0, 0.5), "peephole", "8pt", True),
-        LabelSpec("p_i", X_BAR + 0.08, 4.9, (0.0, 0.5), "peephole", "8pt", True),
-        LabelSpec("p_f", 5.0, 4.1, (0.5, 1.0), "peephole", "8pt", True),
+        LabelSpec("p_i", X_BAR + 0.53, 5.3, (0.0, 0.5), "peephole", "8pt", True),
+        LabelSpec("p_f", 3.98, 7.1, (0.0, 0.5), "peephole", "8pt", True),
     ]
     for g, y in (("i", Y_I), ("o", Y_O)):
         labels.append(LabelSpec(f"W_{g} x(t)", 17.65, y - 0.2, (0.0, 0.5)))

@@ -446,3 +446,22 @@ def test_presentation_mode_enlarges_the_drawings_texts(qtbot, make_ctx):
     assert draw_now(v, ctx, theme=themes.presentation(themes.get("light")))
     assert v.title_texts.point_size == pytest.approx(1.5 * base, rel=0.03)
     assert v.static_texts.point_size == v.title_texts.point_size
+
+
+def test_odyssey_peepholes_of_the_past_leave_from_c_of_the_step_before():
+    """p_i and p_f read c(t-1): their wires start at the c(t-1) node, not at the cell circle
+    c(t), so backward their errors arrive at δc(t-1), as the equations say (issue 11, item 3);
+    p_o reads the new c(t) and leaves the circle."""
+    nodes = {n.name: n for n in ODYSSEY.nodes}
+    cell, past = nodes["c"], nodes["c_prev"]
+
+    def at_node(pt, n):
+        return abs(pt[0] - n.x) <= n.width / 2 + 0.05 and abs(pt[1] - n.y) <= 0.3
+
+    def on_circle(pt):
+        return np.hypot(pt[0] - cell.x, pt[1] - (cell.y + 0.15)) <= cell.circle + 0.05
+
+    for wire in ("c_prev->i_bar", "c_prev->f_bar"):
+        start = ODYSSEY.wires[(0, wire)][0]
+        assert at_node(start, past) and not on_circle(start), wire
+    assert on_circle(ODYSSEY.wires[(0, "c->o_bar")][0])
