@@ -38,6 +38,15 @@ def cliff_caption(scene, k: int) -> str:
             f"longest step: unclipped {fmt(jump)}, clipped ≤ τ·η = {fmt(scene.max_step)}")
     if scene.unclipped.stopped:
         text += f" · unclipped path stopped: {scene.unclipped.stopped}"
+    steps = scene.unclipped.steps
+    if steps.size and jump > 10 * scene.max_step:
+        at = int(steps.argmax()) + 1  # the step that lands after the jump
+        text += (f"<br>the unclipped descent hits the wall at step {at} and is thrown "
+                 f"{fmt(jump)} away (the moment to look at); the clipped one never steps further "
+                 f"than τ·η, so it stays where it was, though near the wall it keeps bouncing")
+    if m.x0 == 2.0:
+        text += (" · x(0) = 2, not Pascanu's 0.5: from 2 the wall is a fold of the high fixed "
+                 "point, wide enough to see on a grid (from 0.5 it is a basin boundary)")
     return text
 
 

@@ -194,3 +194,19 @@ def test_per_step_clipping_lands_along_and_beside_the_line():
     # global clipping keeps the update on the line
     glob = session_line(compute(config.replace(clip_mode="global")), n=5, span=0.5)
     assert glob.clipped_off == 0.0
+
+
+def test_the_cliff_caption_names_the_jump_and_why_x0_is_2():
+    """Issue 11, item 11: the default figure's moment is the unclipped run's jump off the wall,
+    and the view says why x(0) = 2 differs from Pascanu's 0.5."""
+    from gui.model.present.landscape_text import cliff_caption
+
+    sc = cliff_scene(cliff_settings(LandscapeOptions()))
+    steps = sc.unclipped.steps
+    at = int(steps.argmax()) + 1
+    assert steps.max() > 10 * sc.max_step  # the default run does jump
+    text = cliff_caption(sc, at)
+    assert f"hits the wall at step {at}" in text
+    assert "not Pascanu's 0.5" in text
+    small = cliff_scene(CliffSettings(model=ls.CliffRNN(x0=0.5, T=5), n=20, n_steps=3))
+    assert "Pascanu's 0.5" not in cliff_caption(small, 1)
