@@ -127,8 +127,9 @@ def clip_text(rep: ClipReport, T: int) -> str:
                 f"{fmt(rep.scale)} (cut by {fmt(100 * (1 - rep.scale))} %)")
     else:
         glob = f"‖∂J/∂θ‖ = {fmt(rep.norm)} ≤ τ = {tau}: the update is not clipped"
-    return (f"<b>Clipping</b> (global) · {glob} · per step, {per} (what clipping per step would "
-            f"cut) · {keys}")
+    return (f"<b>Clipping</b> (global, every step's bar scaled by the same τ/‖g‖) · {glob} · "
+            f"per step, {per} (what clipping per step would cut instead) · {keys}<br>the "
+            f"articles' pseudo-code: ĝ ← ∂J/∂θ; if ‖ĝ‖ ≥ τ then ĝ ← (τ/‖ĝ‖) ĝ")
 
 
 def clip_cursor_text(rep: ClipReport, phase: str, t: int) -> str:

@@ -57,7 +57,13 @@ class ClipPlot:
         lo = min([float(fin.min())] + ref if fin.size else ref or [0.0]) - 0.6
         hi = max([float(fin.max())] + ref if fin.size else ref or [0.0]) + 0.4
         y = np.where(np.isnan(y), lo, np.clip(y, lo, hi))  # zero norms sit on the floor
-        if rep.on:
+        scale = np.append(rep.step_scale, rep.scale)  # (T + 1,) what each bar is scaled by
+        if rep.on and rep.mode == "global":
+            # the whole g is scaled by τ/‖g‖: every step's contribution by the same factor
+            cut = np.full(T + 1, bool(rep.clipped)) & np.isfinite(norms) & (norms > 0)
+            scale = np.where(cut, rep.scale, 1.0)
+            top = np.where(cut, np.clip(y + np.log10(rep.scale), lo, hi), y)
+        elif rep.on:  # per step: each contribution cut at τ on its own; Σ of what is kept
             cut = np.append(rep.step_clipped, rep.clipped)  # (T + 1,) bool
             top = np.where(cut, lt, y)  # (T + 1,) the part clipping keeps
         else:
@@ -68,7 +74,7 @@ class ClipPlot:
         ky = np.stack([np.full_like(x, lo), top], 1).ravel()
         self.kept_stems.setData(kx, ky, pen=colors.pen(words.KEPT_HEX, 5 * w))
         cx = np.repeat(x[cut], 2)
-        cy = np.stack([np.full(int(cut.sum()), lt if lt is not None else lo), y[cut]], 1).ravel()
+        cy = np.stack([top[cut], y[cut]], 1).ravel()  # the part clipping removes
         self.cut_stems.setData(cx, cy, pen=colors.pen(words.CLIPPED_HEX, 5 * w))
         self.heads.setData(x=x, y=y, pen=None, brush=[
             colors.brush(words.CLIPPED_HEX if c else words.KEPT_HEX) for c in cut])
@@ -91,7 +97,7 @@ class ClipPlot:
         self.band.setBrush(colors.brush(theme.faint, 200))
         for line in self.band.lines:
             line.setPen(colors.pen(theme.background, 0.0, 0))
-        self.marks = (cut, np.append(rep.step_scale, rep.scale))
+        self.marks = (cut, scale)
         self.text = words.short_clip_text(rep, T) if compact else words.clip_text(rep, T)
 
     def draw_cursor(self, phase: str, t: int, T: int, theme, *, compact: bool = False) -> None:

@@ -216,10 +216,15 @@ def test_clipping_marks(qtbot, no_leaks):
     tau = v.threshold  # as the spin box rounded it
     assert ctx.app.config.clip == tau and ctx.app.result.config.clip == tau
     cut, scale = v.clip_marks()
-    np.testing.assert_array_equal(cut[:-1], norms > tau)
-    np.testing.assert_allclose(scale[:-1], np.where(norms > tau, tau / norms, 1.0))
+    # global clipping (the default, the articles' pseudo-code): the whole g is scaled by
+    # τ/‖g‖, so every step's bar is cut by the same factor (issue 11, item 6; the picture once
+    # cut each bar at τ, which is per-step clipping)
+    assert total > tau
+    np.testing.assert_array_equal(cut[:-1], norms > 0)
+    np.testing.assert_allclose(scale[:-1], np.where(norms > 0, tau / total, 1.0))
     assert cut[-1] == (total > tau)
     assert scale[-1] == pytest.approx(tau / total if total > tau else 1.0)
+    assert "pseudo-code" in v.clip_text
     n_cut = int(cut.sum())
     assert len(v.cut_stems.getData()[0]) == 2 * n_cut  # one red segment per clipped stem
     assert f"{int((norms > tau).sum())} of {T}" in v.clip_text
