@@ -138,7 +138,9 @@ def clip_cursor_text(rep: ClipReport, phase: str, t: int) -> str:
         return ""
     n = rep.step_norms[t - 1]
     s = f" · step t = {t}: ‖(∂J/∂θ)<sup>({t})</sup>‖ = {fmt(n)}"
-    if rep.on and rep.step_clipped[t - 1]:
+    if rep.on and rep.mode == "global" and rep.clipped:
+        s += f", scaled with the whole g by ×{fmt(rep.scale)}"
+    elif rep.on and rep.mode != "global" and rep.step_clipped[t - 1]:
         s += f", clipped per step by ×{fmt(rep.step_scale[t - 1])}"
     return s
 
