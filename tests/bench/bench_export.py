@@ -1,4 +1,5 @@
-"""Headless export: the command line's wall time, and a 60-frame GIF of a backward pass.
+"""Headless export: the command line's wall time, a 60-frame GIF of a backward pass, the GIF's
+colour error on the categorical colours, a slide of every view, and headless training.
 
 Run: python tests/bench/bench_export.py
 """
@@ -44,6 +45,53 @@ def main():
                 f"{d}/b.gif", "--from", "backward:60", "--to", "backward:1", "--width", "800"]
         print(f"{'60-frame GIF of the backward pass (T = 60), 800 px':<66} "
               f"{wall(argv, repeat=1):>9.2f}")
+        print(f"{'python main.py --train 2000 --summary (default session)':<66} "
+              f"{wall(['--train', '2000', '--summary'], repeat=1):>9.2f}")
+        print()
+        print(f"GIF colour error on categorical colours (max |RGB| difference, goal <= 3): "
+              f"{gif_colour_error(Path(d) / 'e.gif')}")
+        print()
+        print(f"{'slide (--slide, 1600 px) of view':<40} {'wall s':>8}  (goal <= 2.5 s)")
+        names = subprocess.run([sys.executable, "main.py", "--list-views"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.split()
+        for name in names:
+            t = wall(["--view", name, "--slide", "--export", f"{d}/{name}.png"], repeat=1)
+            print(f"{name:<40} {t:>8.2f}")
+
+
+def gif_colour_error(path) -> int:
+    """Render a backward pass in process, write it as GIF, read it back: the largest RGB
+    difference at pixels whose source colour is one of the views' categorical colours."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import numpy as np
+    from PIL import Image
+    from PySide6 import QtWidgets
+
+    _ = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    from gui import export, gif
+    from gui.context import Context
+    from gui.model.app_model import AppModel
+    from gui.model.cursor import Cursor
+    from sim.run import SessionConfig
+
+    ctx = Context(AppModel(SessionConfig(model="LSTM", hidden=6, length=12)))
+    view = export.make_view("network", ctx)
+    cursors = [Cursor("forward", 6)] + [Cursor("backward", t) for t in range(12, 0, -1)]
+    frames = list(export.render_frames(view, ctx, cursors, width=800))
+    gif.write_gif(frames, path, fps=8)
+    cats = gif.categorical_colors().astype(int)  # (n, 3)
+    worst = 0
+    with Image.open(path) as im:
+        for i, src in enumerate(frames):
+            im.seek(i)
+            got = np.asarray(im.convert("RGB")).astype(int)
+            flat = src.reshape(-1, 3).astype(int)
+            exact = (np.abs(flat[:, None, :] - cats[None]).max(axis=2) == 0).any(axis=1)
+            if exact.any():
+                diff = np.abs(got.reshape(-1, 3)[exact] - flat[exact]).max()
+                worst = max(worst, int(diff))
+    view.close()
+    return worst
 
 
 if __name__ == "__main__":
