@@ -68,6 +68,7 @@ def gif_colour_error(path) -> int:
     from PySide6 import QtWidgets
 
     _ = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    sys.path.insert(0, str(ROOT))
     from gui import export, gif
     from gui.context import Context
     from gui.model.app_model import AppModel
