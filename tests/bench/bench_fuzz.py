@@ -23,9 +23,9 @@ def main() -> None:
         env = dict(os.environ, UNFOLD_FUZZ_SEEDS=str(seed), UNFOLD_FUZZ_ACTIONS="520",
                    QT_QPA_PLATFORM="offscreen")
         t0 = time.perf_counter()
-        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
-                            "tests/gui/test_fuzz.py"], cwd=ROOT, env=env, capture_output=True,
-                           text=True)
+        argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+                "tests/gui/test_fuzz.py"]
+        r = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - t0
         out = r.stdout + r.stderr
         errors = re.findall(r"^E\s+(\w+(?:Error|Exception)[^\n]*)", out, flags=re.M)
