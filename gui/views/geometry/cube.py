@@ -323,10 +323,12 @@ class CubeView(GeometryView):
         glyph = "<span style='color:{}'>━━</span>"
         self.set_label(self.keys, (
             f"distances: {glyph.format(fg)} box corners √D &nbsp; {glyph.format(blue)} blue ball "
-            f"(√D − 1)/2 &nbsp; {glyph.format(ORANGE)} orange balls 1/2 &nbsp; "
+            f"(√D − 1)/2 &nbsp; {glyph.format(ORANGE)} the orange balls' radius 1/2 (a size, "
+            f"not a distance from the centre) &nbsp; "
             f"<span style='color:{muted}'>- - -</span> box faces 1 &nbsp; "
             f"<span style='color:{VERMILLION}'>●</span> slider D"))
-        self.set_label(self.radius_title, "distances from the centre of the side-2 box")
+        self.set_label(self.radius_title, "distances from the centre of the side-2 box "
+                       "(and, for scale, the orange balls' radius)")
         axis_label(self.radius_plot, "bottom", "dimension D")
         xs = gs.d_grid(1.5, gs.D_MAX)  # (400,) the share is 1 at D = 1
         self.share_curve.setData(xs, -geometry.log10_inscribed_ball_fraction(xs),
