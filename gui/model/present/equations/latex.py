@@ -8,7 +8,7 @@ c_k^{(t)} = z_k^{(t)}\, i_k^{(t)} + c_k^{(t-1)}\, f_k^{(t)}
 from __future__ import annotations
 
 #: the model kinds whose equations are written out here
-KINDS = ("SimpleRNN", "LSTM")
+KINDS = ("SimpleRNN", "LSTM", "GRU")
 #: every equation of a kind, in the order the engine evaluates them (forward, backward, update)
 KEYS = {
     "SimpleRNN": ("a", "h", "readout", "y_hat", "delta_readout", "delta_h", "delta_a", "new_b",
@@ -16,6 +16,9 @@ KEYS = {
     "LSTM": ("z_bar", "z", "i_bar", "i", "f_bar", "f", "c", "o_bar", "o", "y", "readout",
              "y_hat", "delta_readout", "delta_y", "delta_o_bar", "delta_c", "delta_z_bar",
              "delta_i_bar", "delta_f_bar", "new_b_z", "new_b_i", "new_b_f", "new_b_o", "new_c"),
+    "GRU": ("r_bar", "r", "u_bar", "u", "n_bar", "n", "h", "readout", "y_hat", "delta_readout",
+            "delta_h", "delta_n_bar", "delta_u_bar", "delta_r_bar", "new_b_r", "new_b_u",
+            "new_b_n", "new_c"),
 }
 #: every key of every kind (a pinned card names one)
 ALL_KEYS = tuple(dict.fromkeys(k for keys in KEYS.values() for k in keys))
@@ -43,7 +46,7 @@ RHS_T = "^{T}"
 def latex_readout(kind: str, output: str) -> dict[str, str]:
     """o / out and y_hat."""
     r = "o" if kind == "SimpleRNN" else r"\mathrm{out}"
-    st = "h" if kind == "SimpleRNN" else "y"
+    st = "y" if kind == "LSTM" else "h"
     rb = r"\boldsymbol{o}" if kind == "SimpleRNN" else r"\mathbf{out}"
     out = {"readout": rf"{_v(r, 'm')} = ({BOLD}{{V}}{BOLD}{{{st}}}^{{(t)}})_m + c_m"}
     if output == "softmax":
@@ -77,6 +80,51 @@ def _latex_gate_bar(g: str, peep: str | None) -> str:
     return s + rf" + (b_{g})_k"
 
 
+def _symbolic_gru(key: str, clip: str, truncated: bool) -> str:
+    """The GRU's lines (reset gate r, update gate u, candidate n; u = 1 keeps the old state)."""
+    x, h_prev = rf"{BOLD}{{x}}^{{(t)}}", rf"{BOLD}{{h}}^{{(t-1)}}"
+    if key in ("r_bar", "u_bar"):
+        g = key[0]
+        return (rf"{_bar(g)} = ({BOLD}{{W}}_{g} {x})_k + ({BOLD}{{R}}_{g} {h_prev})_k"
+                rf" + (b_{g})_k")
+    if key == "n_bar":
+        return (rf"{_bar('n')} = ({BOLD}{{W}}_n {x})_k + (b_n)_k + {_v('r')}\, "
+                rf"({BOLD}{{R}}_n {h_prev})_k")
+    if key in ("r", "u"):
+        return rf"{_v(key)} = \sigma({_bar(key)})"
+    if key == "n":
+        return rf"{_v('n')} = \tanh({_bar('n')})"
+    if key == "h":
+        return (rf"{_v('h')} = (1 - {_v('u')})\, {_v('n')} + {_v('u')}\, "
+                rf"{_v('h', 'k', 't-1')}")
+    if key == "delta_h":
+        own = rf"({BOLD}{{V}}{RHS_T} \delta\mathbf{{out}}^{{(t)}})_k"
+        if truncated:
+            return (rf"\delta {_v('h')} = {own} + [\ldots]^{{(t+1)}}_{{\mathrm{{trunc}}}}")
+        gates = " + ".join(
+            rf"({BOLD}{{R}}_{g}{RHS_T} \delta\bar{{{BOLD}{{{g}}}}}{{}}^{{(t+1)}})_k" for g in "ru")
+        n_term = (rf"({BOLD}{{R}}_n{RHS_T} ({BOLD}{{r}}^{{(t+1)}} \odot "
+                  rf"\delta\bar{{{BOLD}{{n}}}}{{}}^{{(t+1)}}))_k")
+        return (rf"\delta {_v('h')} = {own} + {gates} + {n_term} + "
+                rf"\delta {_v('h', 'k', 't+1')}\, {_v('u', 'k', 't+1')}")
+    if key == "delta_n_bar":
+        return (rf"{_dbar('n')} = \delta {_v('h')}\, (1 - {_v('u')})"
+                rf"(1 - ({_v('n')})^2)")
+    if key == "delta_u_bar":
+        return (rf"{_dbar('u')} = \delta {_v('h')}\, ({_v('h', 'k', 't-1')} - {_v('n')})\, "
+                rf"{_v('u')} (1 - {_v('u')})")
+    if key == "delta_r_bar":
+        return (rf"{_dbar('r')} = {_dbar('n')}\, ({BOLD}{{R}}_n {h_prev})_k\, "
+                rf"{_v('r')} (1 - {_v('r')})")
+    if key.startswith("new_b_"):
+        g = key[-1]
+        return rf"(b_{g})_k \leftarrow (b_{g})_k - \eta\, {clip}\sum_t {_dbar(g)}"
+    if key == "new_c":
+        out_m = _v(r"\mathrm{out}", "m")
+        return rf"c_m \leftarrow c_m - \eta\, {clip}\sum_t \delta {out_m}"
+    raise ValueError(f"no equation {key!r} for a GRU")
+
+
 def symbolic(kind: str, key: str, *, peepholes: bool = False, output: str = "softmax",
              loss: str = "cross_entropy", truncated: bool = False, clipped: bool = False) -> str:
     """The LaTeX of equation ``key`` (generic in k and t)."""
@@ -102,6 +150,8 @@ def symbolic(kind: str, key: str, *, peepholes: bool = False, output: str = "sof
             return rf"b_k \leftarrow b_k - \eta\, {clip}\sum_t \delta {_v('a')}"
         if key == "new_c":
             return rf"c_m \leftarrow c_m - \eta\, {clip}\sum_t \delta {_v('o', 'm')}"
+    elif kind == "GRU":
+        return _symbolic_gru(key, clip, truncated)
     else:
         if key in ("z_bar", "i_bar", "f_bar", "o_bar"):
             g = key[0]

@@ -81,7 +81,7 @@ class StepEquations:
     Attributes
     ----------
     phase, t : the cursor.
-    kind : "SimpleRNN" or "LSTM".
+    kind : "SimpleRNN", "LSTM" or "GRU".
     unit : hidden unit k (0-based); out_unit : output unit m (0-based) of the readout equations.
     out_reason : why that m ("the target class", "unit min(k, O - 1)").
     equations : the equations.
@@ -115,6 +115,10 @@ FOCUS_REASON = {
     ("LSTM", "backward"): "δc(t): the error on the cell highway, δc(t+1) f(t+1) plus the "
                           "branches",
     ("LSTM", "update"): "the one update of the forget-gate bias b_f",
+    ("GRU", "forward"): "h(t): the highway, u(t) h(t−1) plus (1 − u(t)) n(t)",
+    ("GRU", "backward"): "δh(t): the error from J(t) plus the error from the future, "
+                         "δh(t+1) u(t+1) along the highway and the gates' branches",
+    ("GRU", "update"): "the one update of the update-gate bias b_u",
 }
 
 
@@ -123,7 +127,9 @@ def focus_key(kind: str, phase: str) -> str:
     a(t) / the highway c(t) forward, their errors backward, a bias at the update."""
     return {("SimpleRNN", "forward"): "a", ("SimpleRNN", "backward"): "delta_h",
             ("SimpleRNN", "update"): "new_b", ("LSTM", "forward"): "c",
-            ("LSTM", "backward"): "delta_c", ("LSTM", "update"): "new_b_f"}[(kind, phase)]
+            ("LSTM", "backward"): "delta_c", ("LSTM", "update"): "new_b_f",
+            ("GRU", "forward"): "h", ("GRU", "backward"): "delta_h",
+            ("GRU", "update"): "new_b_u"}[(kind, phase)]
 
 
 def output_unit(result, t: int, unit: int) -> tuple[int, str]:
@@ -369,6 +375,81 @@ def _lstm_step(result, phase: str, t: int, k: int, m: int) -> list[Equation]:
     return eqs
 
 
+def _gru_step(result, phase: str, t: int, k: int, m: int) -> list[Equation]:
+    tr, bt = result.forward, result.backward
+    p = tr.params
+    r = t - 1
+    trunc = bt.truncation is not None
+    h_prev = _row(tr.h, r - 1)  # (H,) h(t-1)
+    hk_prev = float(h_prev[k])  # h_k(t-1)
+    roles = {"r": "reset gate", "u": "update gate", "n": "candidate"}
+
+    def sym(key, **kw):
+        return symbolic("GRU", key, output=tr.output, loss=result.config.resolved_loss, **kw)
+
+    if phase == "forward":
+        eqs = []
+        for g in "run":
+            bar = getattr(tr, f"{g}_bar")
+            Wx = Num(float(p[f"W_{g}"][k] @ tr.x[r]))  # (W_g x(t))_k
+            b = Num(float(p[f"b_{g}"][k]))
+            if g == "n":  # (W_n x)_k + (b_n)_k + r_k (R_n h(t-1))_k
+                terms = (Wx, b, Mul((Num(float(tr.r[r, k])), Num(float(tr.n_rec[r, k])))))
+            else:
+                terms = (Wx, Num(float(p[f"R_{g}"][k] @ h_prev)), b)  # (R_g h(t-1))_k
+            eqs.append(Equation(f"{g}_bar", f"{roles[g]}, before its nonlinearity",
+                                sym(f"{g}_bar"), Add(terms), float(bar[r, k]), k,
+                                note="h(0) = 0" if t == 1 else ""))
+            eqs.append(Equation(g, roles[g], sym(g),
+                                Fn("tanh" if g == "n" else "sigma", Num(float(bar[r, k]))),
+                                float(getattr(tr, g)[r, k]), k))
+        u, n = float(tr.u[r, k]), float(tr.n[r, k])
+        eqs.append(Equation("h", "hidden state: the highway, kept where u = 1", sym("h"),
+                            Add((Mul((one_minus(u), Num(n))), Mul((Num(u), Num(hk_prev))))),
+                            float(tr.h[r, k]), k))
+        return eqs + _readout_eqs(result, r, m, "GRU", tr.output)
+    if phase == "backward":
+        D = bt.deltas
+        eqs = [_delta_readout_eq(result, r, m, "GRU")]
+        own = float(p["V"][:, k] @ D["out"][r])  # (V^T delta out(t))_k = dJ(t)/dh_k(t)
+        dh = float(D["h"][r, k])
+        last = t == tr.T
+        if trunc:
+            terms = (Num(own), Num(dh - own))  # what the truncated sweep carried from t+1
+            note = f"truncated BPTT, k = {bt.truncation}: only errors from J(s), s < t + k"
+        elif last:
+            terms = (Num(own),) + (Num(0.0),) * 4
+            note = "t = T: nothing comes from t + 1"
+        else:
+            terms = (Num(own),
+                     Num(float(p["R_r"][:, k] @ D["r_bar"][r + 1])),  # (R_r^T d r_bar(t+1))_k
+                     Num(float(p["R_u"][:, k] @ D["u_bar"][r + 1])),  # (R_u^T d u_bar(t+1))_k
+                     Num(float(p["R_n"][:, k] @ D["n_rec"][r + 1])),  # (R_n^T r d n_bar)_k
+                     Mul((Num(float(D["h"][r + 1, k])), Num(float(tr.u[r + 1, k])))))
+            note = ""
+        eqs.append(Equation("delta_h", "error of h: from J(t) and from the future",
+                            sym("delta_h", truncated=trunc), Add(terms), dh, k, note=note))
+        u, n, rr = float(tr.u[r, k]), float(tr.n[r, k]), float(tr.r[r, k])
+        d_nb = float(D["n_bar"][r, k])
+        eqs.append(Equation("delta_n_bar", "error of the candidate", sym("delta_n_bar"),
+                            Mul((Num(dh), one_minus(u), Sub(Num(1.0), Square(Num(n))))),
+                            d_nb, k))
+        eqs.append(Equation("delta_u_bar", "error of the update gate", sym("delta_u_bar"),
+                            Mul((Num(dh), Sub(Num(hk_prev), Num(n)), Num(u), one_minus(u))),
+                            float(D["u_bar"][r, k]), k, note="h(0) = 0" if t == 1 else ""))
+        eqs.append(Equation("delta_r_bar", "error of the reset gate", sym("delta_r_bar"),
+                            Mul((Num(d_nb), Num(float(tr.n_rec[r, k])), Num(rr), one_minus(rr))),
+                            float(D["r_bar"][r, k]), k))
+        return eqs
+    clip = result.clipped
+    eqs = [_update_eq(result, f"new_b_{g}", f"update of the {roles[g]} bias b_{g}",
+                      sym(f"new_b_{g}", clipped=clip), f"b_{g}", k, bt.deltas[f"{g}_bar"][:, k])
+           for g in "run"]
+    eqs.append(_update_eq(result, "new_c", "update of the output bias c",
+                          sym("new_c", clipped=clip), "c", m, bt.deltas["out"][:, m]))
+    return eqs
+
+
 def equations_at(result, cursor, unit: int = 0) -> StepEquations:
     """Every equation evaluated at ``cursor`` with the numbers of hidden unit ``unit``.
 
@@ -388,12 +469,10 @@ def equations_at(result, cursor, unit: int = 0) -> StepEquations:
     t = int(cursor.t)
     m, why = output_unit(result, t, k)
     if tr.kind not in KINDS:
-        raise ValueError(f"the equations are written out for {' and '.join(KINDS)} sessions, "
+        raise ValueError(f"the equations are written out for {', '.join(KINDS)} sessions, "
                          f"not for a {tr.kind}")
-    if tr.kind == "SimpleRNN":
-        eqs = _rnn_step(result, cursor.phase, t, k, m)
-    else:
-        eqs = _lstm_step(result, cursor.phase, t, k, m)
+    step = {"SimpleRNN": _rnn_step, "LSTM": _lstm_step, "GRU": _gru_step}[tr.kind]
+    eqs = step(result, cursor.phase, t, k, m)
     notes = ()
     if cursor.phase == "update" and result.clipped:
         notes = (f"clipped: ‖g‖ = {fmt(result.norm_before)} > τ = "

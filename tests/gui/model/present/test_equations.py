@@ -41,6 +41,10 @@ CASES = {
     "rnn-mse-softmax": SessionConfig(model="SimpleRNN", hidden=3, length=5, task="sign-of-sum",
                                      loss="mse"),
     "rnn-clip": SessionConfig(model="SimpleRNN", hidden=4, length=6, clip=0.01),
+    "gru": SessionConfig(model="GRU", hidden=5, length=7),
+    "gru-trunc-clip": SessionConfig(model="GRU", hidden=4, length=8, truncation=2, clip=0.05),
+    "gru-mse-sine": SessionConfig(model="GRU", hidden=3, length=6, task="sine-forecast"),
+    "gru-adding": SessionConfig(model="GRU", hidden=4, length=6, task="adding"),
 }
 
 
@@ -252,7 +256,7 @@ def test_symbolic_lines_typeset():
 
     ziamath.config.svg2 = False
     lines = set()
-    for kind in ("SimpleRNN", "LSTM"):
+    for kind in ("SimpleRNN", "LSTM", "GRU"):
         for peep in (False, True):
             for trunc in (False, True):
                 for output, loss in (("softmax", "cross_entropy"), ("linear", "mse"),
@@ -283,10 +287,51 @@ def test_a_typeset_job_is_one_line_of_svg_and_each_line_is_typeset_once():
 
 
 def test_other_models_are_said_not_drawn():
-    r = compute(SessionConfig(model="GRU", hidden=3, length=4))
+    assert eqm.supports("GRU") and eqm.supports("LSTM") and eqm.supports("SimpleRNN")
+    r = compute(SessionConfig(model="BidirectionalRNN", hidden=3, length=4))
     assert not eqm.supports(r.forward.kind)
-    with pytest.raises(ValueError, match="SimpleRNN and LSTM"):
+    with pytest.raises(ValueError, match="SimpleRNN, LSTM, GRU"):
         equations_at(r, Cursor("forward", 1), 0)
+
+
+def test_gru_equations_follow_the_engine(results):
+    r = results["gru"]
+    tr, bt = r.forward, r.backward
+    p, D = tr.params, bt.deltas
+    k, t = 2, 3
+    fw = equations_at(r, Cursor("forward", t), k)
+    assert fw.keys() == ["r_bar", "r", "u_bar", "u", "n_bar", "n", "h", "readout", "y_hat"]
+    assert fw.focus == "h"
+    # the highway: (1 - u) n + u h(t-1)
+    assert [n.value for n in fw.get("h").expr.numbers()] == [1.0, tr.u[t - 1, k], tr.n[t - 1, k],
+                                                              tr.u[t - 1, k], tr.h[t - 2, k]]
+    nbar = [n.value for n in fw.get("n_bar").expr.numbers()]
+    assert nbar[0] == pytest.approx(p["W_n"][k] @ tr.x[t - 1])
+    assert nbar[1:] == [p["b_n"][k], tr.r[t - 1, k], tr.n_rec[t - 1, k]]
+    assert tr.n_rec[t - 1, k] == pytest.approx(p["R_n"][k] @ tr.h[t - 2])
+    bw = equations_at(r, Cursor("backward", t), k)
+    assert bw.keys() == ["delta_readout", "delta_h", "delta_n_bar", "delta_u_bar", "delta_r_bar"]
+    assert bw.focus == "delta_h"
+    terms = [n.value for n in bw.get("delta_h").expr.numbers()]
+    assert terms[0] == pytest.approx(p["V"][:, k] @ D["out"][t - 1])
+    assert terms[1] == pytest.approx(p["R_r"][:, k] @ D["r_bar"][t])
+    assert terms[2] == pytest.approx(p["R_u"][:, k] @ D["u_bar"][t])
+    assert terms[3] == pytest.approx(p["R_n"][:, k] @ (tr.r[t] * D["n_bar"][t]))
+    assert terms[4:] == [D["h"][t, k], tr.u[t, k]]  # the highway delta_h(t+1) u(t+1)
+    last = equations_at(r, Cursor("backward", r.T), k).get("delta_h")
+    assert [n.value for n in last.expr.numbers()][1:] == [0.0] * 4 and "t = T" in last.note
+    up = equations_at(r, Cursor("update", r.T), k)
+    assert up.focus == "new_b_u" and up.keys()[:3] == ["new_b_r", "new_b_u", "new_b_n"]
+
+
+def test_gru_truncation_and_clipping_are_said(results):
+    r = results["gru-trunc-clip"]
+    dh = equations_at(r, Cursor("backward", 3), 1).get("delta_h")
+    assert "truncated" in dh.note and "trunc" in dh.latex
+    assert len(dh.expr.numbers()) == 2  # own + what the truncated sweep carried
+    assert r.clipped
+    up = equations_at(r, Cursor("update", r.T), 1)
+    assert up.notes and "clipped" in up.notes[0] and r"\tau" in up.get("new_b_u").latex
 
 
 def test_no_bar_touches_a_superscript(results):
@@ -296,7 +341,7 @@ def test_no_bar_touches_a_superscript(results):
 
     seen = 0
     for r in results.values():
-        if r.forward.kind != "LSTM":
+        if r.forward.kind not in ("LSTM", "GRU"):
             continue
         for cursor in (Cursor("forward", 3), Cursor("backward", 3)):
             for eq in eqm.equations_at(r, cursor, 0).equations:
