@@ -155,7 +155,7 @@ class EquationsView(View):
         step = self.step_at(frame)
         if step is None:
             self.step, self.focus, self.focus_why = None, (), ""
-            text = (f"The equations are written out for {' and '.join(eqs.KINDS)} sessions; "
+            text = (f"The equations are written out for {', '.join(eqs.KINDS)} sessions; "
                     f"this session is a {tr.kind}.")
             self.header.setText(f"<b>{cursor_label(frame.cursor, result.T)}</b> · {text}")
             self.board.show_message(text, frame.theme)

@@ -73,7 +73,7 @@ def trace_value(result, phase, t, key, k, m):
 
 
 @pytest.mark.parametrize("model, peepholes", [("SimpleRNN", False), ("LSTM", False),
-                                              ("LSTM", True)])
+                                              ("LSTM", True), ("GRU", False)])
 def test_numbers_are_the_trace_numbers_of_the_selected_unit(qtbot, no_leaks, model, peepholes):
     ctx, v = make_view(qtbot, SessionConfig(model=model, peepholes=peepholes, hidden=6),
                        unit=4)
@@ -251,6 +251,21 @@ def test_frames_follow_the_block_views_stage_walk(qtbot, no_leaks):
 
 
 def test_other_models_say_so(qtbot, no_leaks):
-    ctx, v = make_view(qtbot, SessionConfig(model="GRU", hidden=3, length=4))
+    ctx, v = make_view(qtbot, SessionConfig(model="BidirectionalRNN", hidden=3, length=4))
     assert v.needs(v.frame) == {} and v.cards() == [] and v.step is None
-    assert "GRU" in v.header.text() and "GRU" in v.board.message
+    assert "BidirectionalRNN" in v.header.text() and "BidirectionalRNN" in v.board.message
+    assert "GRU" in v.board.message  # among the kinds that are written out
+
+
+def test_a_gru_session_draws_its_equations(qtbot, no_leaks):
+    ctx, v = make_view(qtbot, SessionConfig(model="GRU", hidden=3, length=4), unit=1)
+    assert v.step is not None and v.step.kind == "GRU" and v.board.message == ""
+    assert "not written out" not in v.header.text() and "GRU" in v.header.text()
+    assert v.needs(v.frame)  # its lines are typeset
+    render(v, ctx, Cursor("forward", 2))
+    assert [c["key"] for c in v.cards()] == ["r_bar", "r", "u_bar", "u", "n_bar", "n", "h",
+                                             "readout", "y_hat"]
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["h"]
+    render(v, ctx, Cursor("backward", 2))
+    assert [c["key"] for c in v.cards() if c["focus"]] == ["delta_h"]
+    assert "delta_u_bar" in [c["key"] for c in v.cards()]
