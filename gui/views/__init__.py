@@ -18,7 +18,7 @@ from importlib import import_module
 REGISTRY: dict[str, type] = {}
 _TAB_BUILDERS: dict[str, object] = {}
 #: tab titles in the window's order; tabs not listed come after, alphabetically
-TAB_ORDER = ["Task types", "Unfolded", "Folded", "Backprop basics", "LSTM circuit",
+TAB_ORDER = ["Unfolded", "Task types", "Folded", "Backprop basics", "LSTM circuit",
              "LSTM odyssey", "GRU", "Equations", "Gradient flow", "Training", "Landscape",
              "Geometry"]
 #: modules of this package that hold no views

@@ -73,7 +73,7 @@ def test_status_line_in_every_phase(window):
 
 
 def test_forward_neurons_are_coloured_by_their_values(window):
-    window.show_tab("Unfolded")  # the first tab is Task types
+    window.show_tab("Unfolded")
     s = window.app
     view = window.view("network")
     for t in (1, 5, 12):
@@ -107,7 +107,7 @@ def expected_arrows(result, t_cursor):
 
 @pytest.mark.parametrize("t", [12, 7, 1])
 def test_backward_arrows_are_what_delta_by_source_implies(window, t):
-    window.show_tab("Unfolded")  # the first tab is Task types
+    window.show_tab("Unfolded")
     s = window.app
     s.set_cursor(Cursor("backward", t))
     view = window.view("network")
@@ -125,7 +125,7 @@ def test_backward_arrows_are_what_delta_by_source_implies(window, t):
 
 
 def test_colour_by_magnitude_toggle(window):
-    window.show_tab("Unfolded")  # the first tab is Task types
+    window.show_tab("Unfolded")
     s = window.app
     s.set_cursor(Cursor("backward", 4))
     s.set_options("network", color_by="magnitude")
@@ -136,7 +136,7 @@ def test_colour_by_magnitude_toggle(window):
 
 
 def test_truncation_removes_the_right_arrows(window, qtbot):
-    window.show_tab("Unfolded")  # the first tab is Task types
+    window.show_tab("Unfolded")
     s = window.app
     with qtbot.waitSignal(window.ctx.qt.result_changed, timeout=10_000):
         s.update_config(truncation=3)
@@ -149,7 +149,7 @@ def test_truncation_removes_the_right_arrows(window, qtbot):
 
 
 def test_switching_model_size_and_task_recomputes_and_redraws(window, qtbot):
-    window.show_tab("Unfolded")  # the first tab is Task types
+    window.show_tab("Unfolded")
     s = window.app
     view = window.view("network")
     s.set_cursor(Cursor("forward", 4))
@@ -199,7 +199,7 @@ def test_non_finite_banner_for_an_exploding_rnn(qtbot, make_window):
     params["b"] = np.ones(8)
     state = AppModel(cfg)
     w = make_window(state)
-    w.show_tab("Unfolded")  # the first tab is Task types
+    w.show_tab("Unfolded")
     assert not w.banner.isVisible()
     with qtbot.waitSignal(w.ctx.qt.result_changed, timeout=10_000):
         state.set_config(cfg, params=params)
@@ -216,7 +216,7 @@ def test_non_finite_banner_for_an_exploding_rnn(qtbot, make_window):
 
 
 def test_hover_names_a_neuron_in_the_articles_notation(window):
-    window.show_tab("Unfolded")  # the first tab is Task types
+    window.show_tab("Unfolded")
     s = window.app
     s.set_cursor(Cursor("forward", 5))
     view = window.view("network")
@@ -229,7 +229,7 @@ def test_hover_names_a_neuron_in_the_articles_notation(window):
 
 
 def test_large_sizes_switch_to_level_of_detail(window, qtbot):
-    window.show_tab("Unfolded")  # the first tab is Task types
+    window.show_tab("Unfolded")
     s = window.app
     with qtbot.waitSignal(window.ctx.qt.result_changed, timeout=10_000):
         s.update_config(hidden=32, length=50)
@@ -243,7 +243,7 @@ def test_large_sizes_switch_to_level_of_detail(window, qtbot):
 
 
 def test_gradient_strip_fills_in_and_sums(window):
-    window.show_tab("Unfolded")  # the first tab is Task types
+    window.show_tab("Unfolded")
     s = window.app
     strip = window.view("gradient-strip")
     s.set_cursor(Cursor("backward", 5))
@@ -290,7 +290,7 @@ def test_arrow_keys_step_time_even_after_a_spin_box_was_used(window, qtbot):
 
 
 def test_long_sequences_bundle_the_error_lanes(window, qtbot):
-    window.show_tab("Unfolded")  # the first tab is Task types
+    window.show_tab("Unfolded")
     s = window.app
     with qtbot.waitSignal(window.ctx.qt.result_changed, timeout=10_000):
         s.update_config(model="SimpleRNN", hidden=4, length=64)
