@@ -163,10 +163,7 @@ def batch_gradient(model, task, samples, config: TrainConfig, loss: str | None =
         tr = model.forward_for(s.xs, targets)  # a Seq2Seq decoder reads the targets
         bt = model.backward(tr, targets, loss=loss, loss_mask=s.loss_mask,
                             truncation=config.truncation)
-        if config.clip is not None and config.clip_mode == "per_step":
-            g, _ = clip_by_norm(bt.grads_per_step, config.clip, mode="per_step")
-        else:
-            g = bt.grads
+        g = _sample_gradient(bt, config)
         for k in total:
             total[k] += g[k]
         J += bt.loss
@@ -174,6 +171,14 @@ def batch_gradient(model, task, samples, config: TrainConfig, loss: str | None =
         finite &= bt.finite
     n = len(samples)
     return {k: v / n for k, v in total.items()}, J / n, acc / n, finite
+
+
+def _sample_gradient(bt, config: TrainConfig) -> dict:
+    """One sequence's gradient: the summed dJ/dtheta, or with per-step clipping the sum of the
+    clipped (dJ/dtheta)^(t) (global clipping is applied to the batch's average later)."""
+    if config.clip is not None and config.clip_mode == "per_step":
+        return clip_by_norm(bt.grads_per_step, config.clip, mode="per_step")[0]
+    return bt.grads
 
 
 def chunk_slice(sample, lo: int, hi: int):
@@ -210,10 +215,7 @@ def chunk_gradient(model, task, samples, states, lo: int, hi: int, config: Train
         tr = model.forward_for(part.xs, targets, state0=state0)
         bt = model.backward(tr, targets, loss=loss, loss_mask=part.loss_mask,
                             truncation=config.truncation)
-        if config.clip is not None and config.clip_mode == "per_step":
-            g, _ = clip_by_norm(bt.grads_per_step, config.clip, mode="per_step")
-        else:
-            g = bt.grads
+        g = _sample_gradient(bt, config)
         for k in total:
             total[k] += g[k]
         J += bt.loss
