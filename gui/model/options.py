@@ -53,6 +53,23 @@ class NetworkOptions(Section):
 
 
 @dataclass(frozen=True)
+class FoldedOptions(Section):
+    """The folded view.
+
+    unroll : redraw the folded block as the deep network it is: the recurrent connections
+        h(1) -> h(2) -> ... -> h(T) as a stack of dense layers that all use the one W, with the
+        product the backward pass multiplies (the LSTM forward article's "multiply parameters
+        many times"). A simple RNN's figure; other models keep the block and say why.
+    """
+
+    section = "folded"
+    unroll: bool = False
+
+    def __post_init__(self):
+        boolean("unroll", self.unroll)
+
+
+@dataclass(frozen=True)
 class GradientFlowOptions(Section):
     """compare : draw a model of the other kind on the same input beside the session's."""
 
@@ -160,10 +177,10 @@ class EquationsOptions(Section):
 
 
 SECTIONS: dict[str, type[Section]] = {
-    cls.section: cls for cls in (NetworkOptions, GeometryParams, GeometryPanelOptions,
-                                 TrainingSettings, GradientFlowOptions, LandscapeOptions,
-                                 ChainRuleOptions, DenseOptions, EquationsOptions,
-                                 TrainingHistory)
+    cls.section: cls for cls in (NetworkOptions, FoldedOptions, GeometryParams,
+                                 GeometryPanelOptions, TrainingSettings, GradientFlowOptions,
+                                 LandscapeOptions, ChainRuleOptions, DenseOptions,
+                                 EquationsOptions, TrainingHistory)
 }
 
 
