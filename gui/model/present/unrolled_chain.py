@@ -132,17 +132,28 @@ def chain_source(bt, k: int) -> int | None:
     return s if K is None or s - k < K else None
 
 
-def drawn_layers(bottom: int, top: int, near_bottom: bool) -> tuple:
-    """The steps drawn from ``bottom`` up to ``top``: all of them when they fit in MAX_LAYERS,
-    else NEAR at the cursor's end (the bottom when ``near_bottom``), None for the folded middle
-    and the rest at the other end."""
+def chain_ends(result, cursor) -> tuple[str, int, int, int | None]:
+    """(direction, bottom, top, source) of the chain at ``cursor`` (see :func:`unrolled_chain`)."""
+    if cursor.phase == "forward":
+        return "forward", 1, int(cursor.t), None
+    k = 1 if cursor.phase == "update" else int(cursor.t)
+    source = chain_source(result.backward, k)
+    return "backward", k, (k if source is None else source), source
+
+
+def drawn_layers(bottom: int, top: int, near_bottom: bool, max_layers: int = MAX_LAYERS
+                 ) -> tuple:
+    """The steps drawn from ``bottom`` up to ``top``: all of them when they fit in
+    ``max_layers`` (>= 4), else about two thirds at the cursor's end (the bottom when
+    ``near_bottom``), None for the folded middle and the rest at the other end."""
     steps = list(range(bottom, top + 1))
-    if len(steps) <= MAX_LAYERS:
+    if len(steps) <= max_layers:
         return tuple(steps)
-    far = MAX_LAYERS - 1 - NEAR
+    near = min(NEAR, max_layers - 2)
+    far = max_layers - 1 - near
     if near_bottom:
-        return tuple(steps[:NEAR]) + (None,) + tuple(steps[-far:])
-    return tuple(steps[:far]) + (None,) + tuple(steps[-NEAR:])
+        return tuple(steps[:near]) + (None,) + tuple(steps[-far:])
+    return tuple(steps[:far]) + (None,) + tuple(steps[-near:])
 
 
 def strongest_edges(W: np.ndarray, limit: int = MAX_EDGES) -> np.ndarray:
@@ -155,8 +166,9 @@ def strongest_edges(W: np.ndarray, limit: int = MAX_EDGES) -> np.ndarray:
     return np.stack([i, j, W[i, j]], axis=1).astype(float)  # (E, 3)
 
 
-def unrolled_chain(result, cursor) -> UnrolledChain | None:
-    """The chain at ``cursor`` for a simple RNN run, or None for any other kind of model.
+def unrolled_chain(result, cursor, max_layers: int = MAX_LAYERS) -> UnrolledChain | None:
+    """The chain at ``cursor`` for a simple RNN run, or None for any other kind of model;
+    at most ``max_layers`` layers are drawn (4..MAX_LAYERS: fewer for a small figure).
 
     Backward at step k (and at the update, as k = 1): the error of the last loss J(s) that
     reaches h(k), carried down from h(s) (n = s - k; when no later loss reaches k the chain is
@@ -167,14 +179,8 @@ def unrolled_chain(result, cursor) -> UnrolledChain | None:
     tr, bt = result.forward, result.backward
     W = np.asarray(tr.params["W"])  # (H, H)
     H = W.shape[0]
-    if cursor.phase == "forward":
-        direction, bottom, top, source = "forward", 1, int(cursor.t), None
-        cursor_step = top
-    else:
-        k = 1 if cursor.phase == "update" else int(cursor.t)
-        source = chain_source(bt, k)
-        direction, bottom, top = "backward", k, (k if source is None else source)
-        cursor_step = k
+    direction, bottom, top, source = chain_ends(result, cursor)
+    cursor_step = bottom if direction == "backward" else top
     n = top - bottom
     if n > 0:
         p = simple_rnn_product(tr, top, bottom)  # .true: (H, H) (dh(top)/dh(bottom))^T
@@ -182,7 +188,7 @@ def unrolled_chain(result, cursor) -> UnrolledChain | None:
         product_norm, bound = p.true_norm, p.bound
     else:
         product, product_norm, bound = np.eye(H), 1.0, 1.0
-    layers = drawn_layers(bottom, top, near_bottom=direction == "backward")
+    layers = drawn_layers(bottom, top, direction == "backward", max_layers)
     if direction == "backward" and source is not None:
         rows = np.asarray(bt.delta_by_source)[source - 1]  # (T, H) dJ(s)/dh(m)
     elif direction == "backward":
@@ -208,16 +214,18 @@ def unrolled_chain(result, cursor) -> UnrolledChain | None:
         product_norm=float(product_norm), bound=float(bound),
         formula=formula(direction, bottom, top, source),
         gap_labels=tuple(_gap_label(direction, layers, r) for r in range(len(layers) - 1)),
-        fold_label=_fold_label(layers))
+        fold_label=fold_label(layers))
 
 
-def _fold_label(layers: tuple) -> str:
-    """The folded middle: the steps left out and the factors they hide."""
+def fold_label(layers: tuple, short: bool = False) -> str:
+    """The folded middle: the steps left out and the factors they hide ("" when none)."""
     if None not in layers:
         return ""
     r = layers.index(None)
     a, b = layers[r - 1], layers[r + 1]  # the drawn neighbours
-    return (f"⋮  h({a + 1}) … h({b - 1}) not drawn: the same W {b - a} more times")
+    if short:
+        return f"⋮  the same W, {b - a} more times"
+    return f"⋮  h({a + 1}) … h({b - 1}): the same W {b - a} more times"
 
 
 def _gap_label(direction: str, layers: tuple, r: int) -> str:
@@ -310,21 +318,36 @@ class ChainCurveJob:
     delay_ms: ClassVar[int] = 0
 
     @classmethod
-    def of(cls, result, chain: UnrolledChain) -> ChainCurveJob:
-        H = chain.W.shape[0]
-        return cls(result, chain.direction, chain.curve_anchor,
+    def of(cls, result, cursor) -> ChainCurveJob:
+        """The curve the chain at ``cursor`` sits on."""
+        direction, bottom, top, _ = chain_ends(result, cursor)
+        H = result.forward.n_hidden
+        return cls(result, direction, top if direction == "backward" else bottom,
                    cost=4e-4 * result.T * max(1.0, (H / 64) ** 3))
 
     def compute(self, progress, should_stop):
         return chain_curve(self.result.forward, self.direction, self.anchor, should_stop)
 
 
-def curve_title(chain: UnrolledChain) -> str:
-    """The plot's title."""
+def curve_title(chain: UnrolledChain, short: bool = False) -> str:
+    """The plot's title (``short``: for a small figure)."""
+    if short:
+        return "‖product of n factors‖ against n"
     if chain.direction == "backward":
         s = chain.source if chain.source is not None else chain.top
-        return f"‖∂J/∂h carried from h({s}) down n steps‖: the product of n factors"
-    return "‖∂h(1 + n)/∂h(1)‖: the product of n factors"
+        return f"from h({s}) down n steps: ‖(∂h({s})/∂h({s} − n))ᵀ‖ against n"
+    return "from h(1) up n steps: ‖∂h(1 + n)/∂h(1)‖ against n"
+
+
+def short_formula(chain: UnrolledChain) -> str:
+    """The chain in a few words, for a small figure."""
+    if chain.n == 0:
+        return "no product of W ends at this step"
+    times = "once" if chain.n == 1 else f"{chain.n} times"
+    lhs = (f"∂J({chain.source})/∂h({chain.bottom})" if chain.direction == "backward"
+           else f"∂h({chain.top})/∂h(1)")
+    return (f"{lhs}: W appears {times}; ‖product‖ = {fmt(chain.product_norm)}, "
+            f"ρ(W)ⁿ = {fmt(chain.rho ** chain.n)}")
 
 
 def readout(chain: UnrolledChain) -> str:

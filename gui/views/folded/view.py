@@ -1,7 +1,12 @@
 """The folded network: the whole RNN as one block with its self-loop, the black box the articles
 warn about, showing the same values as the unfolded view at the cursor. An LSTM has two loops:
 y(t-1) back into the gates (through R_z, R_i, R_f, R_o) and the cell state c(t-1) -> c(t), the
-highway (through f(t))."""
+highway (through f(t)).
+
+Its unroll mode (option ``folded.unroll``) redraws a simple RNN's block as the deep network it
+is: h(1) -> h(2) -> ... as dense layers that all use the one W, with the product the backward
+pass multiplies and its norm against the number of factors (unroll.py). Other models keep the
+block and say why in the caption."""
 
 from __future__ import annotations
 
@@ -9,19 +14,23 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .. import colors
-from ..graphics.colorbar import ColorBar
-from ..graphics.labels import pt
-from ..model.present.numbers import cursor_label, fmt
-from ..model.present.unfolded_edges import cell_kind
-from ..model.present.unfolded_text import CELL_NAMES
-from . import register
-from .base import View
+from ... import colors
+from ...graphics.colorbar import ColorBar
+from ...graphics.labels import pt
+from ...model.present import unrolled_chain as uc
+from ...model.present.numbers import cursor_label, fmt
+from ...model.present.unfolded_edges import cell_kind
+from ...model.present.unfolded_text import CELL_NAMES
+from .. import register
+from ..base import View
+from .unroll import UnrollDrawing
 
 #: the recurrent matrices of each kind of cell
 RECURRENT_NAMES = {"rnn": "W", "lstm": "R_z, R_i, R_f, R_o", "gru": "R_r, R_u, R_n"}
 Y_X, Y_H, Y_OUT, Y_J = 0.0, 2.0, 4.0, 5.2
 BLOCK = QtCore.QRectF(-1.6, 1.3, 3.2, 1.4)
+COMPACT_PX = 1000  # narrower than this (a slide), the unroll mode draws fewer layers and words
+COMPACT_LAYERS = 5
 
 
 @register
@@ -34,12 +43,24 @@ class FoldedView(View):
 
     def __init__(self, ctx=None, parent=None):
         super().__init__(ctx, parent)
-        ci = self.add_canvas()
+        self.unroll_box = QtWidgets.QCheckBox("unroll: the same W at every step")
+        self.unroll_box.setToolTip("Draw a simple RNN's recurrent connections h(1) → h(2) → … as "
+                                   "a deep dense network whose every layer uses the one W, with "
+                                   "the product of W's the backward pass multiplies")
+        self.unroll_box.toggled.connect(self._on_unroll_toggled)
+        head = QtWidgets.QHBoxLayout()
+        head.setContentsMargins(6, 2, 6, 0)
+        head.addWidget(self.unroll_box)
+        head.addStretch(1)
+        ci = self.add_canvas(head)
         self.vb = ci.addViewBox(row=1, col=0)
         self.vb.setMouseEnabled(False, False)
         self.vb.setMenuEnabled(False)
         self.vb.setAspectLocked(True)
-        self.bar = ColorBar(ci.addLayout(row=2, col=0), row=0, col=0)
+        bars = ci.addLayout(row=2, col=0)
+        self.bar = ColorBar(bars, row=0, col=0)
+        self.w_bar = ColorBar(bars, row=0, col=1)  # the unroll mode's W entries
+        bars.layout.setColumnStretchFactor(2, 1)
         ci.layout.setRowStretchFactor(1, 10)
         self.block = QtWidgets.QGraphicsRectItem(BLOCK)
         self.vb.addItem(self.block)
@@ -59,6 +80,29 @@ class FoldedView(View):
             self.vb.addItem(t)
         self.vb.setRange(xRange=(-3.8, 3.8), yRange=(-0.7, 6.0), padding=0)
         self._positions = {}
+        self.folded_items = [self.block, self.loop, self.cell_loop, self.links, self.nodes,
+                             *self.texts.values()]
+        self.unroll = UnrollDrawing(self.vb, ci, row=1, col=1)
+        ci.layout.setColumnStretchFactor(0, 3)
+        ci.layout.setColumnStretchFactor(1, 2)
+        self.unroll.set_visible(False)
+        self.unroll.restyle(self.theme)
+        self.w_bar.vb.setVisible(False)
+        self.chain = None  # the unrolled chain drawn last (tests read it)
+
+    def _restyle(self, theme) -> None:
+        super()._restyle(theme)
+        self.unroll.restyle(theme)
+
+    # -- intent and jobs --------------------------------------------------------------------
+    def _on_unroll_toggled(self, on: bool) -> None:
+        if self.app is not None:
+            self.app.set_options("folded", unroll=bool(on))
+
+    def needs(self, frame) -> dict:
+        if frame.options["folded"].unroll and uc.applies(frame.result):
+            return {"chain-curve": uc.ChainCurveJob.of(frame.result, frame.cursor)}
+        return {}
 
     @staticmethod
     def _row(n: int, y: float, half: float = 1.3) -> np.ndarray:
@@ -66,6 +110,57 @@ class FoldedView(View):
         return np.stack([xs, np.full(n, y)], axis=1)
 
     def _draw(self, frame) -> None:
+        unroll = frame.options["folded"].unroll
+        self.unroll_box.blockSignals(True)
+        self.unroll_box.setChecked(unroll)
+        self.unroll_box.blockSignals(False)
+        if unroll and uc.applies(frame.result):
+            self._draw_unrolled(frame)
+            return
+        self.chain = None
+        self.unroll.set_visible(False)
+        self.w_bar.vb.setVisible(False)
+        for item in self.folded_items:
+            item.setVisible(True)
+        self.cell_loop.setVisible(frame.result.forward.kind == "LSTM")
+        self.vb.setRange(xRange=(-3.8, 3.8), yRange=(-0.7, 6.0), padding=0)
+        self._draw_folded(frame, uc.other_note(frame.result) if unroll else "")
+
+    def _draw_unrolled(self, frame) -> None:
+        for item in self.folded_items:
+            item.setVisible(False)
+        self.unroll.set_visible(True)
+        self.w_bar.vb.setVisible(True)
+        compact = self.width() < COMPACT_PX  # a slide is laid out 800 px wide
+        chain = self.chain = uc.unrolled_chain(frame.result, frame.cursor,
+                                               COMPACT_LAYERS if compact else uc.MAX_LAYERS)
+        data = frame.derived.get("chain-curve")
+        xr, yr = self.unroll.draw(chain, data, "chain-curve" in frame.pending, self.theme,
+                                  compact, self.width())
+        self.vb.setRange(xRange=xr, yRange=yr, padding=0)
+        fg = self.theme.foreground
+        values = ("errors ∂J/∂h" if chain.direction == "backward" else "values h")
+        self.bar.set("diverging", f"nodes: {values}", fmt(-chain.value_max),
+                     "0", fmt(chain.value_max), fg)
+        wmax = colors.finite_max(chain.W)
+        self.w_bar.set("diverging", "lines: entries of W", fmt(-wmax), "0",
+                       fmt(wmax), fg)
+        H = chain.W.shape[0]
+        lines = (f"all {H * H} entries" if len(chain.edges) == H * H
+                 else f"its {len(chain.edges)} strongest of {H * H} entries")
+        tr = frame.result.forward
+        if compact:
+            self.caption.setText(f"<b>{cursor_label(frame.cursor, tr.T)}</b> · unrolled: every "
+                                 f"layer uses the same W · {uc.short_formula(chain)}", color=fg,
+                                 size=pt(self.theme, 11))
+            return
+        self.caption.setText(
+            f"<b>{cursor_label(frame.cursor, tr.T)}</b> · unrolled, the recurrent connections "
+            f"are a {tr.T}-layer dense network whose every layer uses the same W (lines: "
+            f"{lines}; dashed frame: the cursor's step)<br>"
+            f"{chain.formula}<br>{uc.readout(chain)}", color=fg, size=pt(self.theme, 11))
+
+    def _draw_folded(self, frame, note: str) -> None:
         result, cursor = frame.result, frame.cursor
         tr, bt = result.forward, result.backward
         theme = self.theme
@@ -160,8 +255,9 @@ class FoldedView(View):
         tx["block"].setText(f"{what_block} = {tr.n_hidden}", color=fg)
         tx["block"].setPos(BLOCK.right() - 0.7, BLOCK.bottom() - 0.05)
         what = {"forward": "values", "backward": "errors", "update": "values"}[cursor.phase]
+        note = f"<br>unroll: {note}" if note else ""
         self.caption.setText(f"<b>{cursor_label(cursor, tr.T)}</b> · the folded view hides time: "
-                             f"one block, its {what} at this moment only", color=fg,
+                             f"one block, its {what} at this moment only{note}", color=fg,
                              size=pt(self.theme, 11))
 
     def graphics_item(self):
