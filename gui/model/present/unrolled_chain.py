@@ -71,10 +71,9 @@ class UnrolledChain:
     rho : spectral radius of W.
     edges : (E, 3) rows (i, j, W[i, j]) of the connections drawn in every gap: unit j of the
         lower layer to unit i of the upper one, W's E strongest entries by |W[i, j]|.
-    product : (H, H) the chain's matrix: (dh(top)/dh(bottom))^T backward (it maps
-        dJ/dh(top) to dJ/dh(bottom)), dh(top)/dh(bottom) forward; the identity when n = 0.
-    product_norm : its spectral norm.
-    bound : ||W||^n prod_m max|g'(a(m))|, the article's bound on it.
+    product_norm : the spectral norm of the chain's matrix (:func:`chain_product`), from the
+        landed :class:`ChainCurve`; None while it computes (NaN: not finite).
+    bound : ||W||^n prod_m max|g'(a(m))|, the article's bound on it (None while computing).
     formula : the chain written out, plain text with Unicode.
     gap_labels : the label of each gap between consecutive drawn layers (len(layers) - 1), ""
         for the two gaps of the folded middle (they draw no connections).
@@ -93,9 +92,8 @@ class UnrolledChain:
     W: np.ndarray
     rho: float
     edges: np.ndarray
-    product: np.ndarray
-    product_norm: float
-    bound: float
+    product_norm: float | None
+    bound: float | None
     formula: str
     gap_labels: tuple
     fold_label: str = ""
@@ -166,9 +164,11 @@ def strongest_edges(W: np.ndarray, limit: int = MAX_EDGES) -> np.ndarray:
     return np.stack([i, j, W[i, j]], axis=1).astype(float)  # (E, 3)
 
 
-def unrolled_chain(result, cursor, max_layers: int = MAX_LAYERS) -> UnrolledChain | None:
+def unrolled_chain(result, cursor, max_layers: int = MAX_LAYERS,
+                   curve: ChainCurve | None = None) -> UnrolledChain | None:
     """The chain at ``cursor`` for a simple RNN run, or None for any other kind of model;
-    at most ``max_layers`` layers are drawn (4..MAX_LAYERS: fewer for a small figure).
+    at most ``max_layers`` layers are drawn (4..MAX_LAYERS: fewer for a small figure); the
+    norms come from ``curve`` (the landed :class:`ChainCurveJob` of this cursor), None without.
 
     Backward at step k (and at the update, as k = 1): the error of the last loss J(s) that
     reaches h(k), carried down from h(s) (n = s - k; when no later loss reaches k the chain is
@@ -182,12 +182,11 @@ def unrolled_chain(result, cursor, max_layers: int = MAX_LAYERS) -> UnrolledChai
     direction, bottom, top, source = chain_ends(result, cursor)
     cursor_step = bottom if direction == "backward" else top
     n = top - bottom
-    if n > 0:
-        p = simple_rnn_product(tr, top, bottom)  # .true: (H, H) (dh(top)/dh(bottom))^T
-        product = p.true if direction == "backward" else p.true.T  # (H, H)
-        product_norm, bound = p.true_norm, p.bound
+    anchor = top if direction == "backward" else bottom
+    if curve is not None and (curve.direction, curve.anchor) == (direction, anchor):
+        product_norm, bound = float(curve.norms[n]), float(curve.bounds[n])
     else:
-        product, product_norm, bound = np.eye(H), 1.0, 1.0
+        product_norm = bound = None
     layers = drawn_layers(bottom, top, direction == "backward", max_layers)
     if direction == "backward" and source is not None:
         rows = np.asarray(bt.delta_by_source)[source - 1]  # (T, H) dJ(s)/dh(m)
@@ -210,8 +209,8 @@ def unrolled_chain(result, cursor, max_layers: int = MAX_LAYERS) -> UnrolledChai
     return UnrolledChain(
         direction=direction, top=top, bottom=bottom, source=source, cursor_step=cursor_step,
         layers=layers, values=values, value_max=vmax, layer_norms=norms, W=W,
-        rho=spectral_radius(W), edges=strongest_edges(W), product=product,
-        product_norm=float(product_norm), bound=float(bound),
+        rho=spectral_radius(W), edges=strongest_edges(W), product_norm=product_norm,
+        bound=bound,
         formula=formula(direction, bottom, top, source),
         gap_labels=tuple(_gap_label(direction, layers, r) for r in range(len(layers) - 1)),
         fold_label=fold_label(layers))
@@ -226,6 +225,15 @@ def fold_label(layers: tuple, short: bool = False) -> str:
     if short:
         return f"⋮  the same W, {b - a} more times"
     return f"⋮  h({a + 1}) … h({b - 1}): the same W {b - a} more times"
+
+
+def chain_product(tr, direction: str, bottom: int, top: int) -> np.ndarray:
+    """(H, H) the chain's matrix from sim.vanishing: (dh(top)/dh(bottom))^T backward (it maps
+    dJ/dh(top) to dJ/dh(bottom)), dh(top)/dh(bottom) forward; the identity when top = bottom."""
+    if top == bottom:
+        return np.eye(tr.n_hidden)
+    true = simple_rnn_product(tr, top, bottom).true  # (H, H) (dh(top)/dh(bottom))^T
+    return true if direction == "backward" else true.T
 
 
 def _gap_label(direction: str, layers: tuple, r: int) -> str:
@@ -265,45 +273,54 @@ class ChainCurve:
 
     Attributes
     ----------
+    direction, anchor : the chain it belongs to (see :class:`ChainCurveJob`).
     n : (N + 1,) number of factors.
     norms : (N + 1,) spectral norm of the product of n factors (NaN where it is not finite or
         0): backward from source s, ||(dh(s)/dh(s - n))^T||; forward from step 1,
         ||dh(1 + n)/dh(1)||.
     rho_power : (N + 1,) rho(W)^n, W's own growth without the g' factors.
+    bounds : (N + 1,) ||W||^n times the product of max|g'| of the n factors (the bound).
     """
 
+    direction: str
+    anchor: int
     n: np.ndarray
     norms: np.ndarray
     rho_power: np.ndarray
+    bounds: np.ndarray
 
 
-def chain_curve(tr, direction: str, anchor: int, should_stop=None) -> ChainCurve:
+def chain_curve(tr, direction: str, anchor: int, should_stop=None) -> ChainCurve | None:
     """The norm curve of a simple RNN trace ``tr``: backward from source ``anchor`` down to
-    h(1), or forward from h(``anchor``) = h(1) up to h(T)."""
+    h(1), or forward from h(``anchor``) = h(1) up to h(T); None when ``should_stop()``."""
     W = np.asarray(tr.params["W"])  # (H, H)
     H = W.shape[0]
     gp = derivative(tr.activation, tr.a, tr.h)  # (T, H) g'(a(m)) at row m - 1
     if direction == "backward":
-        N = anchor - 1
-        factors = [W.T * gp[m][None, :] for m in range(anchor - 1, 0, -1)]  # W^T diag g'(a(m+1))
+        rows = list(range(anchor - 1, 0, -1))  # g'(a(k+1)) for k = s-1 .. 1, row k
     else:
-        N = tr.T - anchor
-        factors = [gp[m][:, None] * W for m in range(anchor, tr.T)]  # diag g'(a(m+1)) W
-    norms = np.full(N + 1, np.nan)
+        rows = list(range(anchor, tr.T))  # g'(a(m)) for m = 2 .. T, row m - 1
+    N = len(rows)
+    norms = np.full(N + 1, np.nan)  # (N + 1,)
     norms[0] = 1.0
     P = np.eye(H)  # (H, H) the product so far
     with np.errstate(all="ignore"):
-        for i, F in enumerate(factors, start=1):
+        for i, r in enumerate(rows, start=1):
             if should_stop is not None and should_stop():
                 return None
-            # backward: Q_k = W^T diag g'(a(k+1)) Q_(k+1); forward: P_m = diag g'(a(m)) W P_(m-1)
-            P = F @ P  # (H, H)
+            if direction == "backward":
+                P = (W.T * gp[r][None, :]) @ P  # (H, H) Q_k = W^T diag g'(a(k+1)) Q_(k+1)
+            else:
+                P = (gp[r][:, None] * W) @ P  # (H, H) P_m = diag g'(a(m)) W P_(m-1)
             if np.all(np.isfinite(P)):
                 v = float(np.linalg.norm(P, 2))
                 norms[i] = v if v > 0 else np.nan
+        g_max = np.abs(gp[rows]).max(axis=1) if N else np.zeros(0)  # (N,) max|g'| per factor
+        bounds = np.concatenate([[1.0], np.cumprod(np.linalg.norm(W, 2) * g_max)])  # (N + 1,)
         rho_power = spectral_radius(W) ** np.arange(N + 1, dtype=float)  # (N + 1,)
     rho_power[~np.isfinite(rho_power) | (rho_power <= 0)] = np.nan
-    return ChainCurve(n=np.arange(N + 1), norms=norms, rho_power=rho_power)
+    return ChainCurve(direction=direction, anchor=anchor, n=np.arange(N + 1), norms=norms,
+                      rho_power=rho_power, bounds=bounds)
 
 
 @dataclass(frozen=True)
@@ -346,11 +363,17 @@ def short_formula(chain: UnrolledChain) -> str:
     times = "once" if chain.n == 1 else f"{chain.n} times"
     lhs = (f"∂J({chain.source})/∂h({chain.bottom})" if chain.direction == "backward"
            else f"∂h({chain.top})/∂h(1)")
-    return (f"{lhs}: W appears {times}; ‖product‖ = {fmt(chain.product_norm)}, "
+    return (f"{lhs}: W appears {times}; ‖product‖ = {_norm(chain.product_norm)}, "
             f"ρ(W)ⁿ = {fmt(chain.rho ** chain.n)}")
 
 
 def readout(chain: UnrolledChain) -> str:
     """One line of numbers under the formula."""
-    return (f"n = {chain.n} · ‖product‖ = {fmt(chain.product_norm)} · ρ(W) = {fmt(chain.rho)}, "
-            f"ρ(W)ⁿ = {fmt(chain.rho ** chain.n)} · bound ‖W‖ⁿ ∏ max g′ = {fmt(chain.bound)}")
+    return (f"n = {chain.n} · ‖product‖ = {_norm(chain.product_norm)} · ρ(W) = "
+            f"{fmt(chain.rho)}, ρ(W)ⁿ = {fmt(chain.rho ** chain.n)} · bound ‖W‖ⁿ ∏ max g′ = "
+            f"{_norm(chain.bound)}")
+
+
+def _norm(v: float | None) -> str:
+    """A norm from the curve, or a note while it computes."""
+    return "computing…" if v is None else fmt(v)

@@ -23,6 +23,7 @@ DY = 1.0  # layer spacing (view units)
 HALF = 1.5  # a layer spans x in [-HALF, HALF]
 IMG_X, IMG_W = 5.4, 3.0  # where the one W is drawn, and its width
 PLOT_WIDTH = 420  # px: the norm plot's least width
+SCATTER_MAX = 16  # up to this many units a layer is a row of circles, beyond a row of cells
 
 
 class PowerLogAxis(NumberLogAxis):
@@ -62,9 +63,15 @@ class UnrollDrawing:
             self.edges.append(item)
         self.fold_line = pg.PlotCurveItem(connect="pairs")
         vb.addItem(self.fold_line)
-        self.nodes = pg.ScatterPlotItem(pxMode=True)
+        self.nodes = pg.ScatterPlotItem(pxMode=True)  # H <= SCATTER_MAX: one circle per unit
         self.nodes.setZValue(3)
         vb.addItem(self.nodes)
+        self.rows = []  # larger H: one image row of H cells per drawn layer (one setImage)
+        for _ in range(uc.MAX_LAYERS):
+            item = pg.ImageItem()
+            item.setZValue(3)
+            vb.addItem(item)
+            self.rows.append(item)
         self.cursor_box = QtWidgets.QGraphicsRectItem()
         self.cursor_box.setZValue(2)
         vb.addItem(self.cursor_box)
@@ -103,7 +110,10 @@ class UnrollDrawing:
         self.cursor_line = pg.InfiniteLine(angle=90, movable=False)
         self.plot.addItem(self.cursor_line)
         self.gap_edges: list[np.ndarray] = []  # (E, 3) (i, j, w) drawn in each gap, for tests
-        self._items = ([*self.edges, self.fold_line, self.nodes, self.cursor_box, self.direction,
+        self.node_levels = np.zeros((0, 0), dtype=np.int64)  # (L', H) colour levels drawn
+        self._edge_key = self._matrix_key = self._curve_key = None  # what is drawn already
+        self._items = ([*self.edges, self.fold_line, self.nodes, *self.rows, self.cursor_box,
+                        self.direction,
                         self.image, self.image_frame, *self.layer_texts, *self.norm_texts,
                         *self.gap_texts, *self.texts.values()])
 
@@ -132,7 +142,11 @@ class UnrollDrawing:
         xs = unit_x(H)
         ys = np.arange(L) * DY  # (L,) the layers, bottom to top
         self._draw_nodes(chain, xs, ys, theme, compact)
-        self._draw_edges(chain, xs, ys, theme)
+        key = (L, chain.layers.index(None) if None in chain.layers else -1)
+        if self._edge_key is None or self._edge_key[0] is not chain.W or \
+                self._edge_key[1:] != key:
+            self._edge_key = (chain.W, *key)  # the lines change only with W and the gaps drawn
+            self._draw_edges(chain, xs, ys, theme)
         for r in range(uc.MAX_LAYERS):
             lt, nt, gt = self.layer_texts[r], self.norm_texts[r], self.gap_texts[r]
             on = r < L and chain.layers[r] is not None
@@ -171,13 +185,26 @@ class UnrollDrawing:
     def _draw_nodes(self, chain, xs, ys, theme, compact: bool) -> None:
         L, H = len(chain.layers), len(xs)
         drawn = [r for r in range(L) if chain.layers[r] is not None]
-        pos = np.array([(x, ys[r]) for r in drawn for x in xs]).reshape(-1, 2)  # (L' H, 2)
-        table = colors.brushes("diverging")
-        levels = colors.signed_index(chain.values[drawn].ravel(), chain.value_max)  # (L' H,)
-        size = 20 if H <= 8 else 14 if H <= 16 else max(5, int(220 / H))
-        size = int(size * 0.8) if compact else size
-        self.nodes.setData(pos=pos, brush=[table[i] for i in levels], size=size,
-                           pen=colors.pen(theme.muted))
+        levels = colors.signed_index(chain.values[drawn], chain.value_max)  # (L', H)
+        self.node_levels = levels
+        if H <= SCATTER_MAX:
+            pos = np.stack([np.tile(xs, len(drawn)), np.repeat(ys[drawn], H)], axis=1)  # (L'H, 2)
+            table = colors.brushes("diverging")
+            size = 20 if H <= 8 else 14
+            self.nodes.setData(pos=pos, brush=[table[i] for i in levels.ravel()],
+                               size=int(size * 0.8) if compact else size,
+                               pen=colors.pen(theme.muted))
+            for item in self.rows:
+                item.setVisible(False)
+        else:
+            self.nodes.setData([], [])
+            step = 2 * HALF / (H - 1)
+            rgb = colors.TABLES["diverging"][np.minimum(levels, colors.NONFINITE)]  # (L', H, 3)
+            for k, item in enumerate(self.rows):
+                item.setVisible(k < len(drawn))
+                if k < len(drawn):
+                    item.setImage(np.ascontiguousarray(rgb[k][:, None, :]), levels=(0, 255))
+                    item.setRect(-HALF - step / 2, ys[drawn[k]] - 0.16, 2 * HALF + step, 0.32)
         r = chain.layers.index(chain.cursor_step)
         self.cursor_box.setRect(QtCore.QRectF(-HALF - 0.15, ys[r] - 0.28, 2 * HALF + 0.3, 0.56))
         self.cursor_box.setPen(colors.pen(theme.highlight, 2.0, style="dash"))
@@ -234,6 +261,11 @@ class UnrollDrawing:
     def _draw_matrix(self, chain, ys, theme, x0: float, compact: bool) -> None:
         """The one W, H x H, on the connections' colour scale: row i (unit i of the upper layer)
         from the top, column j (unit j of the lower layer) from the left."""
+        key = (chain.W, float(ys[-1]), theme, x0, compact, chain.rho)
+        if self._matrix_key is not None and key[0] is self._matrix_key[0] and \
+                key[1:] == self._matrix_key[1:]:
+            return
+        self._matrix_key = key
         W = chain.W
         H = W.shape[0]
         wmax = colors.finite_max(W)
@@ -257,17 +289,22 @@ class UnrollDrawing:
         fg = theme.foreground
         size = pt(theme, 10)
         if data is None:
+            self._curve_key = None
             self.norm_curve.setData([], [])
             self.rho_curve.setData([], [])
             self.marker.setData([], [])
             self.plot_title.setText("computing the norms…" if pending else "", color=fg,
                                     size=size)
             return
-        self.plot_title.setText(uc.curve_title(chain, compact), color=fg, size=size)
-        self.norm_curve.setData(data.n, data.norms, connect="finite",
-                                pen=colors.pen(theme.recurrent, 2.5))
-        self.rho_curve.setData(data.n, data.rho_power, connect="finite",
-                               pen=colors.pen(fg, 1.5, style="dash"))
+        key = (data, theme, compact, uc.curve_title(chain, compact))
+        if self._curve_key is None or key[0] is not self._curve_key[0] or \
+                key[1:] != self._curve_key[1:]:
+            self._curve_key = key  # the curves change with the landed data only
+            self.plot_title.setText(key[3], color=fg, size=size)
+            self.norm_curve.setData(data.n, data.norms, connect="finite",
+                                    pen=colors.pen(theme.recurrent, 2.5))
+            self.rho_curve.setData(data.n, data.rho_power, connect="finite",
+                                   pen=colors.pen(fg, 1.5, style="dash"))
         n = min(chain.n, len(data.n) - 1)
         y = data.norms[n]
         self.marker.setData([n] if np.isfinite(y) else [], [np.log10(y)] if np.isfinite(y)

@@ -132,9 +132,9 @@ class FoldedView(View):
         self.unroll.set_visible(True)
         self.w_bar.vb.setVisible(True)
         compact = self.width() < COMPACT_PX  # a slide is laid out 800 px wide
-        chain = self.chain = uc.unrolled_chain(frame.result, frame.cursor,
-                                               COMPACT_LAYERS if compact else uc.MAX_LAYERS)
         data = frame.derived.get("chain-curve")
+        chain = self.chain = uc.unrolled_chain(frame.result, frame.cursor,
+                                               COMPACT_LAYERS if compact else uc.MAX_LAYERS, data)
         xr, yr = self.unroll.draw(chain, data, "chain-curve" in frame.pending, self.theme,
                                   compact, self.width())
         self.vb.setRange(xRange=xr, yRange=yr, padding=0)
