@@ -120,14 +120,11 @@ def other_note(result) -> str:
 
 
 def chain_source(bt, k: int) -> int | None:
-    """The last loss s > k whose error reaches step k (1-based) under the run's truncation, or
-    None: the longest product that ends at h(k)."""
-    later = [int(s) for s in bt.sources if s > k]
-    if not later:
-        return None
-    s = later[-1]
+    """The last loss s > k whose error reaches step k (1-based) under the run's truncation K
+    (s - k < K), or None: the longest product that ends at h(k)."""
     K = bt.truncation
-    return s if K is None or s - k < K else None
+    later = [int(s) for s in bt.sources if s > k and (K is None or s - k < K)]
+    return later[-1] if later else None
 
 
 def chain_ends(result, cursor) -> tuple[str, int, int, int | None]:
