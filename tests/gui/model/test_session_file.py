@@ -98,7 +98,7 @@ def test_every_preset_loads_and_computes():
     names = session_io.preset_names()
     for required in ("simple-rnn-forward", "bptt-colours", "vanishing-gradients",
                      "exploding-and-clipping", "lstm-highway", "peepholes", "truncated-bptt",
-                     "curse-of-dimensionality"):
+                     "curse-of-dimensionality", "same-parameters"):
         assert required in names
     for name in names:
         s = session_io.load_preset(name)
@@ -123,7 +123,7 @@ def test_a_session_with_every_section_filled_round_trips_exactly():
     changes = {"network": {"color_by": "step", "gate": "f", "split": True},
                "geometry": {"D": 7, "seed": 3}, "geometry-panel": {"layout": "grid"},
                "training": {"optimizer": "momentum", "n_updates": 3},
-               "gradient-flow": {"compare": True},
+               "gradient-flow": {"compare": True}, "folded": {"unroll": True},
                "landscape": {"mode": "line"}, "chain-rule": {"example": "n", "n": 5},
                "equations": {"pinned": "c"}}
     for section, fields in changes.items():
