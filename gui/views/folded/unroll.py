@@ -121,6 +121,8 @@ class UnrollDrawing:
         """Axes and legend in ``theme``'s colours."""
         style_axes(self.plot, theme)
         self.legend.setLabelTextColor(theme.foreground)
+        for _, label in self.legend.items:  # setLabelTextColor leaves rendered labels as they are
+            label.setText(label.text, color=theme.foreground)
 
     def set_visible(self, on: bool) -> None:
         for item in self._items:
@@ -170,7 +172,7 @@ class UnrollDrawing:
         if chain.fold_label:
             r = chain.layers.index(None)
             set_label(fold, uc.fold_label(chain.layers, compact), color=theme.recurrent)
-            fold.setPos(-HALF, ys[r])
+            fold.setPos(0.2, ys[r])
             self.fold_line.setData([0, 0], [ys[r - 1] + 0.25, ys[r + 1] - 0.25],
                                    pen=colors.pen(theme.recurrent, 2.0, style="dash"))
         else:
@@ -235,7 +237,8 @@ class UnrollDrawing:
                 y[k] = np.tile([ys[r] + lift, ys[r + 1] - lift], int(sel.sum()))
             level = int((b + 0.5) * colors.LEVELS / N_BINS)
             rgb = tuple(int(c) for c in colors.TABLES["diverging"][level])
-            item.setData(x, y, pen=colors.pen(rgb, 1.5))
+            strength = abs(level - colors.LEVELS / 2) / (colors.LEVELS / 2)  # |w| / max|w|
+            item.setData(x, y, pen=colors.pen(rgb, 1.5, alpha=int(70 + 185 * strength)))
 
     def _draw_direction(self, chain, ys, theme) -> None:
         """A long arrow left of the stack: errors travel down, values up."""
@@ -296,15 +299,17 @@ class UnrollDrawing:
             self.plot_title.setText("computing the norms…" if pending else "", color=fg,
                                     size=size)
             return
-        key = (data, theme, compact, uc.curve_title(chain, compact))
+        shown = chain.n if chain.direction == "forward" else len(data.n) - 1  # no future
+        key = (data, theme, compact, uc.curve_title(chain, compact), shown)
         if self._curve_key is None or key[0] is not self._curve_key[0] or \
                 key[1:] != self._curve_key[1:]:
             self._curve_key = key  # the curves change with the landed data only
             self.plot_title.setText(key[3], color=fg, size=size)
-            self.norm_curve.setData(data.n, data.norms, connect="finite",
-                                    pen=colors.pen(theme.recurrent, 2.5))
+            self.norm_curve.setData(data.n[: shown + 1], data.norms[: shown + 1],
+                                    connect="finite", pen=colors.pen(theme.recurrent, 2.5))
             self.rho_curve.setData(data.n, data.rho_power, connect="finite",
                                    pen=colors.pen(fg, 1.5, style="dash"))
+            self.plot.setXRange(0, max(len(data.n) - 1, 1), padding=0.02)
         n = min(chain.n, len(data.n) - 1)
         y = data.norms[n]
         self.marker.setData([n] if np.isfinite(y) else [], [np.log10(y)] if np.isfinite(y)
