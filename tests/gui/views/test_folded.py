@@ -206,3 +206,28 @@ def test_the_preset_exports_headless(tmp_path):
                     axis=2)
     assert yellow.mean() > 0.002  # the recurrent colour: the W labels, frame and the curve
     assert (rgb.min(axis=2) < 200).mean() > 0.03  # a drawing, not a blank page
+
+
+def test_forward_shows_the_curve_only_up_to_the_cursor(preset):
+    ctx, view = preset
+    export.draw(view, ctx, Cursor("forward", 12))
+    chain = view.chain
+    assert (chain.direction, chain.bottom, chain.top) == ("forward", 1, 12)
+    xs, _ = view.unroll.norm_curve.getData()
+    assert xs[-1] == 11  # no future: the forward pass has reached h(12)
+    assert [t.textItem.toPlainText() for t in view.unroll.gap_texts if t.isVisible()][-1] == \
+        "diag g′(a(12)) W"
+
+
+def test_the_window_toggles_the_mode_and_lands_the_curve(make_window, qtbot):
+    w = make_window(AppModel(SessionConfig(model="SimpleRNN", hidden=6, length=30)))
+    w.show_tab("Folded")
+    view = w.view("network-folded")
+    w.app.set_cursor(Cursor("backward", 3))
+    view.unroll_box.click()
+    assert w.app.options["folded"].unroll is True
+    qtbot.waitUntil(lambda: view.chain is not None and view.chain.product_norm is not None,
+                    timeout=10_000)
+    assert view.chain.n == view.chain.source - 3
+    view.unroll_box.click()
+    qtbot.waitUntil(lambda: view.chain is None and view.block.isVisible(), timeout=10_000)
