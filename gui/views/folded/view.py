@@ -29,7 +29,7 @@ from .unroll import UnrollDrawing
 RECURRENT_NAMES = {"rnn": "W", "lstm": "R_z, R_i, R_f, R_o", "gru": "R_r, R_u, R_n"}
 Y_X, Y_H, Y_OUT, Y_J = 0.0, 2.0, 4.0, 5.2
 BLOCK = QtCore.QRectF(-1.6, 1.3, 3.2, 1.4)
-COMPACT_PX = 1000  # narrower than this (a slide), the unroll mode draws fewer layers and words
+COMPACT_PX = 1000  # narrower than this x font_scale, the unroll mode draws fewer layers and words
 COMPACT_LAYERS = 5
 
 
@@ -131,7 +131,8 @@ class FoldedView(View):
             item.setVisible(False)
         self.unroll.set_visible(True)
         self.w_bar.vb.setVisible(True)
-        compact = self.width() < COMPACT_PX  # a slide is laid out 800 px wide
+        # a slide (laid out 800 px wide) or large type (presentation): fewer layers and words
+        compact = self.width() < COMPACT_PX * self.theme.font_scale
         data = frame.derived.get("chain-curve")
         chain = self.chain = uc.unrolled_chain(frame.result, frame.cursor,
                                                COMPACT_LAYERS if compact else uc.MAX_LAYERS, data)
