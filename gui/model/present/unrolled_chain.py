@@ -17,6 +17,7 @@ H = 64, T = 100 its hundred spectral norms take tens of milliseconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -70,7 +71,8 @@ class UnrolledChain:
     W : (H, H) the one recurrent matrix every layer uses.
     rho : spectral radius of W.
     edges : (E, 3) rows (i, j, W[i, j]) of the connections drawn in every gap: unit j of the
-        lower layer to unit i of the upper one, W's E strongest entries by |W[i, j]|.
+        lower layer to unit i of the upper one, W's E strongest entries by |W[i, j]|
+        (computed when first read: a view redraws its lines only when W changes).
     product_norm : the spectral norm of the chain's matrix (:func:`chain_product`), from the
         landed :class:`ChainCurve`; None while it computes (NaN: not finite).
     bound : ||W||^n prod_m max|g'(a(m))|, the article's bound on it (None while computing).
@@ -91,12 +93,15 @@ class UnrolledChain:
     layer_norms: np.ndarray
     W: np.ndarray
     rho: float
-    edges: np.ndarray
     product_norm: float | None
     bound: float | None
     formula: str
     gap_labels: tuple
     fold_label: str = ""
+
+    @cached_property
+    def edges(self) -> np.ndarray:
+        return strongest_edges(self.W)
 
     @property
     def n(self) -> int:
@@ -180,7 +185,8 @@ def unrolled_chain(result, cursor, max_layers: int = MAX_LAYERS,
     cursor_step = bottom if direction == "backward" else top
     n = top - bottom
     anchor = top if direction == "backward" else bottom
-    if curve is not None and (curve.direction, curve.anchor) == (direction, anchor):
+    landed = curve is not None and (curve.direction, curve.anchor) == (direction, anchor)
+    if landed:
         product_norm, bound = float(curve.norms[n]), float(curve.bounds[n])
     else:
         product_norm = bound = None
@@ -206,7 +212,7 @@ def unrolled_chain(result, cursor, max_layers: int = MAX_LAYERS,
     return UnrolledChain(
         direction=direction, top=top, bottom=bottom, source=source, cursor_step=cursor_step,
         layers=layers, values=values, value_max=vmax, layer_norms=norms, W=W,
-        rho=spectral_radius(W), edges=strongest_edges(W), product_norm=product_norm,
+        rho=curve.rho if landed else spectral_radius(W), product_norm=product_norm,
         bound=bound,
         formula=formula(direction, bottom, top, source),
         gap_labels=tuple(_gap_label(direction, layers, r) for r in range(len(layers) - 1)),
@@ -277,10 +283,12 @@ class ChainCurve:
         ||dh(1 + n)/dh(1)||.
     rho_power : (N + 1,) rho(W)^n, W's own growth without the g' factors.
     bounds : (N + 1,) ||W||^n times the product of max|g'| of the n factors (the bound).
+    rho : the spectral radius of W.
     """
 
     direction: str
     anchor: int
+    rho: float
     n: np.ndarray
     norms: np.ndarray
     rho_power: np.ndarray
@@ -314,9 +322,10 @@ def chain_curve(tr, direction: str, anchor: int, should_stop=None) -> ChainCurve
                 norms[i] = v if v > 0 else np.nan
         g_max = np.abs(gp[rows]).max(axis=1) if N else np.zeros(0)  # (N,) max|g'| per factor
         bounds = np.concatenate([[1.0], np.cumprod(np.linalg.norm(W, 2) * g_max)])  # (N + 1,)
-        rho_power = spectral_radius(W) ** np.arange(N + 1, dtype=float)  # (N + 1,)
+        rho = spectral_radius(W)
+        rho_power = rho ** np.arange(N + 1, dtype=float)  # (N + 1,)
     rho_power[~np.isfinite(rho_power) | (rho_power <= 0)] = np.nan
-    return ChainCurve(direction=direction, anchor=anchor, n=np.arange(N + 1), norms=norms,
+    return ChainCurve(direction=direction, anchor=anchor, rho=rho, n=np.arange(N + 1), norms=norms,
                       rho_power=rho_power, bounds=bounds)
 
 

@@ -197,13 +197,16 @@ class UnrollDrawing:
                                size=int(size * 0.8) if compact else size,
                                pen=colors.pen(theme.muted))
             for item in self.rows:
-                item.setVisible(False)
+                if item.isVisible():
+                    item.setVisible(False)
         else:
-            self.nodes.setData([], [])
+            if len(self.nodes.data):
+                self.nodes.setData([], [])
             step = 2 * HALF / (H - 1)
             rgb = colors.TABLES["diverging"][np.minimum(levels, colors.NONFINITE)]  # (L', H, 3)
             for k, item in enumerate(self.rows):
-                item.setVisible(k < len(drawn))
+                if item.isVisible() != (k < len(drawn)):
+                    item.setVisible(k < len(drawn))
                 if k < len(drawn):
                     item.setImage(np.ascontiguousarray(rgb[k][:, None, :]), levels=(0, 255))
                     item.setRect(-HALF - step / 2, ys[drawn[k]] - 0.16, 2 * HALF + step, 0.32)
@@ -290,38 +293,39 @@ class UnrollDrawing:
 
     def _draw_curve(self, chain, data, pending: bool, theme, compact: bool) -> None:
         fg = theme.foreground
-        size = pt(theme, 10)
+        title = (uc.curve_title(chain, compact) if data is not None
+                 else "computing the norms…" if pending else "")
+        set_label(self.plot_title, title, color=fg, size=pt(theme, 10))
         if data is None:
             self._curve_key = None
             self.norm_curve.setData([], [])
             self.rho_curve.setData([], [])
             self.marker.setData([], [])
-            self.plot_title.setText("computing the norms…" if pending else "", color=fg,
-                                    size=size)
             return
         shown = chain.n if chain.direction == "forward" else len(data.n) - 1  # no future
-        key = (data, theme, compact, uc.curve_title(chain, compact), shown)
+        key = (data, theme, shown)
         if self._curve_key is None or key[0] is not self._curve_key[0] or \
                 key[1:] != self._curve_key[1:]:
-            self._curve_key = key  # the curves change with the landed data only
-            self.plot_title.setText(key[3], color=fg, size=size)
+            old = self._curve_key
+            restyle = old is None or key[0] is not old[0] or old[1] != theme
+            self._curve_key = key  # the curves change with the landed data (and, forward, n)
             self.norm_curve.setData(data.n[: shown + 1], data.norms[: shown + 1],
                                     connect="finite", pen=colors.pen(theme.recurrent, 2.5))
-            self.rho_curve.setData(data.n, data.rho_power, connect="finite",
-                                   pen=colors.pen(fg, 1.5, style="dash"))
-            self.plot.setXRange(0, max(len(data.n) - 1, 1), padding=0.02)
+            if restyle:
+                self.rho_curve.setData(data.n, data.rho_power, connect="finite",
+                                       pen=colors.pen(fg, 1.5, style="dash"))
+                self.plot.setXRange(0, max(len(data.n) - 1, 1), padding=0.02)
+                ok = np.isfinite(data.norms)
+                falls = ok.sum() > 1 and data.norms[ok][-1] < data.norms[0]
+                self.legend.setOffset((6, -6) if falls else (6, 6))  # bottom or top left: empty
+                self.cursor_line.setPen(colors.pen(theme.muted, 1.0, style="dash"))
+                axis_label(self.plot, "bottom", "n, the number of factors (W in each)")
+                axis_label(self.plot, "left", "spectral norm (log)")
+                for side in ("bottom", "left"):
+                    self.plot.getAxis(side).label.setDefaultTextColor(QtGui.QColor(fg))
         n = min(chain.n, len(data.n) - 1)
         y = data.norms[n]
         self.marker.setData([n] if np.isfinite(y) else [], [np.log10(y)] if np.isfinite(y)
                             else [], brush=colors.brush(theme.recurrent),
                             pen=colors.pen(fg, 1.5))
         self.cursor_line.setPos(n)
-        ok = np.isfinite(data.norms)
-        falls = ok.sum() > 1 and data.norms[ok][-1] < data.norms[0]
-        self.legend.setOffset((6, -6) if falls else (6, 6))  # bottom left or top left: empty
-        self.cursor_line.setPen(colors.pen(theme.muted, 1.0, style="dash"))
-        axis_label(self.plot, "bottom", "n, the number of factors (W in each)")
-        axis_label(self.plot, "left", "spectral norm (log)")
-        for side in ("bottom", "left"):
-            self.plot.getAxis(side).label.setDefaultTextColor(QtGui.QColor(fg))
-

@@ -86,6 +86,7 @@ class FoldedView(View):
         ci.layout.setColumnStretchFactor(0, 3)
         ci.layout.setColumnStretchFactor(1, 2)
         self.unroll.set_visible(False)
+        self._showing = "folded"
         self.unroll.restyle(self.theme)
         self.w_bar.vb.setVisible(False)
         self.chain = None  # the unrolled chain drawn last (tests read it)
@@ -118,19 +119,25 @@ class FoldedView(View):
             self._draw_unrolled(frame)
             return
         self.chain = None
-        self.unroll.set_visible(False)
-        self.w_bar.vb.setVisible(False)
-        for item in self.folded_items:
-            item.setVisible(True)
+        self._show("folded")
         self.cell_loop.setVisible(frame.result.forward.kind == "LSTM")
         self.vb.setRange(xRange=(-3.8, 3.8), yRange=(-0.7, 6.0), padding=0)
         self._draw_folded(frame, uc.other_note(frame.result) if unroll else "")
 
-    def _draw_unrolled(self, frame) -> None:
+    def _show(self, mode: str) -> None:
+        """Show the items of ``mode`` ("folded" or "unroll") and hide the other's (once per
+        switch: a hundred setVisible calls cost a few milliseconds per frame)."""
+        if mode == self._showing:
+            return
+        self._showing = mode
+        unroll = mode == "unroll"
         for item in self.folded_items:
-            item.setVisible(False)
-        self.unroll.set_visible(True)
-        self.w_bar.vb.setVisible(True)
+            item.setVisible(not unroll)
+        self.unroll.set_visible(unroll)
+        self.w_bar.vb.setVisible(unroll)
+
+    def _draw_unrolled(self, frame) -> None:
+        self._show("unroll")
         # a slide (laid out 800 px wide) or large type (presentation): fewer layers and words
         compact = self.width() < COMPACT_PX * self.theme.font_scale
         data = frame.derived.get("chain-curve")
