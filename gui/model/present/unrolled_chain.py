@@ -226,7 +226,7 @@ def fold_label(layers: tuple, short: bool = False) -> str:
     r = layers.index(None)
     a, b = layers[r - 1], layers[r + 1]  # the drawn neighbours
     if short:
-        return f"⋮  the same W, {b - a} more times"
+        return f"⋮  W {b - a} more times"
     return f"⋮  h({a + 1}) … h({b - 1}): the same W {b - a} more times"
 
 

@@ -314,7 +314,7 @@ class UnrollDrawing:
             if restyle:
                 self.rho_curve.setData(data.n, data.rho_power, connect="finite",
                                        pen=colors.pen(fg, 1.5, style="dash"))
-                self.plot.setXRange(0, max(len(data.n) - 1, 1), padding=0.02)
+                self.plot.setXRange(0, max(len(data.n) - 1, 1), padding=0.05)  # the marker fits
                 ok = np.isfinite(data.norms)
                 falls = ok.sum() > 1 and data.norms[ok][-1] < data.norms[0]
                 self.legend.setOffset((6, -6) if falls else (6, 6))  # bottom or top left: empty

@@ -158,9 +158,9 @@ class FoldedView(View):
                  else f"its {len(chain.edges)} strongest of {H * H} entries")
         tr = frame.result.forward
         if compact:
-            self.caption.setText(f"<b>{cursor_label(frame.cursor, tr.T)}</b> · unrolled: every "
-                                 f"layer uses the same W · {uc.short_formula(chain)}", color=fg,
-                                 size=pt(self.theme, 11))
+            self.caption.setText(f"<b>{cursor_label(frame.cursor, tr.T)}</b> (dashed) · "
+                                 f"unrolled: every layer uses the same W · "
+                                 f"{uc.short_formula(chain)}", color=fg, size=pt(self.theme, 11))
             return
         self.caption.setText(
             f"<b>{cursor_label(frame.cursor, tr.T)}</b> · unrolled, the recurrent connections "

@@ -136,6 +136,7 @@ def test_gaps_and_fold_account_for_every_factor(run, k):
     folded = 0
     if chain.fold_label:
         folded = int(chain.fold_label.split("the same W ")[1].split(" more")[0])
+        assert f"W {folded} more times" in uc.fold_label(chain.layers, short=True)
     assert drawn + folded == chain.n
     assert all("W" in g for g in chain.gap_labels if g)  # the same matrix in every gap
 
