@@ -337,7 +337,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self.confirm_discard("quit"):
             ev.ignore()
             return
-        QtWidgets.QApplication.instance().removeEventFilter(self._playback_keys)
+        self._playback_keys.detach()
         self.app.set_playing(False)
         self.playback.stop()
         self.ctx.close()
