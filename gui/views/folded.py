@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .. import colors
+from ..graphics.axes import plain_viewbox
 from ..graphics.colorbar import ColorBar
 from ..graphics.labels import pt
 from ..model.present.numbers import cursor_label, fmt
@@ -35,9 +36,7 @@ class FoldedView(View):
     def __init__(self, ctx=None, parent=None):
         super().__init__(ctx, parent)
         ci = self.add_canvas()
-        self.vb = ci.addViewBox(row=1, col=0)
-        self.vb.setMouseEnabled(False, False)
-        self.vb.setMenuEnabled(False)
+        self.vb = plain_viewbox(ci, row=1, col=0)
         self.vb.setAspectLocked(True)
         self.bar = ColorBar(ci.addLayout(row=2, col=0), row=0, col=0)
         ci.layout.setRowStretchFactor(1, 10)
