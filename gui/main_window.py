@@ -225,14 +225,18 @@ class MainWindow(QtWidgets.QMainWindow):
             if name in names:
                 self.tabs.setCurrentIndex(i)
                 self._build_tab(i)
-                holder = self.tabs.widget(i).widget().layout()
-                page = holder.itemAt(0).widget() if holder.count() else None
+                page = self._page(i)
                 if hasattr(page, "show_view"):  # a tab of several views (geometry)
                     page.show_view(name)
                 self.app.set_view(name)
                 return True
         self.statusBar().showMessage(f"no view called {name!r} in this window", 8000)
         return False
+
+    def _page(self, i: int):
+        """The widget tab ``i`` holds (None before it is built)."""
+        holder = self.tabs.widget(i).widget().layout()
+        return holder.itemAt(0).widget() if holder.count() else None
 
     def render_current(self) -> None:
         """Draw the visible views from the model (hidden tabs draw when shown)."""
@@ -320,6 +324,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_view_changed(self, name) -> None:
         if name and self.current_view() is not None and \
                 name in self._tab_names[self.tabs.currentIndex()]:
+            page = self._page(self.tabs.currentIndex())
+            if hasattr(page, "show_view"):  # a sub-view of this tab (geometry): to the front
+                page.show_view(name)
             return
         if name:
             self.open_view(name)
