@@ -14,7 +14,7 @@ from ...graphics.colorbar import ColorBar
 from ...model.present.numbers import decade_label, log10_or_nan
 
 MAX_DECADES = 8.0  # colour range, in decades either side of 1
-MAPS = 3  # slots: the session's (1 or 2) and the comparison model's (1 or 2)
+MAPS = 4  # slots: the session's (1 or 2) and each compared kind's (2)
 
 
 class HeatMap:
@@ -25,6 +25,7 @@ class HeatMap:
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
+        self.plot.setPreferredHeight(110)  # with the small plots above it, they share the height
         self.plot.invertY(True)
         self.plot.setLabel("bottom", "k")
         self.plot.setLabel("left", "t")
@@ -96,10 +97,12 @@ class HeatMap:
 
 
 class HeatMaps:
-    """Up to :data:`MAPS` heat maps side by side over a colour bar, at (row, col) of ``layout``."""
+    """Up to :data:`MAPS` heat maps side by side over a colour bar, at (row, col) of ``layout``;
+    with no maps (slides comparing three kinds) neither maps nor bar, and no height."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int):
         right = layout.addLayout(row=row, col=col)
+        self.outer = right
         self.layout = right.addLayout(row=0, col=0)
         self.maps = [HeatMap() for _ in range(MAPS)]
         self.bar = ColorBar(right, row=1, col=0, width_px=260)
@@ -117,6 +120,12 @@ class HeatMaps:
             self.layout.addItem(self.maps[i].plot, row=0, col=i)
             self.layout.layout.setColumnStretchFactor(i, 1)
             self.maps[i].shown = True
+        if (count == 0) != (self._count == 0):  # the bar goes with the last map
+            if count == 0:
+                self.outer.removeItem(self.bar.vb)
+            elif self._count is not None:
+                self.outer.addItem(self.bar.vb, row=1, col=0)
+            self.outer.setMaximumHeight(1e6 if count else 0)
         self._count = count
 
     def set(self, specs: list, T: int, theme, *, ticks: int = 8) -> None:
