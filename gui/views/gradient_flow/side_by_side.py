@@ -62,11 +62,20 @@ class KindPlot:
         p.setPreferredHeight(130)
         self.shown = False
         self.kind = ""
+        self._key = None  # what the plot was drawn from
+        self._curves = None
 
     def draw(self, panel: flow.Panel, T: int, lo: float, hi: float, theme, export: bool,
              title: str, note: str) -> None:
-        """Draw ``panel``'s curves over d = 0..T-1 on the log10 range [lo, hi]."""
+        """Draw ``panel``'s curves over d = 0..T-1 on the log10 range [lo, hi] (nothing to do
+        when the same curves are drawn on the same range: a second kind landing redraws only
+        what it changes)."""
         self.kind = panel.kind
+        set_label(self.title, title, color=theme.foreground, size=pt(theme, 9))
+        key = (id(panel.curves), panel.kind, T, lo, hi, theme, export, note)
+        if key == self._key and panel.curves is self._curves:
+            return
+        self._key, self._curves = key, panel.curves
         p = self.plot
         style_axes(p, theme)
         cu = panel.curves
@@ -98,7 +107,6 @@ class KindPlot:
         left, bottom = sparse_ticks(lo, hi, T)
         p.getAxis("left").setTicks(left)
         p.getAxis("bottom").setTicks(bottom)
-        set_label(self.title, title, color=theme.foreground, size=pt(theme, 9))
 
     def drawn(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         x, y = self.items[key].getData()

@@ -78,6 +78,7 @@ class GradientFlowView(View):
         ci.layout.setColumnStretchFactor(1, 1)
         self._static = None  # what the static part was drawn from
         self._errors = (None, None)  # (result, its error curves): at once, memoised
+        self._parts: dict = {}  # part -> what it was drawn from (see _changed)
         self._curves = None
         self._companions: dict = {}
         self._readout = ""
@@ -138,7 +139,8 @@ class GradientFlowView(View):
         """Everything that depends on the session, not on the cursor."""
         result, theme, export = frame.result, frame.theme, frame.export
         failed = frame.failed
-        self.distance.draw(cu, theme, export)
+        if self._changed("distance", cu, theme, export):  # not when a compared kind lands
+            self.distance.draw(cu, theme, export)
         products = cu.jacobian is not None
         compact = self._compact(theme)
         highway = "LSTM" in kinds  # a compared LSTM's small plot draws its highway
@@ -163,9 +165,19 @@ class GradientFlowView(View):
                 config=result.config,
                 comp_failed={k: failed[job_name(k)] for k in kinds if job_name(k) in failed})
         set_label(self.caption, self._readout, color=theme.foreground, size=pt(theme, 11))
-        c = result.config
-        rep = flow.clip_report(result.backward, c.clip, c.clip_mode)
-        self.clipping.draw(rep, result.T, theme, export, compact=compact)
+        if self._changed("clipping", result, theme, export):  # not when a compared kind lands
+            c = result.config
+            rep = flow.clip_report(result.backward, c.clip, c.clip_mode)
+            self.clipping.draw(rep, result.T, theme, export, compact=compact)
+
+    def _changed(self, part: str, source, theme, export: bool) -> bool:
+        """Whether ``part`` must be drawn again: it was last drawn from another ``source``
+        (compared by identity), theme or export style. Remembers what it is drawn from now."""
+        old = self._parts.get(part)
+        if old is not None and old[0] is source and old[1:] == (theme, export):
+            return False
+        self._parts[part] = (source, theme, export)
+        return True
 
     @staticmethod
     def _compact(theme) -> bool:
@@ -259,3 +271,4 @@ class GradientFlowView(View):
 
     def _set_export_style(self, on: bool) -> None:
         self._static = None  # thicker lines: draw the static part again
+        self._parts.clear()
