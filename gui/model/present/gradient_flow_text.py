@@ -173,11 +173,12 @@ def clip_cursor_text(rep: ClipReport, phase: str, t: int) -> str:
 
 
 def map_title(kind: str, state: str, *, highway: bool = False, star: bool = False) -> str:
-    """The title of one heat map."""
+    """The title of one heat map (a narrow map wraps it between words, never inside the
+    norm: a word joiner after its slash)."""
     mark = "*" if star else ""
     if highway:
-        return f"LSTM{mark} highway ‖∂c(t)/∂c(k)‖"
-    return f"{kind}{mark} ‖∂{state}(t)/∂{state}(k)‖"
+        return f"LSTM{mark} highway ‖∂c(t)/\u2060∂c(k)‖"
+    return f"{kind}{mark} ‖∂{state}(t)/\u2060∂{state}(k)‖"
 
 
 def panel_title(panel: Panel, hexes: dict, *, note: str = "", compact: bool = False) -> str:

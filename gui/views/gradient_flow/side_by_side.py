@@ -23,7 +23,8 @@ CURVES = ("error", "jacobian", "highway")
 def sparse_ticks(lo: float, hi: float, T: int) -> tuple[list, list]:
     """Few ticks for a small plot: at most three labelled decades on the log10 range [lo, hi]
     (every decade marked), and the distances 0, about T/2 and T - 1."""
-    a, b = int(np.ceil(lo)), int(np.floor(hi))
+    inset = 0.04 * (hi - lo)  # a label right at an end is not drawn
+    a, b = int(np.ceil(lo + inset)), int(np.floor(hi - inset))
     every = max(1, int(np.ceil((b - a) / 2)))
     left = [[(float(n), decade_label(n)) for n in range(a, b + 1) if (b - n) % every == 0],
             [(float(n), "") for n in range(a, b + 1)]]
@@ -90,7 +91,7 @@ class KindPlot:
             y = log10_or_nan(curve)  # (T,)
             ok = np.isfinite(y)
             pen, symbol, hexc = curve_style(key, theme, export)
-            item.setData(d[ok], y[ok], pen=pen, symbol=symbol if T <= 30 else None,
+            item.setData(d[ok], y[ok], pen=pen, symbol=symbol if T <= 15 else None,
                          symbolSize=5, symbolPen=colors.pen(hexc), symbolBrush=colors.brush(hexc))
         rate = float("nan")
         if cu is not None and cu.jacobian_curve is not None:
@@ -157,6 +158,8 @@ class SideBySide:
             self._show(0)
             return
         panels, (lo, hi) = flow.side_by_side(cu, comps, config)
+        pad = 0.06 * (hi - lo)  # room for the end decades' labels on a short plot
+        lo, hi = lo - pad, hi + pad
         self.panels, self.range = panels, (lo, hi)
         self._show(len(panels))
         hexes = {k: curve_style(k, theme, export)[2] for k in CURVES}

@@ -189,7 +189,7 @@ def test_the_two_other_kinds_land_side_by_side(qtbot, no_leaks, model, others):
     # the heat maps: the session's (and its highway) and each compared kind's products
     shown = [m for m in v.maps if m.shown]
     assert len(shown) == (4 if model == "LSTM" else 3)
-    titles = [m.plot.titleLabel.text for m in shown]
+    titles = [m.title.text for m in shown]
     for kind in others:
         assert any(t.startswith(f"{kind}*") for t in titles)
     assert "highway" in v.distance.legend.text  # an LSTM among the three: its colour explained
