@@ -36,7 +36,8 @@ class KindPlot:
     """One small plot: a kind's per-distance curves and its fitted rate, or a note."""
 
     def __init__(self):
-        p = pg.PlotItem(enableMenu=False)
+        # no context menus (a ViewBox's costs milliseconds to build, and a figure never shows it)
+        p = pg.PlotItem(viewBox=pg.ViewBox(enableMenu=False), enableMenu=False)
         p.setMenuEnabled(False)
         p.setMouseEnabled(False, False)
         p.hideButtons()
