@@ -17,7 +17,16 @@ def make_app():
     app.setApplicationName("Unfold")
     app.setOrganizationName("Unfold")
     pg.setConfigOptions(antialias=False, foreground="k", background="w")
+    # A job thread running Python keeps the GIL for up to the switch interval each time the GUI
+    # thread asks for it, and a first paint asks hundreds of times (every Python paint and
+    # itemChange): at Python's default 5 ms the first paint of the landscape took 0.7 s while
+    # its scene computed, at 0.5 ms 35 ms (tests/bench/bench_stalls.py).
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     return app
+
+
+#: how long a thread may keep the GIL while another waits (Python's default is 5 ms)
+SWITCH_INTERVAL_S = 0.0005
 
 
 def _quiet_offscreen(mode, context, message):
@@ -109,6 +118,7 @@ def run_window(session=None, *, view: str | None = None, cursor: str | None = No
     window.show()
     if present:
         window.set_presentation(True)
+    window.prebuild_tabs()  # the other tabs' widgets, while the user reads the first
     watch = QtCore.QTimer(window)  # Ctrl+C in the terminal closes the window (asking first)
     watch.setObjectName("interrupt-watch")
     watch.timeout.connect(lambda: _close_on_interrupt(window))

@@ -16,7 +16,7 @@ class JobsIndicator(QtWidgets.QWidget):
         super().__init__(parent)
         self.runner = runner
         self.bar = QtWidgets.QProgressBar()
-        self.bar.setRange(0, 1000)
+        self.bar.setRange(0, 100)  # whole percents: setValue repaints at once when it changes
         self.bar.setMaximumWidth(160)
         self.bar.setTextVisible(False)
         self.bar.setToolTip("Background work (computing derived data off the GUI thread)")
@@ -45,10 +45,13 @@ class JobsIndicator(QtWidgets.QWidget):
 
     def _show_if_slow(self) -> None:
         if self.runner.busy and self.runner.slow:
+            self.bar.setValue(int(100 * self.runner.fraction))
             self.setVisible(True)
 
     def _on_progress(self, fraction: float) -> None:
-        self.bar.setValue(int(1000 * fraction))
+        value = int(100 * fraction)
+        if self.isVisible() and value != self.bar.value():  # QProgressBar repaints synchronously
+            self.bar.setValue(value)
 
     def _on_cancel(self) -> None:
         self.runner.cancel()

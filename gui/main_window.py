@@ -25,6 +25,8 @@ from .session_panel import SessionPanel
 #: answers to "discard your changes?": a callable (what) -> "save" | "discard" | "cancel", or None
 #: to ask with a dialog (tests set one)
 DISCARD_ANSWERS = ("save", "discard", "cancel")
+#: quiet time before and between the views built ahead of time (:meth:`MainWindow.prebuild_tabs`)
+PREBUILD_DELAY_MS = 300
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -57,6 +59,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs.setDocumentMode(True)
         self.views: list = []  # every view built so far (a view may sit in several tabs)
         self._tab_views: list[list | None] = []  # None: not built until first shown
+        self._made: dict[int, list] = {}  # tab -> views built ahead of its page
         self._tab_names: list[list[str]] = []
         self._tab_titles: list[str] = []
         for title, names in views.tabs():
@@ -135,10 +138,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._tab_names.append(names)
         self._tab_titles.append(title)
 
-    def _build_tab(self, i: int) -> list:
+    def _build_tab(self, i: int, *, draw: bool = True) -> list:
         if self._tab_views[i] is not None:
             return self._tab_views[i]
-        made = [views.REGISTRY[n](self.ctx) for n in self._tab_names[i]]
+        made = self._made.setdefault(i, [])  # views built ahead of time, one per idle tick
+        made += [views.REGISTRY[n](self.ctx) for n in self._tab_names[i][len(made):]]
+        del self._made[i]
         for v in made:  # a view that opens a preset goes through the guarded loader (it asks)
             opener = getattr(v, "open_requested", None)
             if opener is not None:
@@ -155,9 +160,35 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views += made
         self._tab_views[i] = made
         painter = getattr(self, "painter", None)
-        if painter is not None:
+        if painter is not None and draw:
             painter.draw(made)
         return made
+
+    def prebuild_tabs(self, delay_ms: int = PREBUILD_DELAY_MS) -> None:
+        """Build the hidden tabs' views ahead of time, one view per idle moment, so that a
+        tab opens without building its widgets (100 to 200 ms of Qt construction each). A view
+        is built only while no job runs and playback is stopped; it draws when shown."""
+        self._prebuild = QtCore.QTimer(self)
+        self._prebuild.setSingleShot(True)
+        self._prebuild.setInterval(delay_ms)
+        self._prebuild.timeout.connect(self._prebuild_next)
+        self._prebuild.start()
+
+    def _prebuild_next(self) -> None:
+        if self.ctx.runner.busy or self.app.playing or self.app.busy:
+            self._prebuild.start()  # the user is waiting for something: later
+            return
+        for i, built in enumerate(self._tab_views):
+            if built is not None:
+                continue
+            made = self._made.setdefault(i, [])
+            names = self._tab_names[i]
+            if len(made) < len(names):
+                made.append(views.REGISTRY[names[len(made)]](self.ctx))
+            if len(made) == len(names):
+                self._build_tab(i, draw=False)
+            self._prebuild.start()
+            return
 
     def show_tab(self, title: str) -> bool:
         """Bring tab ``title`` to the front; False if there is none."""
@@ -194,14 +225,18 @@ class MainWindow(QtWidgets.QMainWindow):
             if name in names:
                 self.tabs.setCurrentIndex(i)
                 self._build_tab(i)
-                holder = self.tabs.widget(i).widget().layout()
-                page = holder.itemAt(0).widget() if holder.count() else None
+                page = self._page(i)
                 if hasattr(page, "show_view"):  # a tab of several views (geometry)
                     page.show_view(name)
                 self.app.set_view(name)
                 return True
         self.statusBar().showMessage(f"no view called {name!r} in this window", 8000)
         return False
+
+    def _page(self, i: int):
+        """The widget tab ``i`` holds (None before it is built)."""
+        holder = self.tabs.widget(i).widget().layout()
+        return holder.itemAt(0).widget() if holder.count() else None
 
     def render_current(self) -> None:
         """Draw the visible views from the model (hidden tabs draw when shown)."""
@@ -289,6 +324,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_view_changed(self, name) -> None:
         if name and self.current_view() is not None and \
                 name in self._tab_names[self.tabs.currentIndex()]:
+            page = self._page(self.tabs.currentIndex())
+            if hasattr(page, "show_view"):  # a sub-view of this tab (geometry): to the front
+                page.show_view(name)
             return
         if name:
             self.open_view(name)
@@ -337,7 +375,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self.confirm_discard("quit"):
             ev.ignore()
             return
-        QtWidgets.QApplication.instance().removeEventFilter(self._playback_keys)
+        self._playback_keys.detach()
         self.app.set_playing(False)
         self.playback.stop()
         self.ctx.close()

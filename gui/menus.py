@@ -91,20 +91,52 @@ def build_menus(window) -> None:
 
 class _PlaybackKeys(QtCore.QObject):
     """A spin box that has the focus would swallow the playback keys (its caret, its value):
-    after touching "hidden size" the arrow keys must still step through time."""
+    after touching "hidden size" the arrow keys must still step through time.
+
+    The filter sits on the focused spin box or slider only (moved on each focus change), not on
+    the whole application: an application-wide Python filter runs for every event of every
+    widget, and each call waits for the GIL while a job computes (tab switches stalled for
+    hundreds of milliseconds).
+    """
 
     def __init__(self, window):
         super().__init__(window)
         self.window = window
+        self.watched = None
+        QtWidgets.QApplication.instance().focusChanged.connect(self.follow)
+
+    def follow(self, _old, new) -> None:
+        """Move the filter to ``new`` if it is a spin box or slider of this window."""
+        old, self.watched = self.watched, None
+        if old is not None:
+            try:
+                old.removeEventFilter(self)
+            except RuntimeError:  # deleted with its view
+                pass
+        try:
+            mine = (self.window is not None
+                    and isinstance(new, QtWidgets.QAbstractSpinBox | QtWidgets.QSlider)
+                    and self.window.isAncestorOf(new))
+        except RuntimeError:  # the window is going
+            return
+        if mine:
+            new.installEventFilter(self)
+            self.watched = new
+
+    def detach(self) -> None:
+        """Stop following the focus (the window closes). Destroying the window needs no call:
+        Qt drops the connection and the filter with this child object."""
+        if self.window is None:
+            return
+        QtWidgets.QApplication.instance().focusChanged.disconnect(self.follow)
+        self.follow(None, None)
+        self.window = None
 
     def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
         if (ev.type() == QtCore.QEvent.Type.ShortcutOverride
                 and ev.key() in PLAYBACK_KEYS
                 and ev.modifiers() == QtCore.Qt.KeyboardModifier.NoModifier):
-            focus = QtWidgets.QApplication.focusWidget()
-            if (isinstance(focus, QtWidgets.QAbstractSpinBox | QtWidgets.QSlider)
-                    and self.window.isAncestorOf(focus)):
-                return True  # not claimed by the widget: the window's shortcut fires
+            return True  # not claimed by the widget: the window's shortcut fires
         return False
 
 
@@ -118,20 +150,9 @@ def _next_colouring(app) -> str:
 def build_shortcuts(window) -> None:
     """Space, arrows, Home and End drive the model's cursor from anywhere in the window."""
     keys = _PlaybackKeys(window)
-    QtWidgets.QApplication.instance().installEventFilter(keys)
-    window.destroyed.connect(lambda: _remove_filter(keys))
     window._playback_keys = keys
     a = window.app
     for key, slot in (("Space", a.toggle_play), ("Right", lambda: a.step(1)),
                       ("Left", lambda: a.step(-1)), ("Home", a.home), ("End", a.end)):
         sc = QtGui.QShortcut(QtGui.QKeySequence(key), window)
         sc.activated.connect(slot)
-
-
-def _remove_filter(keys) -> None:
-    app = QtWidgets.QApplication.instance()
-    if app is not None:
-        try:
-            app.removeEventFilter(keys)
-        except RuntimeError:
-            pass

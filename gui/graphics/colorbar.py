@@ -6,15 +6,14 @@ import numpy as np
 import pyqtgraph as pg
 
 from .. import colors
+from .axes import plain_viewbox
 
 
 class ColorBar:
     """A horizontal colour bar with a title and its scale, in its own small ViewBox."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, *, width_px: int = 220):
-        self.vb = layout.addViewBox(row=row, col=col)
-        self.vb.setMouseEnabled(False, False)
-        self.vb.setMenuEnabled(False)
+        self.vb = plain_viewbox(layout, row=row, col=col)
         self.vb.setMaximumHeight(58)
         self.vb.setMinimumHeight(58)
         self.vb.setMaximumWidth(width_px)

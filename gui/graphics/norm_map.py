@@ -7,17 +7,14 @@ import numpy as np
 import pyqtgraph as pg
 
 from .. import colors
-from .axes import style_axes
+from .axes import static_plot, style_axes
 
 
 class NormMap:
     """An ImageItem of log norms in its own static PlotItem of ``layout``."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int):
-        self.plot = layout.addPlot(row=row, col=col)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
+        self.plot = static_plot(layout, row, col)
         self.plot.setFixedWidth(230)
         self.plot.setTitle("errors ‖∂J(s)/∂h(t)‖", size="9pt")
         self.plot.setLabel("bottom", "t, the step reached")

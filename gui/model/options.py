@@ -71,7 +71,8 @@ class FoldedOptions(Section):
 
 @dataclass(frozen=True)
 class GradientFlowOptions(Section):
-    """compare : draw a model of the other kind on the same input beside the session's."""
+    """compare : run the other two one-cell kinds (of SimpleRNN, LSTM, GRU) on the same input and
+    draw the three side by side."""
 
     section = "gradient-flow"
     compare: bool = False

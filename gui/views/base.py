@@ -18,6 +18,7 @@ import pyqtgraph as pg
 from PySide6 import QtWidgets
 
 from .. import theme as themes
+from ..graphics.axes import plain_viewbox  # noqa: F401 - views import it from here
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,9 +164,3 @@ def make_canvas(theme: themes.Theme) -> pg.GraphicsLayoutWidget:
     return w
 
 
-def plain_viewbox(layout: pg.GraphicsLayout, row=None, col=None, **kw) -> pg.ViewBox:
-    """A ViewBox without mouse interaction, for diagrams with fixed geometry."""
-    vb = layout.addViewBox(row=row, col=col, **kw)
-    vb.setMouseEnabled(False, False)
-    vb.setMenuEnabled(False)
-    return vb

@@ -17,25 +17,31 @@ sys.path.insert(0, str(ROOT))
 
 
 def frame_times(name, cfg, n=200, size=(1400, 800)):
-    from gui.state import AppState
-
+    """Median and longest ms of cursor change -> drawn frame -> painted widget, backward phase
+    (every job the view needs has landed first)."""
+    from gui.context import Context
+    from gui.frames import draw_now
+    from gui.model.app_model import AppModel
     from gui.model.cursor import Cursor
     from gui.views import get
 
-    state = AppState(cfg)
-    view = get(name)(state)
+    ctx = Context(AppModel(cfg))
+    view = get(name)(ctx)
     view.resize(*size)
     view.show()
-    T = state.T
+    T = ctx.app.T
     cursors = [Cursor("backward", T - (i % T)) for i in range(n)]
-    view.render(state.result, cursors[0])
+    ctx.app.set_cursor(cursors[0])
+    draw_now(view, ctx)
     times = []
     for c in cursors:
         t0 = time.perf_counter()
-        view.render(state.result, c)
+        ctx.app.set_cursor(c)
+        draw_now(view, ctx)
         view.grab()  # a real paint of the whole widget into a pixmap
         times.append(time.perf_counter() - t0)
     view.close()
+    ctx.close()
     return 1000 * statistics.median(times), 1000 * max(times)
 
 
@@ -43,8 +49,8 @@ def launch_time(repeat=3):
     code = ("import time; t0 = time.perf_counter(); import os; "
             "os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen'); "
             "from gui.app import make_app; app = make_app(); "
-            "from gui.main_window import MainWindow; from gui.state import AppState; "
-            "w = MainWindow(AppState()); w.show(); app.processEvents(); "
+            "from gui.main_window import MainWindow; "
+            "w = MainWindow(); w.show(); app.processEvents(); "
             "print(time.perf_counter() - t0)")
     out = []
     for _ in range(repeat):

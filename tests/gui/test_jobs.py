@@ -146,3 +146,33 @@ def test_releasing_an_owner_stops_its_work(runner):
     runner.release("closing-view")
     assert runner.wait(3000)
     assert ("stopped", 9) in log and runner.result(job) is None
+
+
+@dataclass(frozen=True)
+class SlowSleep(Sleep):
+    cost: ClassVar[float] = 1.0  # shows the progress bar
+
+
+def test_indicator_shows_whole_percents_only_while_visible(runner, qtbot):
+    """QProgressBar.setValue repaints at once: the status bar's indicator sets it only while it
+    is shown, and only when the whole percent changes (a job reporting often stalled a click)."""
+    from gui.jobs_indicator import JobsIndicator
+
+    ind = JobsIndicator(runner)
+    qtbot.addWidget(ind)
+    calls = []
+    real = ind.bar.setValue
+    ind.bar.setValue = lambda v: (calls.append(v), real(v))
+    ind._on_progress(0.5)  # hidden: nothing to paint
+    assert calls == []
+    runner.request("me", [SlowSleep(1, seconds=1.0)])
+    qtbot.waitUntil(ind.isVisible, timeout=3_000)
+    n = len(calls)
+    ind._on_progress(0.611)
+    ind._on_progress(0.612)  # the same whole percent: no repaint
+    ind._on_progress(0.62)
+    assert calls[n:] == [61, 62]
+    assert ind.bar.maximum() == 100
+    runner.release("me")
+    assert runner.wait(3_000)
+    qtbot.waitUntil(lambda: not ind.isVisible(), timeout=3_000)

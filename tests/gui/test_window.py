@@ -40,7 +40,7 @@ def test_keys_move_the_cursor_and_space_plays(window, qtbot):
     assert window.cursor_label.text() == "update"
     press(qtbot, window, QtCore.Qt.Key.Key_Home)
     assert s.cursor == Cursor("forward", 1)
-    s.set_rate(16.0)
+    s.set_rate(4.0)  # 25 frames take 6 s: a loaded machine cannot reach the end (and stop)
     press(qtbot, window, QtCore.Qt.Key.Key_Space)
     assert s.playing
     qtbot.waitUntil(lambda: s.frame >= 3, timeout=3000)
@@ -330,3 +330,18 @@ def test_the_diagram_keeps_most_of_the_view_whatever_the_legends_say(qtbot, cfg,
         assert plot.height() > 0.55 * view.height(), c
         assert plot.width() > 0.85 * view.width(), c
         assert view.minimumSizeHint().width() < 700  # legends wrap, they do not widen the view
+
+
+def test_hidden_tabs_are_built_ahead_undrawn_and_drawn_when_shown(window, qtbot):
+    """The app builds the other tabs' views while idle (a first tab switch used to spend 100 to
+    300 ms building widgets); they start no work and draw the model's moment when shown."""
+    assert None in window._tab_views  # lazily built before
+    window.prebuild_tabs(delay_ms=0)
+    qtbot.waitUntil(lambda: None not in window._tab_views, timeout=60000)
+    hidden = [v for v in window.views if v not in window.current_views()]
+    assert hidden and all(v.frame is None for v in hidden)  # built, not drawn
+    window.app.step(2)
+    assert window.show_tab("Folded")
+    folded = window.current_view()
+    assert folded.frame is not None and folded.frame.cursor == window.app.cursor
+    assert folded.frame.result is window.app.result

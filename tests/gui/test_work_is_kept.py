@@ -115,3 +115,19 @@ def test_presets_name_their_view_and_the_tab_follows(window):
     window.session.wait()
     assert window.app.view == "network" and window.current_view().name == "network"
     QtGui.QGuiApplication.processEvents()
+
+
+def test_a_preset_opens_the_geometry_view_it_names_whatever_was_in_front(window, qtbot):
+    """curse-of-dimensionality names the angles view: it opens that sub-tab even after the user
+    last looked at the grids (the tour used to open whichever sub-tab was used last)."""
+    window.resize(1100, 760)  # room for one view at a time: the sub-views are tabs
+    window.open_view("geometry-grid")
+    page = window.tabs.currentWidget().widget().layout().itemAt(0).widget()
+    qtbot.waitUntil(lambda: page.arrangement == "tabs", timeout=5_000)
+    window.open_view("geometry-grid")
+    assert page.tabs.currentWidget().name == "geometry-grid"
+    assert window.files.load_preset("curse-of-dimensionality", ask=False)
+    window.session.wait()
+    qtbot.waitUntil(lambda: page.tabs.currentWidget().name == "geometry-angles", timeout=5_000)
+    assert window.app.view == "geometry-angles"
+    assert window.app.options["geometry-panel"].front == "geometry-angles"

@@ -1,6 +1,7 @@
-"""Vanishing and exploding gradients of one session, a second model of the other kind beside it,
-and what norm clipping does: the numbers the gradient-flow view draws, and the two jobs that
-compute the slow ones (:class:`FlowJob`, :class:`CompanionJob`).
+"""Vanishing and exploding gradients of one session, the other two one-cell kinds run on the same
+input beside it (SimpleRNN, LSTM and GRU side by side), and what norm clipping does: the numbers
+the gradient-flow view draws, and the jobs that compute the slow ones (:class:`FlowJob`, one
+:class:`CompanionJob` per other kind).
 
 Pure NumPy (the view only looks values up). Section 3 of "LSTM back propagation: following the
 flows of variables": for a simple RNN the error from J(t) reaching h(k) is
@@ -34,10 +35,10 @@ from sim.clipping import clip_by_norm
 from sim.run import RunResult, SessionConfig, compute, step_norms
 from sim.trace import BackwardTrace, freeze
 
+from .numbers import log_range
+
 #: the models whose one-step Jacobians the engine computes (one recurrent cell)
 FLOW_KINDS = ("SimpleRNN", "LSTM", "GRU")
-#: the model a comparison runs beside the session's: a gated cell beside the plain one
-OTHER = {"SimpleRNN": "LSTM", "LSTM": "SimpleRNN", "GRU": "SimpleRNN"}
 #: multiply-adds per second the cost estimates assume (one BLAS thread, small matrices)
 RATE = 2e8
 
@@ -262,40 +263,90 @@ def clip_report(backward: BackwardTrace, threshold: float | None,
                       step_clipped=freeze(step_clipped))
 
 
-def other_kind(config: SessionConfig) -> SessionConfig | None:
-    """The same session (task sample, H, T, seeds, radius, loss, truncation) with the model of
-    the other kind (SimpleRNN <-> LSTM, GRU -> SimpleRNN); None for a two-cell model. The
-    SimpleRNN keeps ``activation``, the LSTM ``peepholes``."""
-    other = OTHER.get(config.model)
-    if other is None:
-        return None
-    changes = {"model": other}
-    if not getattr(config, "forget_gate", True):  # an LSTM without a forget gate: the other
-        changes["forget_gate"] = True  # kind has none to leave out
+def companion_kinds(config: SessionConfig) -> tuple[str, ...]:
+    """The one-cell kinds a comparison runs beside the session's model, in the order of
+    :data:`FLOW_KINDS` (the two others); () for a two-cell model."""
+    if config.model not in FLOW_KINDS:
+        return ()
+    return tuple(k for k in FLOW_KINDS if k != config.model)
+
+
+def companion_config(config: SessionConfig, kind: str) -> SessionConfig:
+    """The same session (task sample, H, T, seeds, radius, loss, truncation) with a model of
+    ``kind``. The SimpleRNN keeps ``activation``, the LSTM ``peepholes``; an LSTM without a
+    forget gate: the other kinds have none to leave out."""
+    if kind not in FLOW_KINDS:
+        raise ValueError(f"no comparison model of kind {kind!r}: one of {', '.join(FLOW_KINDS)}")
+    changes = {"model": kind}
+    if not getattr(config, "forget_gate", True):
+        changes["forget_gate"] = True
     return config.replace(**changes)
 
 
 @dataclass(frozen=True, eq=False)
 class Companion:
-    """A model of the other kind run on the same input, with its curves (for side by side)."""
+    """A model of ``kind`` run on the session ``config``'s input, with its curves."""
 
     config: SessionConfig
+    kind: str
     result: RunResult
     curves: FlowCurves
 
 
-def companion(config: SessionConfig, *, progress=None, should_stop=None) -> Companion | None:
-    """Compute the other kind's session on the same input and its flow curves (slow at large T
-    and H: a job). None when stopped, or for a model without another kind."""
-    other = other_kind(config)
-    if other is None:
-        return None
-    result = compute(other)
+def companion(config: SessionConfig, kind: str, *, progress=None,
+              should_stop=None) -> Companion | None:
+    """Compute the session ``config`` with a model of ``kind`` (same input) and its flow curves
+    (slow at large T and H: a job). None when stopped."""
+    result = compute(companion_config(config, kind))
     if should_stop is not None and should_stop():
         return None
     sub = None if progress is None else (lambda f: progress(0.1 + 0.9 * f))
     curves = flow_curves(result, progress=sub, should_stop=should_stop)
-    return None if curves is None else Companion(config=config, result=result, curves=curves)
+    if curves is None:
+        return None
+    return Companion(config=config, kind=kind, result=result, curves=curves)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One small plot of the side-by-side decay: a kind's curves on the shared log range.
+
+    Attributes
+    ----------
+    kind : the model; session : whether it is the session's own model.
+    curves : its FlowCurves (the session's errors at once, its products when they land), or
+        None while a companion computes or after it failed.
+    """
+
+    kind: str
+    session: bool
+    curves: FlowCurves | None
+
+
+def side_by_side(cu: FlowCurves, comps: dict, config: SessionConfig) -> tuple[list, tuple]:
+    """The panels SimpleRNN | LSTM | GRU (the session's among them) and their common y range.
+
+    Parameters
+    ----------
+    cu : the session's curves; comps : kind -> Companion that have landed.
+    config : the session's config (which kinds are compared).
+
+    Returns
+    -------
+    panels : list of :class:`Panel` in the order of :data:`FLOW_KINDS`.
+    (lo, hi) : log10 range holding every drawn curve of every panel (one scale for all).
+    """
+    others = companion_kinds(config)
+    panels = []
+    for kind in FLOW_KINDS:
+        if kind == cu.kind:
+            panels.append(Panel(kind, True, cu))
+        elif kind in others:
+            c = comps.get(kind)
+            panels.append(Panel(kind, False, None if c is None else c.curves))
+    drawn = [curve for p in panels if p.curves is not None
+             for curve in (p.curves.error_curve, p.curves.jacobian_curve, p.curves.highway_curve)]
+    return panels, log_range(*drawn)
 
 
 # -- jobs for the window's job runner (gui/jobs.py) ----------------------------------------------
@@ -319,16 +370,16 @@ class FlowJob:
 
 @dataclass(frozen=True)
 class CompanionJob:
-    """The model of the other kind on the session ``config``'s input, with its curves."""
+    """A model of ``kind`` on the session ``config``'s input, with its curves (one job per kind:
+    each lands on its own)."""
 
     config: SessionConfig
+    kind: str
     cost: float = field(default=0.0, compare=False)
 
     @classmethod
-    def of(cls, config: SessionConfig) -> CompanionJob:
-        other = other_kind(config)
-        kind = other.model if other is not None else config.model
-        return cls(config, 0.05 + flow_cost(kind, config.steps, config.hidden))
+    def of(cls, config: SessionConfig, kind: str) -> CompanionJob:
+        return cls(config, kind, 0.05 + flow_cost(kind, config.steps, config.hidden))
 
     def compute(self, progress, should_stop):
-        return companion(self.config, progress=progress, should_stop=should_stop)
+        return companion(self.config, self.kind, progress=progress, should_stop=should_stop)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .gradient_flow import FLOW_KINDS, ClipReport, FlowCurves, other_kind
+from .gradient_flow import FLOW_KINDS, ClipReport, FlowCurves, Panel, companion_kinds
 from .numbers import fmt
 
 #: hex colours of the clipping plot: the part clipping cuts off, and the part it keeps
@@ -57,38 +57,65 @@ def model_readout(cu: FlowCurves, label: str, *, computing: bool = False) -> str
     return s
 
 
-def readout(cu: FlowCurves, comp, *, computing: bool, compare: bool, config=None,
-            comp_failed: str = "") -> str:
-    """The caption above the plots: this session's line, then the comparison's (or its state)."""
+def no_comparison(kind: str) -> str:
+    """Why a two-cell model has nothing to compare."""
+    return (f"no comparison for a {kind}: the comparison runs the one-cell models "
+            f"({', '.join(FLOW_KINDS)}) on the same input")
+
+
+def readout(cu: FlowCurves, comps: dict, *, computing: bool, compare: bool, config=None,
+            comp_failed: dict | None = None) -> str:
+    """The caption above the plots: this session's line, then one line for the compared kinds
+    (their numbers, or that they compute or failed), or why there is nothing to compare.
+
+    Parameters
+    ----------
+    comps : kind -> Companion that have landed; comp_failed : kind -> the failure's message.
+    """
     parts = [model_readout(cu, "this session", computing=computing)]
     if cu.kind not in FLOW_KINDS:
         parts.append(not_drawn(cu.kind))
-    if comp is not None:
-        parts.append(model_readout(comp.curves, "*, same input and H"))
-    elif compare and config is not None and other_kind(config) is None:
-        parts.append(f"no comparison for a {cu.kind}: there is no model of the other kind")
-    elif compare and comp_failed:
-        parts.append(f"the other model failed: {comp_failed}")
-    elif compare:
-        parts.append("the other model: computing…")
+    if not compare or config is None:
+        return "<br>".join(parts)
+    kinds = companion_kinds(config)
+    parts.append(compared_line(kinds, comps, comp_failed or {}, config) if kinds
+                 else no_comparison(cu.kind))
     return "<br>".join(parts)
 
 
-def legend_entries(kind: str, state: str, other: str | None, other_state: str = "h",
-                   *, products: bool = True) -> list[tuple[str, str]]:
-    """(curve key, text) of the distance plot's legend."""
+def same_as(config) -> str:
+    """What the compared kinds share with the session (the radius only when the session sets
+    one: otherwise each kind keeps its own initialisation)."""
+    return "task sample, H, T, seeds" + (", radius" if config.radius is not None else
+                                         "; radius: each as initialised")
+
+
+def compared_line(kinds: tuple, comps: dict, failed: dict, config) -> str:
+    """One line for the compared kinds: each one's recurrent size (their factors per step title
+    their small plots), or that it computes or failed."""
+    items = []
+    for kind in kinds:
+        if kind in comps:
+            items.append(f"<b>{kind}</b>* {radius_text(kind, comps[kind].curves.radius)}")
+        elif kind in failed:
+            items.append(f"<b>{kind}</b>* failed: {failed[kind]}")
+        else:
+            items.append(f"<b>{kind}</b>*: computing…")
+    return f"*: run on the same input ({same_as(config)}) · " + " · ".join(items)
+
+
+def legend_entries(kind: str, state: str, *, products: bool = True,
+                   highway: bool = False) -> list[tuple[str, str]]:
+    """(curve key, text) of the distance plot's legend: the session's curves (``highway``: also
+    explain the highway colour, which a compared LSTM's small plot uses)."""
     st = state
     entries = [("error", f"{kind} ‖∂J(t)/∂{st}(k)‖: dots each t, line their mean")]
     if products:
         entries.append(("jacobian", f"{kind} ‖∂{st}(t)/∂{st}(k)‖ (thin dashed: fitted rate)"))
     if kind == "LSTM":
         entries.append(("highway", "LSTM highway ‖∂c(t)/∂c(k)‖, the diag(f) path"))
-    if other is not None:
-        so = other_state
-        entries += [("c_error", f"{other}* ‖∂J(t)/∂{so}(k)‖ (*: same input, dashed)"),
-                    ("c_jacobian", f"{other}* ‖∂{so}(t)/∂{so}(k)‖")]
-        if other == "LSTM":
-            entries.append(("c_highway", "LSTM* highway ‖∂c(t)/∂c(k)‖"))
+    elif highway:
+        entries.append(("highway", "LSTM* highway ‖∂c(t)/∂c(k)‖ (small plot)"))
     return entries
 
 
@@ -146,16 +173,49 @@ def clip_cursor_text(rep: ClipReport, phase: str, t: int) -> str:
 
 
 def map_title(kind: str, state: str, *, highway: bool = False, star: bool = False) -> str:
-    """The title of one heat map."""
+    """The title of one heat map (a narrow map wraps it between words, never inside the
+    norm: a word joiner after its slash)."""
     mark = "*" if star else ""
     if highway:
-        return f"LSTM{mark} highway ‖∂c(t)/∂c(k)‖"
-    return f"{kind}{mark} ‖∂{state}(t)/∂{state}(k)‖"
+        return f"LSTM{mark} highway ‖∂c(t)/\u2060∂c(k)‖"
+    return f"{kind}{mark} ‖∂{state}(t)/\u2060∂{state}(k)‖"
+
+
+def panel_title(panel: Panel, hexes: dict, *, note: str = "", compact: bool = False) -> str:
+    """The title of one small plot of the side-by-side decay, on two lines: the kind (the
+    session's marked, the others starred: same input), then its fitted factors per step, each
+    in its curve's colour (``hexes``: curve key -> hex; ``compact``: the highway's factor by its
+    colour only). ``note`` stands in for the factors while the kind computes or after it
+    failed."""
+    mark = (" (the session)" if not compact else "") if panel.session else "*"
+    head = f"<b>{panel.kind}</b>{mark}"
+    cu = panel.curves
+
+    def factor(key: str, rate: float, what: str = "") -> str:
+        return f"<span style='color:{hexes[key]}'>{what}×{fmt(rate)}</span>"
+    if cu is None or (cu.jacobian_curve is None and note):
+        return f"{head}<br>{note}"
+    if cu.jacobian_curve is not None:
+        s = factor("jacobian", cu.slope)
+    else:
+        s = "errors " + factor("error", cu.error_slope)
+    if cu.highway_curve is not None:
+        s += (" " if compact else ", ") + factor("highway", cu.highway_slope,
+                                                  "" if compact else "highway ")
+    return f"{head}<br>{s}"
+
+
+def side_by_side_caption(kinds: tuple, *, compact: bool = False) -> str:
+    """What the row of small plots is (one line)."""
+    head = "<b>" + " | ".join(kinds) + "</b>"
+    if compact:
+        return head + ", same input (*)"
+    return head + " on the same input (*): norms against t − k on one log scale"
 
 
 # -- compact words, for slides and presentation mode (large type, little room) --------------------
 
-def short_readout(cu: FlowCurves, comp, *, computing: bool) -> str:
+def short_readout(cu: FlowCurves, comps: dict, *, computing: bool) -> str:
     """One line: each model's factor per step and its trend."""
     def one(c: FlowCurves, star: str) -> str:
         st = c.state
@@ -166,21 +226,18 @@ def short_readout(cu: FlowCurves, comp, *, computing: bool) -> str:
             return f"<b>{c.kind}</b> ‖∂{st}(t)/∂{st}(k)‖: computing…"
         return f"<b>{c.kind}{star}</b> ‖∂J(t)/∂{st}(k)‖ ×{fmt(c.error_slope)} per step"
     parts = [one(cu, "")]
-    if comp is not None:
-        parts.append(one(comp.curves, "*"))
+    parts += [one(comps[k].curves, "*") for k in FLOW_KINDS if k in comps]
     return " · ".join(parts)
 
 
-def short_legend(kind: str, state: str, other: str | None, *, products: bool) -> list:
-    """(curve key, text) of a one-line legend."""
+def short_legend(kind: str, state: str, *, products: bool, highway: bool = False) -> list:
+    """(curve key, text) of a one-line legend (``highway``: a compared LSTM draws one)."""
     st = state
     entries = [("error", f"‖∂J(t)/∂{st}(k)‖")]
     if products:
         entries.append(("jacobian", f"‖∂{st}(t)/∂{st}(k)‖"))
-    if kind == "LSTM" or other == "LSTM":
+    if kind == "LSTM" or highway:
         entries.append(("highway", "highway ‖∂c(t)/∂c(k)‖"))
-    if other is not None:
-        entries.append(("c_error", f"{other}* dashed"))
     return entries
 
 

@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ... import colors
+from ...graphics.axes import plain_viewbox
 from ...graphics.colorbar import ColorBar
 from ...graphics.labels import pt
 from ...model.present import unrolled_chain as uc
@@ -53,9 +54,7 @@ class FoldedView(View):
         head.addWidget(self.unroll_box)
         head.addStretch(1)
         ci = self.add_canvas(head)
-        self.vb = ci.addViewBox(row=1, col=0)
-        self.vb.setMouseEnabled(False, False)
-        self.vb.setMenuEnabled(False)
+        self.vb = plain_viewbox(ci, row=1, col=0)
         self.vb.setAspectLocked(True)
         bars = ci.addLayout(row=2, col=0)
         self.bar = ColorBar(bars, row=0, col=0)

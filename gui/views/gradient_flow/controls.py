@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6 import QtWidgets
 
-from ...model.present.gradient_flow import other_kind
+from ...model.present.gradient_flow import companion_kinds
 
 MODES = (("global", "global ‖g‖"), ("per_step", "per step"))
 
@@ -25,9 +25,10 @@ class FlowControls:
                                "this radius: below 1 errors vanish, above 1 they can explode. "
                                "Recomputes the session.")
         self.radius.valueChanged.connect(self._on_radius)
-        self.compare = QtWidgets.QCheckBox("Compare with LSTM")
-        self.compare.setToolTip("Run a model of the other kind on the same input, same H and "
-                                "radius, and draw it beside this one (dashed)")
+        self.compare = QtWidgets.QCheckBox("Compare with LSTM and GRU")
+        self.compare.setToolTip("Run the other two one-cell kinds (of SimpleRNN, LSTM, GRU) on "
+                                "the same input, same H, T, seeds and radius, and draw the three "
+                                "decays side by side")
         self.compare.toggled.connect(self._on_compare)
         self.clip = QtWidgets.QCheckBox("Clip at τ =")
         self.clip.setToolTip("Clip the session's update at τ (the update phase, training and the "
@@ -95,10 +96,10 @@ class FlowControls:
         for w in self.widgets:
             w.blockSignals(True)
         self.radius.setValue(config.radius or 0.0)
-        other = other_kind(config)
-        self.compare.setText(f"Compare with {other.model}" if other is not None
+        kinds = companion_kinds(config)
+        self.compare.setText(f"Compare with {' and '.join(kinds)}" if kinds
                              else "Compare (one-cell models only)")
-        self.compare.setEnabled(other is not None)
+        self.compare.setEnabled(bool(kinds))
         self.compare.setChecked(compare)
         on = config.clip is not None
         self.clip.setChecked(on)

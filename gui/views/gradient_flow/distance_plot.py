@@ -1,6 +1,6 @@
-"""The distance plot: norms against the distance d = t - k on a log scale, with every error as a
-faint dot, the per-distance curves, the fitted rate, the comparison model's curves dashed, and the
-cursor's points."""
+"""The distance plot: the session's norms against the distance d = t - k on a log scale, with
+every error as a faint dot, the per-distance curves, the fitted rate and the cursor's points (the
+compared kinds have small plots of their own, side_by_side.py, in the same colours)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,17 @@ from ...graphics.labels import add_label, pt, set_label
 from ...model.present import gradient_flow as flow
 from ...model.present.numbers import log10_or_nan, log_range
 
-KEYS = ("error", "jacobian", "highway", "c_error", "c_jacobian", "c_highway")
+KEYS = ("error", "jacobian", "highway")
+
+
+def curve_style(key: str, theme, export: bool):
+    """(pen, symbol, hex) of curve ``key``: error = foreground, Jacobian products = recurrent
+    colour, LSTM highway = highway colour (the same in every plot of the view)."""
+    w = 2.6 if export else 2.0
+    hexes = {"error": theme.foreground, "jacobian": theme.recurrent,
+             "highway": colors.HIGHWAY_HEX}
+    symbol = {"error": "o", "jacobian": "s", "highway": "t"}[key]
+    return colors.pen(hexes[key], w), symbol, hexes[key]
 
 
 class DistancePlot:
@@ -47,24 +57,15 @@ class DistancePlot:
         self.points = None
 
     def style(self, key: str, theme, export: bool):
-        """(pen, symbol, hex) of curve ``key``: the comparison's dashed and hollow."""
-        w = 2.6 if export else 2.0
-        base, dash = key.removeprefix("c_"), key.startswith("c_")
-        hexes = {"error": theme.foreground, "jacobian": theme.recurrent,
-                 "highway": colors.HIGHWAY_HEX}
-        pen = colors.pen(hexes[base], w, 255, "dash" if dash else "solid")
-        symbol = {"error": "o", "jacobian": "s", "highway": "t"}[base]
-        return pen, symbol, hexes[base]
+        """(pen, symbol, hex) of curve ``key`` (:func:`curve_style`)."""
+        return curve_style(key, theme, export)
 
-    def draw(self, cu: flow.FlowCurves, comp: flow.FlowCurves | None, theme, export: bool) -> None:
-        """The curves of ``cu`` (and ``comp``), the error dots, the fitted rate and the axes."""
+    def draw(self, cu: flow.FlowCurves, theme, export: bool) -> None:
+        """The curves of ``cu``, the error dots, the fitted rate and the axes."""
         style_axes(self.plot, theme)
         d = cu.distance
         pairs = {"error": cu.error_curve, "jacobian": cu.jacobian_curve,
                  "highway": cu.highway_curve}
-        if comp is not None:
-            pairs.update({"c_error": comp.error_curve, "c_jacobian": comp.jacobian_curve,
-                          "c_highway": comp.highway_curve})
         drawn = []
         for key, item in self.items.items():
             curve = pairs.get(key)
@@ -74,10 +75,8 @@ class DistancePlot:
             y = log10_or_nan(curve)
             ok = np.isfinite(y)
             pen, symbol, hexc = self.style(key, theme, export)
-            fill = theme.background if key.startswith("c_") else hexc  # hollow: the other
             item.setData(d[ok], y[ok], pen=pen, symbol=symbol if cu.T <= 30 else None,
-                         symbolSize=6, symbolPen=colors.pen(hexc),
-                         symbolBrush=colors.brush(fill))
+                         symbolSize=6, symbolPen=colors.pen(hexc), symbolBrush=colors.brush(hexc))
             drawn.append(curve)
         # every error ||dJ(s)/dh(k)|| as a faint dot at its distance s - k
         E = cu.error
@@ -101,20 +100,15 @@ class DistancePlot:
         self.plot.setYRange(lo, hi, padding=0)
         set_log_axis(self.plot.getAxis("left"), lo, hi)
 
-    def draw_legend(self, entries: list, theme, export: bool, *, one_line: bool = False) -> None:
-        """A sample of each curve's line and symbol, then its words; the session's curves on
-        one line, the comparison's on the next."""
-        marks = {"o": ("●", "○"), "s": ("■", "□"), "t": ("▼", "▽")}
-        lines: dict[bool, list] = {False: [], True: []}
+    def draw_legend(self, entries: list, theme, export: bool) -> None:
+        """A sample of each curve's line and symbol, then its words, on one line."""
+        marks = {"o": "●", "s": "■", "t": "▼"}
+        parts = []
         for k, text in entries:
             _, symbol, hexc = self.style(k, theme, export)
-            hollow = k.startswith("c_")
-            line = "╌" if hollow else "━"
             words = text.replace(" ", "&nbsp;")  # an entry never wraps inside itself
-            lines[hollow].append(f"<span style='color:{hexc}'>{line}{marks[symbol][hollow]}"
-                                 f"{line}</span>&nbsp;{words}")
-        html = (" &nbsp;&nbsp; " if one_line else "<br>").join(
-            " &nbsp;&nbsp; ".join(p) for p in lines.values() if p)
+            parts.append(f"<span style='color:{hexc}'>━{marks[symbol]}━</span>&nbsp;{words}")
+        html = " &nbsp;&nbsp; ".join(parts)
         set_label(self.legend, html, color=theme.foreground, size=pt(theme, 9))
 
     def draw_cursor(self, pts: flow.CursorPoints, theme) -> None:

@@ -11,20 +11,26 @@ from PySide6 import QtCore
 from ... import colors
 from ...graphics.axes import style_axes
 from ...graphics.colorbar import ColorBar
+from ...graphics.labels import WrapLabel, pt, set_label
 from ...model.present.numbers import decade_label, log10_or_nan
 
 MAX_DECADES = 8.0  # colour range, in decades either side of 1
-MAPS = 3  # slots: the session's (1 or 2) and the comparison model's (1 or 2)
+MAPS = 4  # slots: the session's (1 or 2) and each compared kind's (2)
 
 
 class HeatMap:
-    """One heat map of norms over (t, k) with a cursor outline, in its own PlotItem."""
+    """One heat map of norms over (t, k) with a cursor outline, in its own PlotItem, and its
+    title in a label above it (it wraps: four maps side by side never widen the column)."""
 
     def __init__(self):
         self.plot = pg.PlotItem(enableMenu=False)  # no context menu: cheaper to build
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
+        self.plot.setPreferredHeight(110)  # with the small plots above it, they share the height
+        self.title = WrapLabel("", justify="center", steady=True)
+        for item in (self.title, self.plot):  # the maps share the width equally
+            item.setPreferredWidth(10)
         self.plot.invertY(True)
         self.plot.setLabel("bottom", "k")
         self.plot.setLabel("left", "t")
@@ -50,7 +56,7 @@ class HeatMap:
             return  # titles, ranges and ticks cost a layout pass: only when they change
         self._frame_key = key
         self.plot.setRange(xRange=(0.5, T + 0.5), yRange=(0.5, T + 0.5), padding=0.02)
-        self.plot.setTitle(title, color=theme.foreground, size="9pt")
+        set_label(self.title, title, color=theme.foreground, size=pt(theme, 9))
         every = max(1, int(np.ceil(T / ticks)))
         marks = [[(s, str(s)) for s in range(1, T + 1, every)], []]
         self.plot.getAxis("bottom").setTicks(marks)
@@ -96,10 +102,12 @@ class HeatMap:
 
 
 class HeatMaps:
-    """Up to :data:`MAPS` heat maps side by side over a colour bar, at (row, col) of ``layout``."""
+    """Up to :data:`MAPS` heat maps side by side over a colour bar, at (row, col) of ``layout``;
+    with no maps (slides comparing three kinds) neither maps nor bar, and no height."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int):
         right = layout.addLayout(row=row, col=col)
+        self.outer = right
         self.layout = right.addLayout(row=0, col=0)
         self.maps = [HeatMap() for _ in range(MAPS)]
         self.bar = ColorBar(right, row=1, col=0, width_px=260)
@@ -111,12 +119,20 @@ class HeatMaps:
             return
         for m in self.maps:
             if m.shown:
+                self.layout.removeItem(m.title)
                 self.layout.removeItem(m.plot)
                 m.shown = False
         for i in range(count):
-            self.layout.addItem(self.maps[i].plot, row=0, col=i)
+            self.layout.addItem(self.maps[i].title, row=0, col=i)
+            self.layout.addItem(self.maps[i].plot, row=1, col=i)
             self.layout.layout.setColumnStretchFactor(i, 1)
             self.maps[i].shown = True
+        if (count == 0) != (self._count == 0):  # the bar goes with the last map
+            if count == 0:
+                self.outer.removeItem(self.bar.vb)
+            elif self._count is not None:
+                self.outer.addItem(self.bar.vb, row=1, col=0)
+            self.outer.setMaximumHeight(1e6 if count else 0)
         self._count = count
 
     def set(self, specs: list, T: int, theme, *, ticks: int = 8) -> None:

@@ -4,17 +4,20 @@ Left, on a log scale against the distance d = t - k: the error ||dJ(t)/dh(k)|| f
 J(t) reaching the state d steps back (dots, and their geometric mean per d), the Jacobian
 products ||dh(t)/dh(k)|| (the articles' prod W^T diag(g'(a(s)))) and, for an LSTM, the cell
 highway ||dc(t)/dc(k)|| (the diag(f) path). Right, the Jacobian-product norms as heat maps over
-(t, k), blue where they shrink, red where they grow. Below, norm clipping: each step's gradient
-contribution ||(dJ/dtheta)^(t)|| and the summed gradient against the session's threshold tau.
+(t, k), blue where they shrink, red where they grow. With "Compare" on, the other two one-cell
+kinds run on the same input and the decay of SimpleRNN, LSTM and GRU is drawn side by side (one
+small plot per kind, one log scale, the same colours), with each compared kind's products as a
+heat map. Below, norm clipping: each step's gradient contribution ||(dJ/dtheta)^(t)|| and the
+summed gradient against the session's threshold tau.
 
 The cursor marks its step: forward t the row t of the heat map (how h(t) depends on the past)
 and its points on the curve; backward t the column k = t (every error arriving at h(t)), its
 errors coloured by source J(s) as in the unfolded view, and the step's gradient contribution.
 
-The errors come with every run and are drawn at once; the Jacobian products and the comparison
-model are jobs (gui.model.present.gradient_flow.FlowJob, CompanionJob) that land in
-``frame.derived``. Two-cell models (bidirectional, encoder-decoder) show errors and clipping, and
-say why there are no products.
+The errors come with every run and are drawn at once; the Jacobian products and each compared
+kind are jobs (gui.model.present.gradient_flow.FlowJob, one CompanionJob per kind) that land in
+``frame.derived`` independently. Two-cell models (bidirectional, encoder-decoder) show errors
+and clipping, and say why there are no products and nothing to compare.
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ from .clip_plot import ClipPlot
 from .controls import FlowControls
 from .distance_plot import DistancePlot
 from .heat_maps import HeatMaps
+from .side_by_side import SideBySide
+
+
+def job_name(kind: str) -> str:
+    """The name of the compared ``kind``'s job in ``frame.derived``/``pending``/``failed``."""
+    return f"companion {kind}"
 
 
 @register
@@ -40,7 +49,8 @@ class GradientFlowView(View):
     stretch = 1
     description = ("How errors shrink or grow as they travel back in time: ||dJ(t)/dh(k)|| "
                    "against t − k, the Jacobian products over (t, k), the LSTM's cell highway, "
-                   "a second model of the other kind, and norm clipping.")
+                   "SimpleRNN, LSTM and GRU side by side on the same input, and norm "
+                   "clipping.")
 
     def __init__(self, ctx=None, parent=None):
         super().__init__(ctx, parent)
@@ -53,7 +63,12 @@ class GradientFlowView(View):
         ci.addItem(self.caption, row=0, col=0, colspan=2)
         self.cursor_caption = add_label(ci, 1, 0, colspan=2)
         self.distance = DistancePlot(ci, 2, 0, legend_row=3)
-        self.heat = HeatMaps(ci, 2, 1)
+        right = ci.addLayout(row=2, col=1)  # the kinds side by side over the heat maps
+        self.kinds = SideBySide(right, 0, 0)
+        self.heat = HeatMaps(right, 1, 0)
+        right.layout.setRowStretchFactor(1, 3)
+        for half in (self.distance.plot, right):  # the columns share the width equally, whatever
+            half.setPreferredWidth(100)  # their titles and captions would ask for
         self.maps = self.heat.maps
         self.clipping = ClipPlot(ci, 4, 5)
         self.cut_stems, self.clip_cursor = self.clipping.cut_stems, self.clipping.band
@@ -63,8 +78,9 @@ class GradientFlowView(View):
         ci.layout.setColumnStretchFactor(1, 1)
         self._static = None  # what the static part was drawn from
         self._errors = (None, None)  # (result, its error curves): at once, memoised
+        self._parts: dict = {}  # part -> what it was drawn from (see _changed)
         self._curves = None
-        self._companion = None
+        self._companions: dict = {}
         self._readout = ""
 
     # -- jobs -------------------------------------------------------------------------------
@@ -73,12 +89,14 @@ class GradientFlowView(View):
         out = {}
         if flow.flow_applies(result.kind):
             out["flow"] = flow.FlowJob.of(result)
-        want = None
-        if frame.options["gradient-flow"].compare and flow.other_kind(result.config):
-            want = flow.CompanionJob.of(result.config)
-            out["companion"] = want
-        if self.ctx is not None:  # the companions no longer shown go
-            self.ctx.runner.forget(lambda j: isinstance(j, flow.CompanionJob) and j != want)
+        want = set()
+        if frame.options["gradient-flow"].compare:
+            for kind in flow.companion_kinds(result.config):  # each lands on its own
+                job = flow.CompanionJob.of(result.config, kind)
+                out[job_name(kind)] = job
+                want.add(job)
+        if self.ctx is not None:  # the compared kinds no longer shown go
+            self.ctx.runner.forget(lambda j: isinstance(j, flow.CompanionJob) and j not in want)
         return out
 
     # -- drawing ----------------------------------------------------------------------------
@@ -90,62 +108,76 @@ class GradientFlowView(View):
     def _draw(self, frame) -> None:
         result, theme = frame.result, frame.theme
         compare = frame.options["gradient-flow"].compare
+        kinds = flow.companion_kinds(result.config) if compare else ()
         landed = frame.derived.get("flow")
         cu = landed if landed is not None else self._error_curves(result)
-        comp = frame.derived.get("companion") if compare else None
+        comps = {k: frame.derived[job_name(k)] for k in kinds if job_name(k) in frame.derived}
         computing = "flow" in frame.pending
         busy = []
         if computing:
             busy.append("computing the Jacobian products…")
-        if compare and "companion" in frame.pending:
-            other = flow.other_kind(result.config)
-            busy.append(f"running the {other.model} on the same input: computing…")
+        running = [k for k in kinds if job_name(k) in frame.pending]
+        if running:
+            busy.append(f"running the {' and the '.join(running)} on the same input: "
+                        "computing…")
         for name, message in frame.failed.items():
-            busy.append(f"{name} failed: {message}")
+            busy.append(f"{name.removeprefix('companion ')} failed: {message}")
         config = self.app.config if self.app is not None else result.config
         self.controls.sync(config, compare, " · ".join(busy))
         self._curves = landed
-        self._companion = comp
-        key = ((result, landed, comp), (compare, theme, frame.export, computing,
-                                        tuple(frame.failed.items())))
+        self._companions = comps
+        key = ((result, landed, *(comps.get(k) for k in flow.FLOW_KINDS)),
+               (compare, theme, frame.export, computing, tuple(frame.failed.items())))
         old = self._static
         if old is None or any(a is not b for a, b in zip(key[0], old[0], strict=True)) \
                 or key[1] != old[1]:
             self._static = key
-            self._draw_static(frame, cu, comp, computing)
+            self._draw_static(frame, cu, comps, kinds, computing)
         self._draw_cursor(frame, cu)
 
-    def _draw_static(self, frame, cu, comp, computing: bool) -> None:
+    def _draw_static(self, frame, cu, comps: dict, kinds: tuple, computing: bool) -> None:
         """Everything that depends on the session, not on the cursor."""
         result, theme, export = frame.result, frame.theme, frame.export
-        ccu = comp.curves if comp is not None else None
-        self.distance.draw(cu, ccu, theme, export)
+        failed = frame.failed
+        if self._changed("distance", cu, theme, export):  # not when a compared kind lands
+            self.distance.draw(cu, theme, export)
         products = cu.jacobian is not None
-        other = ccu.kind if ccu is not None else None
         compact = self._compact(theme)
-        if compact:
-            entries = words.short_legend(cu.kind, cu.state, other, products=products or computing)
+        highway = "LSTM" in kinds  # a compared LSTM's small plot draws its highway
+        legend = words.short_legend if compact else words.legend_entries
+        entries = legend(cu.kind, cu.state, products=products or computing, highway=highway)
+        self.distance.draw_legend(entries, theme, export)
+        specs = self._map_specs(cu, comps, kinds, frame, computing)
+        if compact and kinds:  # large type: the three small plots take the room of the maps
+            specs = []
+        self.heat.set(specs, result.T, theme, ticks=4 if compact or len(specs) > 2 else 8)
+        notes = {k: "failed" if job_name(k) in failed else "computing…" for k in kinds}
+        notes[cu.kind] = ("failed" if "flow" in failed else "computing…" if computing else "")
+        if kinds:
+            self.kinds.draw(cu, comps, result.config, notes, theme, export, compact=compact)
         else:
-            entries = words.legend_entries(cu.kind, cu.state, other,
-                                           ccu.state if ccu is not None else "h",
-                                           products=products or computing)
-        self.distance.draw_legend(entries, theme, export, one_line=compact)
-        specs = self._map_specs(cu, comp, frame, computing)
-        if compact and len(specs) > 2:  # the session's products and the comparison's first
-            own = 2 if cu.kind == "LSTM" else 1
-            specs = [specs[0], specs[own]]
-        self.heat.set(specs, result.T, theme, ticks=4 if compact else 8)
+            self.kinds.hide()
         if compact:
-            self._readout = words.short_readout(cu, comp, computing=computing)
+            self._readout = words.short_readout(cu, comps, computing=computing)
         else:
-            self._readout = words.readout(cu, comp, computing=computing,
-                                          compare=frame.options["gradient-flow"].compare,
-                                          config=result.config,
-                                          comp_failed=frame.failed.get("companion", ""))
+            self._readout = words.readout(
+                cu, comps, computing=computing, compare=frame.options["gradient-flow"].compare,
+                config=result.config,
+                comp_failed={k: failed[job_name(k)] for k in kinds if job_name(k) in failed})
         set_label(self.caption, self._readout, color=theme.foreground, size=pt(theme, 11))
-        c = result.config
-        rep = flow.clip_report(result.backward, c.clip, c.clip_mode)
-        self.clipping.draw(rep, result.T, theme, export, compact=compact)
+        if self._changed("clipping", result, theme, export):  # not when a compared kind lands
+            c = result.config
+            rep = flow.clip_report(result.backward, c.clip, c.clip_mode)
+            self.clipping.draw(rep, result.T, theme, export, compact=compact)
+
+    def _changed(self, part: str, source, theme, export: bool) -> bool:
+        """Whether ``part`` must be drawn again: it was last drawn from another ``source``
+        (compared by identity), theme or export style. Remembers what it is drawn from now."""
+        old = self._parts.get(part)
+        if old is not None and old[0] is source and old[1:] == (theme, export):
+            return False
+        self._parts[part] = (source, theme, export)
+        return True
 
     @staticmethod
     def _compact(theme) -> bool:
@@ -153,27 +185,26 @@ class GradientFlowView(View):
         return theme.font_scale > 1.0
 
     @staticmethod
-    def _map_specs(cu, comp, frame, computing: bool) -> list:
-        """(norms or None, title, note) of each heat map: the session's (state, LSTM highway),
-        then the comparison's; empty slots while computing, so nothing moves when they land."""
+    def _map_specs(cu, comps: dict, kinds: tuple, frame, computing: bool) -> list:
+        """(norms or None, title, note) of each heat map, in the order SimpleRNN, LSTM, GRU as
+        the small plots: the session's (state, LSTM highway) and each compared kind's products;
+        empty slots while computing, so nothing moves when they land."""
         failed = frame.failed
         if not flow.flow_applies(cu.kind):
-            specs = [(None, words.map_title(cu.kind, cu.state), f"not drawn for a {cu.kind}")]
-        else:
-            note = "failed" if "flow" in failed else "computing…" if computing else ""
-            specs = [(cu.jacobian, words.map_title(cu.kind, cu.state), note)]
-            if cu.kind == "LSTM":
-                specs.append((cu.highway, words.map_title("LSTM", "c", highway=True), note))
-        other = flow.other_kind(frame.result.config)
-        if frame.options["gradient-flow"].compare and other is not None:
-            ccu = comp.curves if comp is not None else None
-            note = "failed" if "companion" in failed else "computing…"
-            st = "y" if other.model == "LSTM" else "h"
-            specs.append((None if ccu is None else ccu.jacobian,
-                          words.map_title(other.model, st, star=True), note))
-            if other.model == "LSTM":
-                specs.append((None if ccu is None else ccu.highway,
-                              words.map_title("LSTM", "c", highway=True, star=True), note))
+            return [(None, words.map_title(cu.kind, cu.state), f"not drawn for a {cu.kind}")]
+        specs = []
+        for kind in flow.FLOW_KINDS:
+            if kind == cu.kind:
+                note = "failed" if "flow" in failed else "computing…" if computing else ""
+                specs.append((cu.jacobian, words.map_title(cu.kind, cu.state), note))
+                if cu.kind == "LSTM":
+                    specs.append((cu.highway, words.map_title("LSTM", "c", highway=True), note))
+            elif kind in kinds:
+                comp = comps.get(kind)
+                note = "failed" if job_name(kind) in failed else "computing…"
+                st = "y" if kind == "LSTM" else "h"
+                specs.append((None if comp is None else comp.curves.jacobian,
+                              words.map_title(kind, st, star=True), note))
         return specs
 
     def _draw_cursor(self, frame, cu) -> None:
@@ -206,13 +237,20 @@ class GradientFlowView(View):
         """The FlowCurves with the Jacobian products drawn (None while computing)."""
         return self._curves
 
-    def companion(self):
-        """The comparison model drawn (flow.Companion) or None."""
-        return self._companion
+    def companions(self) -> dict:
+        """kind -> the compared model drawn (flow.Companion), for the kinds that have landed."""
+        return dict(self._companions)
 
-    def drawn_curve(self, key: str):
-        """(x, y) of curve ``key`` as drawn: y is log10 of the norm."""
-        return self.distance.drawn(key)
+    def companion(self, kind: str):
+        """The compared model of ``kind`` drawn (flow.Companion), or None."""
+        return self._companions.get(kind)
+
+    def drawn_curve(self, key: str, kind: str | None = None):
+        """(x, y) of curve ``key`` as drawn, y = log10 of the norm: in the large plot (the
+        session's), or in ``kind``'s small plot of the side-by-side row."""
+        if kind is None:
+            return self.distance.drawn(key)
+        return self.kinds.drawn(kind, key)
 
     def clip_marks(self):
         """((T + 1,) bool clipped, (T + 1,) scale factor): steps 1..T, then the summed gradient."""
@@ -233,3 +271,4 @@ class GradientFlowView(View):
 
     def _set_export_style(self, on: bool) -> None:
         self._static = None  # thicker lines: draw the static part again
+        self._parts.clear()

@@ -21,6 +21,7 @@ import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from ...graphics.arrows import polyline_segments
+from ...graphics.axes import plain_viewbox
 from ...graphics.labels import add_label, pt, set_label
 from ...model.present import lstm_block as pres
 from ...model.present.numbers import cursor_label, fmt
@@ -52,9 +53,7 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         lay.addWidget(self.canvas, 1)
         ci = self.canvas.ci
         self.caption = add_label(ci, 0, 0, colspan=2)
-        self.vb = ci.addViewBox(row=1, col=0)
-        self.vb.setMouseEnabled(False, False)
-        self.vb.setMenuEnabled(False)
+        self.vb = plain_viewbox(ci, row=1, col=0)
         self.vb.setAspectLocked(True)
         self._build_legend(ci)
         self._shown: dict = {}

@@ -58,9 +58,10 @@ class TrainingPlots:
         self.header = add_label(ci, 0, 0)
         self.legend = pg.LegendItem(labelTextSize="9pt", colCount=2, horSpacing=18)
         ci.addItem(self.legend, row=1, col=0)
-        self.loss_plot = ci.addPlot(row=2, col=0)
-        self.norm_plot = ci.addPlot(row=3, col=0)
-        self.acc_plot = ci.addPlot(row=4, col=0)
+        # menus disabled below: ViewBoxes made without them (cheaper to build)
+        self.loss_plot = ci.addPlot(row=2, col=0, viewBox=pg.ViewBox(enableMenu=False))
+        self.norm_plot = ci.addPlot(row=3, col=0, viewBox=pg.ViewBox(enableMenu=False))
+        self.acc_plot = ci.addPlot(row=4, col=0, viewBox=pg.ViewBox(enableMenu=False))
         self.plots = (self.loss_plot, self.norm_plot, self.acc_plot)
         for p in self.plots:
             p.showGrid(x=True, y=True, alpha=0.15)

@@ -439,6 +439,13 @@ def test_cancel_button_stops_sampling_at_D_10000(no_leaks, qtbot, ctx):
     tab.controls.slider.setValue(gs.SLIDER_MAX)
     qtbot.waitUntil(lambda: any(getattr(j, "D", 0) == 10_000 for j in runner.running())
                     and runner.fraction > 0.01, timeout=5_000)
+
+    def lower_drawn():
+        lower = [p for p in angles.panels if p.D is not None and p.D < 10_000]
+        return lower and all(np.sum(p.bars.getData()[1]) > 0 for p in lower)
+
+    qtbot.waitUntil(lower_drawn, timeout=10_000)  # the lower dimensions have finished
+    assert any(getattr(j, "D", 0) == 10_000 for j in runner.running())
     assert tab.controls.cancel.isEnabled()
     t0 = time.perf_counter()
     tab.controls.cancel.click()
@@ -449,6 +456,12 @@ def test_cancel_button_stops_sampling_at_D_10000(no_leaks, qtbot, ctx):
     settle(qtbot)
     panel = next(p for p in angles.panels if p.D == 10_000)
     assert "cancelled" in panel.note.toPlainText()
+    finished = [p for p in angles.panels if p.D is not None and p.D < 10_000]  # kept
+    assert finished
+    for p in finished:
+        x, y = p.bars.getData()
+        assert y is not None and np.sum(y) > 0, f"D = {p.D}: its histogram was dropped"
+        assert "cancelled" not in p.note.toPlainText()
     set_geo(ctx, n_pairs=1_000)  # a new question: sampling again
     assert tab.controls.progress.format() != "cancelled"
     qtbot.waitUntil(lambda: "cancelled" not in panel.note.toPlainText(), timeout=10_000)

@@ -1,6 +1,7 @@
 """The gradient-flow view: curves equal sim.analysis, vanishing at spectral radius 0.5 and
-exploding at 2, the Jacobian products and the comparison model as jobs off the GUI thread, the
-session's clipping (off, global, per step), cursor marks, theme and export, options."""
+exploding at 2, the Jacobian products and the two compared kinds (SimpleRNN, LSTM, GRU side by
+side) as jobs off the GUI thread, each landing on its own, the session's clipping (off, global,
+per step), cursor marks, theme and export, options."""
 
 import threading
 
@@ -15,6 +16,7 @@ from gui.frames import frame_for, owner_of
 from gui.model.app_model import AppModel
 from gui.model.cursor import Cursor
 from gui.model.present import gradient_flow as compare
+from gui.model.present.numbers import fmt
 from gui.views.gradient_flow import GradientFlowView
 from sim import analysis
 from sim.run import SessionConfig, compute
@@ -108,34 +110,126 @@ def test_comparison_model_runs_off_thread_and_lands(qtbot, no_leaks, monkeypatch
     threads = []
     real = compare.companion
 
-    def spy(config, **kw):
+    def spy(config, kind, **kw):
         threads.append(threading.get_ident())
-        return real(config, **kw)
+        return real(config, kind, **kw)
 
     monkeypatch.setattr(compare, "companion", spy)
     ctx, v = make_view(qtbot, SessionConfig(model="SimpleRNN", hidden=6, radius=2.0))
-    assert v.compare.text() == "Compare with LSTM"
+    assert v.compare.text() == "Compare with LSTM and GRU"
     v.compare.setChecked(True)
     assert ctx.app.options["gradient-flow"].compare
-    v.draw(frame_for(v, ctx))  # as the window draws: the job is asked for, not waited for
-    assert v.companion() is None  # not computed on the GUI thread
+    v.draw(frame_for(v, ctx))  # as the window draws: the jobs are asked for, not waited for
+    assert v.companions() == {}  # not computed on the GUI thread
     assert "running" in v.busy.text() and "computing" in v.readout_text()
     draw_waiting(v, ctx)
-    assert threads and threads[0] != threading.get_ident()
-    comp = v.companion()
+    assert threads and all(t != threading.get_ident() for t in threads)
+    assert len(threads) == 2  # one job per compared kind
+    comp = v.companion("LSTM")
     assert comp is not None and comp.result.config.model == "LSTM"
     assert comp.config == ctx.app.result.config
-    want = compare.flow_curves(compute(compare.other_kind(ctx.app.result.config)))
-    x, y = v.drawn_curve("c_highway")
+    want = compare.flow_curves(compute(compare.companion_config(ctx.app.result.config, "LSTM")))
+    x, y = v.drawn_curve("highway", kind="LSTM")
     np.testing.assert_allclose(10 ** y, want.highway_curve[np.isfinite(want.highway_curve)])
     assert "LSTM" in v.readout_text() and "same input" in v.readout_text()
-    assert sum(m.shown for m in v.maps) == 3  # SimpleRNN, LSTM state, LSTM highway
+    assert sum(m.shown for m in v.maps) == 3  # SimpleRNN, LSTM* state, GRU* state
     assert v.busy.text() == ""
     v.compare.setChecked(False)
     draw_waiting(v, ctx)
-    assert v.companion() is None
-    assert len(v.drawn_curve("c_error")[0]) == 0
+    assert v.companions() == {}
+    for kind in ("LSTM", "GRU"):
+        assert len(v.drawn_curve("error", kind=kind)[0]) == 0
+    assert not v.kinds.panels and not any(k.shown for k in v.kinds.plots)
     assert not any(isinstance(j, compare.CompanionJob) for j in ctx.runner._cache)  # dropped
+
+
+@pytest.mark.parametrize("model, others", [("SimpleRNN", ("LSTM", "GRU")),
+                                           ("LSTM", ("SimpleRNN", "GRU")),
+                                           ("GRU", ("SimpleRNN", "LSTM"))])
+def test_the_two_other_kinds_land_side_by_side(qtbot, no_leaks, model, others):
+    config = SessionConfig(model=model, hidden=4, length=8, radius=0.9,
+                           peepholes=model == "LSTM")
+    ctx, v = make_view(qtbot, config, compare=True)
+    session = ctx.app.result.config
+    assert compare.companion_kinds(session) == others
+    assert set(v.companions()) == set(others)
+    assert [p.kind for p in v.kinds.panels] == ["SimpleRNN", "LSTM", "GRU"]
+    assert [p.session for p in v.kinds.panels] == [k == model for k in ("SimpleRNN", "LSTM",
+                                                                          "GRU")]
+    for kind in ("SimpleRNN", "LSTM", "GRU"):
+        if kind == model:
+            want = compare.flow_curves(ctx.app.result)
+        else:
+            other = compare.companion_config(session, kind)
+            assert other.model == kind and other.hidden == 4 and other.radius == 0.9
+            assert v.companion(kind).result.config == other
+            want = compare.flow_curves(compute(other))
+            np.testing.assert_array_equal(v.companion(kind).result.forward.x,
+                                          ctx.app.result.forward.x)  # the same input
+        for key in ("error", "jacobian", "highway"):
+            curve = getattr(want, f"{key}_curve")
+            x, y = v.drawn_curve(key, kind=kind)
+            if curve is None:
+                assert len(x) == 0
+                continue
+            ok = np.isfinite(curve) & (curve > 0)
+            np.testing.assert_array_equal(x, np.arange(len(curve))[ok])
+            np.testing.assert_allclose(10 ** y, curve[ok], rtol=1e-12)
+        plot = next(k for k in v.kinds.plots if k.kind == kind)
+        assert plot.title.text.startswith(f"<b>{kind}</b>")
+        assert ("(the session)" in plot.title.text) == (kind == model)
+        assert f"×{fmt(want.slope)}" in plot.title.text
+    # one log scale for the three: every drawn curve inside it, the same range on each plot
+    lo, hi = v.kinds.range
+    for k in v.kinds.plots:
+        assert k.plot.viewRange()[1] == pytest.approx([lo, hi])
+        for key in ("error", "jacobian", "highway"):
+            _, y = k.drawn(key)
+            assert np.all((y >= lo) & (y <= hi))
+    # the heat maps: the session's (and its highway) and each compared kind's products
+    shown = [m for m in v.maps if m.shown]
+    assert len(shown) == (4 if model == "LSTM" else 3)
+    titles = [m.title.text for m in shown]
+    for kind in others:
+        assert any(t.startswith(f"{kind}*") for t in titles)
+    assert "highway" in v.distance.legend.text  # an LSTM among the three: its colour explained
+
+
+def test_each_kind_lands_on_its_own_and_can_be_cancelled(qtbot, no_leaks, monkeypatch):
+    gate = threading.Event()
+    real = compare.companion
+
+    def slow_gru(config, kind, **kw):
+        if kind == "GRU":
+            assert gate.wait(30)
+        return real(config, kind, **kw)
+
+    monkeypatch.setattr(compare, "companion", slow_gru)
+    ctx = Context(AppModel(SessionConfig(model="SimpleRNN", hidden=4, length=8)))
+    ctx.app.set_options("gradient-flow", compare=True)
+    v = GradientFlowView(ctx)
+    qtbot.addWidget(v)
+    v.resize(1200, 800)
+    v.show()
+    frame = frame_for(v, ctx)
+    jobs = {j.kind: j for j in v.needs(frame).values() if isinstance(j, compare.CompanionJob)}
+    assert set(jobs) == {"LSTM", "GRU"} and jobs["LSTM"] != jobs["GRU"]
+    assert ctx.runner.wait(60_000, jobs=[jobs["LSTM"]])
+    v.draw(frame_for(v, ctx))
+    assert set(v.companions()) == {"LSTM"}  # the LSTM landed while the GRU still runs
+    assert "GRU" in v.busy.text() and "LSTM" not in v.busy.text()
+    assert "<b>GRU</b>*: computing…" in v.readout_text()
+    gru_plot = next(k for k in v.kinds.plots if k.kind == "GRU")
+    assert "computing…" in gru_plot.title.text and gru_plot.note.toPlainText() == "computing…"
+    assert len(v.drawn_curve("jacobian", kind="LSTM")[0]) > 0
+    assert len(v.drawn_curve("jacobian", kind="GRU")[0]) == 0
+    ctx.runner.cancel(predicate=lambda j: isinstance(j, compare.CompanionJob) and j.kind == "GRU")
+    gate.set()
+    assert ctx.runner.wait(60_000)
+    assert ctx.runner.status(jobs["GRU"]) == "cancelled"
+    assert ctx.runner.result(jobs["LSTM"]) is not None  # the other one stays
+    draw_waiting(v, ctx)  # asking again (as the window's retry does) runs it
+    assert set(v.companions()) == {"LSTM", "GRU"}
 
 
 def test_large_sessions_compute_the_products_off_thread(qtbot, no_leaks, monkeypatch):
@@ -338,21 +432,26 @@ def test_options_round_trip_and_the_preset_turns_the_comparison_on(qapp):
     assert ctx.app.options["gradient-flow"].compare is True
     export.draw(view, ctx, None)
     assert view.compare.isChecked()
-    assert view.companion() is not None  # the LSTM on the same input has landed
+    assert set(view.companions()) == {"LSTM", "GRU"}  # both on the same input have landed
     assert ctx.app.set_options("gradient-flow", compare=False)
     assert ctx.app.options["gradient-flow"].to_dict() == {"compare": False}  # only compare
     assert not ctx.app.set_options("gradient-flow", threshold=2.5)  # the session's clip now
     export.draw(view, ctx, None)
-    assert not view.compare.isChecked() and view.companion() is None
+    assert not view.compare.isChecked() and view.companions() == {}
     view.close()
     ctx.close()
 
 
 def test_large_type_says_less(qtbot, no_leaks):
     ctx, v = make_view(qtbot, SessionConfig(model="LSTM", hidden=4), compare=True)
-    assert sum(m.shown for m in v.maps) == 3 and "<br>" in v.readout_text()
+    assert sum(m.shown for m in v.maps) == 4 and "<br>" in v.readout_text()
     v.draw(frame_for(v, ctx, theme=themes.slide(themes.get("light")), export=True))
-    assert sum(m.shown for m in v.maps) == 2  # the session's products and the comparison's
-    assert v.maps[1].plot.titleLabel.text.startswith("SimpleRNN*")
+    # large type: the three small plots take the maps' room (the compared kinds' products are
+    # in the small plots), one line of readout
+    assert sum(m.shown for m in v.maps) == 0 and sum(k.shown for k in v.kinds.plots) == 3
+    assert v.kinds.plots[0].title.text.startswith("<b>SimpleRNN</b>*")
     assert "<br>" not in v.readout_text() and "SimpleRNN*" in v.readout_text()
+    assert "GRU*" in v.readout_text()
     assert v.clip_text.startswith("<b>Clipping</b> off")
+    v.draw(frame_for(v, ctx))  # back to normal type: the maps again
+    assert sum(m.shown for m in v.maps) == 4

@@ -1,12 +1,13 @@
 """gui.model.present.gradient_flow (pure): the curves are sim.analysis's, the cursor's points are
 a row forward and a column backward, clipping as sim.clip_by_norm (off, global, per step), the
-comparison runs the other kind on the same input, the jobs report progress and stop."""
+comparison runs both other one-cell kinds on the same input, the jobs report progress and stop."""
 
 import numpy as np
 import pytest
 
 from gui.model.present import gradient_flow as compare
 from gui.model.present import gradient_flow_text as words
+from gui.model.present.numbers import fmt
 from sim import analysis
 from sim.run import SessionConfig, compute
 
@@ -103,17 +104,76 @@ def test_clip_report_off_and_per_step_follow_the_session():
 
 def test_companion_is_the_other_kind_on_the_same_input():
     config = SessionConfig(model="SimpleRNN", hidden=5, length=9, radius=2.0, input_seed=3)
-    comp = compare.companion(config)
-    assert comp.result.config.model == "LSTM"
+    comp = compare.companion(config, "LSTM")
+    assert comp.result.config.model == "LSTM" and comp.kind == "LSTM"
     assert comp.result.forward.n_hidden == 5 and comp.result.config.radius == 2.0
     mine = compute(config)
     np.testing.assert_array_equal(comp.result.forward.x, mine.forward.x)
     np.testing.assert_array_equal(comp.result.targets, mine.targets)
-    assert compare.other_kind(compare.other_kind(config)) == config
-    assert compare.other_kind(config.replace(model="GRU")).model == "SimpleRNN"
-    assert compare.other_kind(config.replace(model="BidirectionalRNN")) is None
+    lstm = compare.companion_config(config, "LSTM")
+    assert compare.companion_config(lstm, "SimpleRNN") == config
+    assert compare.companion_config(config.replace(model="GRU"), "SimpleRNN").model == "SimpleRNN"
+    assert compare.companion_kinds(config.replace(model="BidirectionalRNN")) == ()
     no_forget = config.replace(model="LSTM", forget_gate=False)
-    assert compare.other_kind(no_forget) == config  # a SimpleRNN has no forget gate to drop
+    # a SimpleRNN (and a GRU) has no forget gate to drop
+    assert compare.companion_config(no_forget, "SimpleRNN") == config
+    assert compare.companion_config(no_forget, "GRU") == config.replace(model="GRU")
+    with pytest.raises(ValueError, match="no comparison model"):
+        compare.companion_config(config, "Seq2Seq")
+
+
+@pytest.mark.parametrize("model, others", [("SimpleRNN", ("LSTM", "GRU")),
+                                           ("LSTM", ("SimpleRNN", "GRU")),
+                                           ("GRU", ("SimpleRNN", "LSTM"))])
+def test_both_other_kinds_on_the_same_input(model, others):
+    config = SessionConfig(model=model, hidden=4, length=7, radius=0.7, activation="relu",
+                           peepholes=True)
+    assert compare.companion_kinds(config) == others
+    mine = compute(config)
+    comps = {}
+    for kind in others:
+        other = compare.companion_config(config, kind)
+        # everything but the model is the session's: the SimpleRNN keeps the activation, the
+        # LSTM its peepholes
+        assert other == config.replace(model=kind)
+        comps[kind] = compare.companion(config, kind)
+        assert comps[kind].config == config and comps[kind].result.config == other
+        np.testing.assert_array_equal(comps[kind].result.forward.x, mine.forward.x)
+        want = compare.flow_curves(compute(other))
+        np.testing.assert_allclose(comps[kind].curves.jacobian_curve, want.jacobian_curve)
+        np.testing.assert_array_equal(comps[kind].curves.error_curve, want.error_curve)
+    panels, (lo, hi) = compare.side_by_side(compare.flow_curves(mine), comps, config)
+    assert [p.kind for p in panels] == ["SimpleRNN", "LSTM", "GRU"]
+    assert [p.session for p in panels] == [k == model for k in ("SimpleRNN", "LSTM", "GRU")]
+    for p in panels:  # one range holding every curve of every kind
+        for c in (p.curves.error_curve, p.curves.jacobian_curve, p.curves.highway_curve):
+            if c is not None:
+                v = np.log10(c[np.isfinite(c) & (c > 0)])
+                assert lo < v.min() and v.max() < hi
+    # a kind not landed yet: a panel without curves, and the range of the others
+    waiting, _ = compare.side_by_side(compare.flow_curves(mine), {}, config)
+    assert [p.curves is None for p in waiting] == [not p.session for p in waiting]
+
+
+def test_panel_titles_and_readout_say_which_is_which():
+    config = SessionConfig(model="GRU", hidden=4, length=7)
+    mine = compare.flow_curves(compute(config))
+    lstm = compare.companion(config, "LSTM")
+    hexes = {"error": "#000000", "jacobian": "#aa8800", "highway": "#5e3c99"}
+    own = words.panel_title(compare.Panel("GRU", True, mine), hexes)
+    assert own.startswith("<b>GRU</b> (the session)") and f"×{fmt(mine.slope)}" in own
+    other = words.panel_title(compare.Panel("LSTM", False, lstm.curves), hexes)
+    assert other.startswith("<b>LSTM</b>*") and "#5e3c99" in other
+    assert f"highway ×{fmt(lstm.curves.highway_slope)}" in other
+    assert "computing…" in words.panel_title(compare.Panel("SimpleRNN", False, None), hexes,
+                                             note="computing…")
+    text = words.readout(mine, {"LSTM": lstm}, computing=False, compare=True, config=config,
+                         comp_failed={"SimpleRNN": "boom"})
+    assert "same input" in text and "radius: each as initialised" in text
+    assert "<b>LSTM</b>*" in text and "<b>SimpleRNN</b>* failed: boom" in text
+    text = words.readout(mine, {}, computing=False, compare=True,
+                         config=config.replace(radius=0.8))
+    assert "seeds, radius)" in text and text.count("computing…") == 2
 
 
 def test_jobs_report_progress_and_stop():
@@ -128,7 +188,8 @@ def test_jobs_report_progress_and_stop():
                                equal_nan=True)
     assert job.compute(seen.append, lambda: True) is None  # stopped: nothing
     assert analysis.gradient_flow(r.forward, should_stop=lambda: True) is None
-    comp_job = compare.CompanionJob.of(r.config)
+    comp_job = compare.CompanionJob.of(r.config, "GRU")
+    assert comp_job != compare.CompanionJob.of(r.config, "SimpleRNN")  # one job per kind
     assert comp_job.compute(lambda f: None, lambda: True) is None
     assert comp_job.cost > 0 and job.cost > 0
 
