@@ -71,7 +71,11 @@ def build_menus(window) -> None:
     tour_prev = QtGui.QAction("Previous preset (tour)", window)
     tour_prev.setShortcut(QtGui.QKeySequence("PgUp"))
     tour_prev.triggered.connect(lambda: window.files.tour_step(-1))
-    for a in (tour_next, tour_prev):
+    again = QtGui.QAction("&Compute again what was cancelled", window)
+    again.setShortcut(QtGui.QKeySequence("F5"))
+    again.setToolTip("Background work stopped with Cancel starts again")
+    again.triggered.connect(window.compute_again)
+    for a in (tour_next, tour_prev, again):
         view_menu.addAction(a)
         window.addAction(a)
 
