@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6 import QtCore
 
 from . import theme as themes
-from .views.base import Frame
+from .views.base import CANCELLED, Frame
 
 #: model events after which the views are drawn again
 REDRAW_ON = ("cursor_changed", "selection_changed", "theme_changed",
@@ -47,6 +47,8 @@ def frame_for(view, ctx, *, theme=None, export: bool = False, force: bool = Fals
             derived[name] = value
         elif ctx.runner.status(job) == "failed":
             failed[name] = ctx.runner.error(job)
+        elif ctx.runner.status(job) == "cancelled":  # not computing: say so, not "computing…"
+            failed[name] = CANCELLED
         else:
             pending.append(name)
     return make_frame(ctx.app, theme=theme, derived=derived, pending=pending, failed=failed,

@@ -238,6 +238,11 @@ class MainWindow(QtWidgets.QMainWindow):
         holder = self.tabs.widget(i).widget().layout()
         return holder.itemAt(0).widget() if holder.count() else None
 
+    def compute_again(self) -> None:
+        """Run again the background work stopped with Cancel (F5), and draw what lands."""
+        self.ctx.runner.resume()
+        self.render_current()
+
     def render_current(self) -> None:
         """Draw the visible views from the model (hidden tabs draw when shown)."""
         self.painter.draw()

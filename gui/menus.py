@@ -11,8 +11,10 @@ SHORTCUTS = (
     ("Page Down / Page Up", "next / previous preset of the tour"),
     ("M", "colour errors by source / by gradient step (the article's) / by magnitude"),
     ("F11", "presentation mode"),
+    ("F5", "compute again what Cancel stopped"),
     ("F1", "what each tab shows, and which article section"),
     ("Ctrl+E", "export the view (PNG/SVG)"),
+    ("Ctrl+Alt+E", "export the view as a slide"),
     ("Ctrl+S / Ctrl+O", "save / open a session"),
     ("Ctrl+T", "light / dark theme"),
     ("Ctrl+Q", "quit"),
@@ -71,7 +73,11 @@ def build_menus(window) -> None:
     tour_prev = QtGui.QAction("Previous preset (tour)", window)
     tour_prev.setShortcut(QtGui.QKeySequence("PgUp"))
     tour_prev.triggered.connect(lambda: window.files.tour_step(-1))
-    for a in (tour_next, tour_prev):
+    again = QtGui.QAction("&Compute again what was cancelled", window)
+    again.setShortcut(QtGui.QKeySequence("F5"))
+    again.setToolTip("Background work stopped with Cancel starts again")
+    again.triggered.connect(window.compute_again)
+    for a in (tour_next, tour_prev, again):
         view_menu.addAction(a)
         window.addAction(a)
 

@@ -20,6 +20,14 @@ from PySide6 import QtWidgets
 from .. import theme as themes
 from ..graphics.axes import plain_viewbox  # noqa: F401 - views import it from here
 
+#: what a view shows for derived data stopped with Cancel
+CANCELLED = "cancelled (F5 computes it again)"
+
+
+def failure_text(message: str) -> str:
+    """A failed or cancelled job's note, from its ``frame.failed`` message."""
+    return message if message == CANCELLED else f"failed: {message}"
+
 
 @dataclass(frozen=True, eq=False)
 class Frame:

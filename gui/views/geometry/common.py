@@ -22,7 +22,7 @@ from ...graphics.labels import set_label as _set_text
 from ...model.present import geometry as gp
 from ...model.present.geometry_claims import ARTICLE, VERMILLION, cells_text, share
 from ...model.present.numbers import count, fmt, fmt_log10, pct
-from ..base import View, make_canvas
+from ..base import CANCELLED, View, make_canvas
 
 __all__ = ["ARTICLE", "VERMILLION", "ORANGE", "GREEN", "PURPLE", "DIM_HEX", "GeometryView",
            "add_label", "cells_text", "count", "d_range", "fmt", "fmt_log10", "pct", "sci", "share"]
@@ -172,7 +172,7 @@ class GeometryView(View):
         if key in frame.derived:
             return "ready"
         if key in frame.failed:
-            return "failed"
+            return "cancelled" if frame.failed[key] == CANCELLED else "failed"
         runner = getattr(self.ctx, "runner", None)
         if runner is not None and runner.status(key) == "cancelled":
             return "cancelled"

@@ -27,7 +27,7 @@ from ...model.present import gradient_flow as flow
 from ...model.present import gradient_flow_text as words
 from ...model.present.vanishing_text import formula_text
 from .. import register
-from ..base import View
+from ..base import View, failure_text
 from .clip_plot import ClipPlot
 from .controls import FlowControls
 from .distance_plot import DistancePlot
@@ -121,7 +121,7 @@ class GradientFlowView(View):
             busy.append(f"running the {' and the '.join(running)} on the same input: "
                         "computing…")
         for name, message in frame.failed.items():
-            busy.append(f"{name.removeprefix('companion ')} failed: {message}")
+            busy.append(f"{name.removeprefix('companion ')} {failure_text(message)}")
         config = self.app.config if self.app is not None else result.config
         self.controls.sync(config, compare, " · ".join(busy))
         self._curves = landed

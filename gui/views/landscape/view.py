@@ -22,7 +22,7 @@ from ...model.present import landscape as present
 from ...model.present import landscape_text as text
 from ...model.present.landscape_line import LineJob
 from .. import register
-from ..base import View
+from ..base import View, failure_text
 from .cliff import CliffFigure
 from .controls import LandscapeControls
 from .line import LineFigure
@@ -181,7 +181,7 @@ class LandscapeView(View):
 
     def _note(self, frame, name: str) -> str:
         if name in frame.failed:
-            return f"failed: {frame.failed[name]}"
+            return failure_text(frame.failed[name])
         if name in frame.pending:
             return text.COMPUTING
         return ""

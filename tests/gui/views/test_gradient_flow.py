@@ -4,6 +4,7 @@ side) as jobs off the GUI thread, each landing on its own, the session's clippin
 per step), cursor marks, theme and export, options."""
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -455,3 +456,32 @@ def test_large_type_says_less(qtbot, no_leaks):
     assert v.clip_text.startswith("<b>Clipping</b> off")
     v.draw(frame_for(v, ctx))  # back to normal type: the maps again
     assert sum(m.shown for m in v.maps) == 4
+
+
+def test_cancelled_products_say_so_and_f5_computes_them_again(window, qtbot, monkeypatch):
+    """A job stopped with Cancel is not computing: the view says "cancelled", not
+    "computing…" for ever, and F5 (View ▸ Compute again) runs it."""
+    real = compare.flow_curves
+    hold = threading.Event()
+
+    def slow(result, *, progress=None, should_stop=None):
+        while not hold.is_set():  # until released, or stopped by Cancel
+            if should_stop is not None and should_stop():
+                return None
+            time.sleep(0.005)
+        return real(result, progress=progress, should_stop=should_stop)
+
+    monkeypatch.setattr(compare, "flow_curves", slow)
+    window.open_view("gradient-flow")
+    v = window.current_view()
+    runner = window.ctx.runner
+    qtbot.waitUntil(lambda: any(isinstance(j, compare.FlowJob) for j in runner.running()),
+                    timeout=5_000)
+    runner.cancel()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5_000)
+    window.render_current()
+    assert "cancelled (F5" in v.busy.text() and "computing" not in v.busy.text()
+    hold.set()
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: v.curves() is not None, timeout=10_000)
+    assert v.busy.text() == ""
