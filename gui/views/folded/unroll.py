@@ -133,11 +133,12 @@ class UnrollDrawing:
         self.plot_box.setMaximumWidth(10_000 if on else 0)
 
     # -- drawing ----------------------------------------------------------------------------
-    def draw(self, chain: uc.UnrolledChain, curve_data, pending: bool, theme,
+    def draw(self, chain: uc.UnrolledChain, curve_data, note: str, theme,
              compact: bool = False, width: float = 0.0) -> tuple:
-        """Draw ``chain`` and its norm curve (``curve_data``: a ChainCurve, or None while
-        ``pending``); ``compact`` (a small figure, a slide, ``width`` px wide) leaves out the
-        per-layer norms and draws W closer; returns the (x, y) range the diagram needs."""
+        """Draw ``chain`` and its norm curve (``curve_data``: a ChainCurve, or None with
+        ``note`` saying why: computing, failed or cancelled); ``compact`` (a small figure, a
+        slide, ``width`` px wide) leaves out the per-layer norms and draws W closer; returns the
+        (x, y) range the diagram needs."""
         fg = theme.foreground
         self.plot_box.setMinimumWidth(0.4 * width if compact else PLOT_WIDTH)
         L, H = len(chain.layers), chain.W.shape[0]
@@ -180,7 +181,7 @@ class UnrollDrawing:
         self._draw_direction(chain, ys, theme)
         x0 = HALF + 3.7 if compact else IMG_X
         self._draw_matrix(chain, ys, theme, x0, compact)
-        self._draw_curve(chain, curve_data, pending, theme, compact)
+        self._draw_curve(chain, curve_data, note, theme, compact)
         top = ys[-1] if L else 0.0
         return (-HALF - 1.7, x0 + IMG_W + 0.4), (-0.9, max(top, 3.2) + 0.8)
 
@@ -291,10 +292,9 @@ class UnrollDrawing:
                   f"spectral radius ρ(W) = {fmt(chain.rho)}", color=fg)
         self.texts["w_scale"].setPos(x0 + side / 2, y0 - 0.08)
 
-    def _draw_curve(self, chain, data, pending: bool, theme, compact: bool) -> None:
+    def _draw_curve(self, chain, data, note: str, theme, compact: bool) -> None:
         fg = theme.foreground
-        title = (uc.curve_title(chain, compact) if data is not None
-                 else "computing the norms…" if pending else "")
+        title = uc.curve_title(chain, compact) if data is not None else note
         set_label(self.plot_title, title, color=fg, size=pt(theme, 10))
         if data is None:
             self._curve_key = None

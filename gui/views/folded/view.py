@@ -23,7 +23,7 @@ from ...model.present.numbers import cursor_label, fmt
 from ...model.present.unfolded_edges import cell_kind
 from ...model.present.unfolded_text import CELL_NAMES
 from .. import register
-from ..base import View
+from ..base import View, failure_text
 from .unroll import UnrollDrawing
 
 #: the recurrent matrices of each kind of cell
@@ -142,8 +142,10 @@ class FoldedView(View):
         data = frame.derived.get("chain-curve")
         chain = self.chain = uc.unrolled_chain(frame.result, frame.cursor,
                                                COMPACT_LAYERS if compact else uc.MAX_LAYERS, data)
-        xr, yr = self.unroll.draw(chain, data, "chain-curve" in frame.pending, self.theme,
-                                  compact, self.width())
+        note = ("computing the norms…" if "chain-curve" in frame.pending else
+                failure_text(frame.failed["chain-curve"]) if "chain-curve" in frame.failed
+                else "")
+        xr, yr = self.unroll.draw(chain, data, note, self.theme, compact, self.width())
         self.vb.setRange(xRange=xr, yRange=yr, padding=0)
         fg = self.theme.foreground
         values = ("errors ∂J/∂h" if chain.direction == "backward" else "values h")

@@ -231,3 +231,20 @@ def test_the_window_toggles_the_mode_and_lands_the_curve(make_window, qtbot):
     assert view.chain.n == view.chain.source - 3
     view.unroll_box.click()
     qtbot.waitUntil(lambda: view.chain is None and view.block.isVisible(), timeout=10_000)
+
+
+def test_the_plot_says_computing_failed_or_cancelled_while_it_has_no_curve(preset):
+    from gui.frames import make_frame
+    from gui.views.base import CANCELLED
+
+    ctx, view = preset
+    title = view.unroll.plot_title
+    view.draw(make_frame(ctx.app, pending=("chain-curve",)))
+    assert "computing the norms" in title.text and view.chain.product_norm is None
+    assert "computing" in view.caption.text
+    view.draw(make_frame(ctx.app, failed={"chain-curve": CANCELLED}))
+    assert title.text == CANCELLED
+    x, _ = view.unroll.norm_curve.getData()
+    assert x is None or len(x) == 0  # no curve drawn from nothing
+    view.draw(make_frame(ctx.app, failed={"chain-curve": "boom"}))
+    assert title.text == "failed: boom"
