@@ -183,4 +183,13 @@ if __name__ == "__main__":
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(interrupts.EXIT.get(signum, status))  # (tearing Qt down takes 0.5 s more)
+    from gui import cli
+
+    if cli.headless_run:  # an export's files are closed: skip the teardown (0.3-1 s)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a reader that left: nothing more to say
+                pass
+        os._exit(status)
     sys.exit(status)
