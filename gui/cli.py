@@ -30,6 +30,11 @@ PROGRESS_MEAN = 50
 ACTIONS = ("export", "export_animation", "export_all", "summary", "list_views", "list_presets")
 
 
+#: True once a run went headless (an export, --list-views): the script may then leave without
+#: tearing Qt and the interpreter down (main.py), as every file it wrote is closed by then
+headless_run = False
+
+
 class UsageError(Exception):
     """Bad input on the command line: one line for the user, exit status 2."""
 
@@ -97,6 +102,8 @@ def run(args) -> int:
         return 0
     headless = bool(args.export or args.export_animation or args.list_views or args.export_all)
     if headless:
+        global headless_run
+        headless_run = True
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from . import export
 
@@ -350,9 +357,11 @@ def export_still(args, session) -> int:
         if path.suffix.lower() == ".png":
             export.export_png(view, ctx, tmp, width=width, cursor=cursor,
                               theme=_figure_theme(args, ctx),
-                              transparent=bool(getattr(args, "transparent", False)))
+                              transparent=bool(getattr(args, "transparent", False)),
+                              restore=False)
         else:
-            export.export_svg(view, ctx, tmp, cursor=cursor, theme=_figure_theme(args, ctx))
+            export.export_svg(view, ctx, tmp, cursor=cursor, theme=_figure_theme(args, ctx),
+                              restore=False)
     view.close()
     return 0
 
@@ -457,7 +466,8 @@ def export_all(args, session) -> int:
         with _atomic(folder / f"{name}.png") as tmp, _stopped_by_signal():
             export.export_png(view, ctx, tmp, width=width, cursor=cursor,
                               theme=_figure_theme(args, ctx),
-                              transparent=bool(getattr(args, "transparent", False)))
+                              transparent=bool(getattr(args, "transparent", False)),
+                              restore=False)
         view.close()
         print(folder / f"{name}.png", file=sys.stderr)
     return 0

@@ -12,7 +12,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import views
-from .frames import draw_now
+from .frames import draw_now, frame_for, owner_of
 from .model.cursor import Cursor
 from .model.present.numbers import cursor_label
 
@@ -84,12 +84,43 @@ def draw(view, ctx, cursor: Cursor | None, *, export: bool = True, theme=None) -
     before = None
     for _ in range(4):
         draw_now(view, ctx, export=export, theme=theme)
-        QtWidgets.QApplication.processEvents()
+        _settle(view)
         _check_stop()
         now = _geometry(view)
         if now == before:
             break
         before = now
+
+
+def _settle(view) -> None:
+    """Let Qt lay the view out and paint it once, its curves without antialiasing.
+
+    A pass needs the paint (axes size themselves to their tick labels while painting), not its
+    pixels, and the figure is painted afresh afterwards; an antialiased wide curve of a few
+    thousand segments (the unfolded network's mesh) takes a second to paint.
+    """
+    import pyqtgraph as pg
+
+    curves = [item for gv in view.findChildren(QtWidgets.QGraphicsView)
+              for item in gv.scene().items()
+              if isinstance(item, pg.PlotCurveItem) and item.opts["antialias"]]
+    for item in curves:
+        item.opts["antialias"] = False
+    try:
+        QtWidgets.QApplication.processEvents()
+    finally:
+        for item in curves:
+            item.opts["antialias"] = True
+
+
+def _back_to_screen(view, ctx, restore: bool = True) -> None:
+    """Draw the view in its screen style again after an export, without waiting for data (the
+    window's painter draws it again when its jobs land); a view made only for the figure is
+    not drawn again, and the jobs it asked for are dropped."""
+    if restore:
+        view.draw(frame_for(view, ctx))
+    else:
+        ctx.runner.release(owner_of(view))
 
 
 def _geometry(view) -> tuple:
@@ -171,25 +202,28 @@ def _transparent_image(view, width: int) -> QtGui.QImage:
 
 
 def export_png(view, ctx, path, *, width: int = 1600, cursor: Cursor | None = None,
-               theme=None, transparent: bool = False) -> Path:
+               theme=None, transparent: bool = False, restore: bool = True) -> Path:
     """Write the view at ``cursor`` as a PNG ``width`` pixels wide, antialiased; ``theme``
     overrides the model's (:func:`gui.theme.slide` for slides), ``transparent`` leaves out
-    the background."""
+    the background. ``restore``: draw the view in its screen style afterwards (False for a
+    view made only for this figure)."""
     path = Path(path)
     _set_quality(view, True)
     try:
         draw(view, ctx, cursor, theme=theme)
         img = to_image(view, width, transparent=transparent)
+        if not img.save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
     finally:
         _set_quality(view, False)
-        draw_now(view, ctx, export=False)
-    if not img.save(str(path), "PNG"):
-        raise OSError(f"could not write {path}")
+        _back_to_screen(view, ctx, restore)
     return path
 
 
-def export_svg(view, ctx, path, *, cursor: Cursor | None = None, theme=None) -> Path:
-    """Write the view as SVG (pyqtgraph's exporter: text stays text where it can)."""
+def export_svg(view, ctx, path, *, cursor: Cursor | None = None, theme=None,
+               restore: bool = True) -> Path:
+    """Write the view as SVG (pyqtgraph's exporter: text stays text where it can);
+    ``restore`` as for :func:`export_png`."""
     from pyqtgraph.exporters import SVGExporter
 
     path = Path(path)
@@ -203,7 +237,7 @@ def export_svg(view, ctx, path, *, cursor: Cursor | None = None, theme=None) -> 
             _widget_svg(view, path)
     finally:
         _set_quality(view, False)
-        draw_now(view, ctx, export=False)
+        _back_to_screen(view, ctx, restore)
     if not path.is_file() or path.stat().st_size == 0:
         raise OSError(f"could not write {path}")
     return path
@@ -276,7 +310,7 @@ def render_frames(view, ctx, cursors, *, width: int = 800, progress=None, should
             if progress is not None:
                 progress(i + 1, len(cursors))
     finally:
-        draw_now(view, ctx, export=False)
+        _back_to_screen(view, ctx)
 
 
 def export_animation(view, ctx, path, cursors, *, fps: float = 8, width: int = 800,
@@ -354,7 +388,7 @@ def export_slide(name: str, ctx, path, *, aspect: str = "16:9", transparent: boo
     view = make_view(name, ctx, size=layout_size(slide=True, aspect=aspect))
     try:
         return export_png(view, ctx, path, width=width, cursor=cursor, transparent=transparent,
-                          theme=themes.slide(themes.get(ctx.app.theme)))
+                          theme=themes.slide(themes.get(ctx.app.theme)), restore=False)
     finally:
         view.close()
         view.deleteLater()

@@ -44,8 +44,16 @@ def contour_segments(x, y, Z, level: float) -> np.ndarray:
     z00, z10 = Z[:-1, :-1], Z[:-1, 1:]  # (ny-1, nx-1) corners (x0, y0), (x1, y0)
     z01, z11 = Z[1:, :-1], Z[1:, 1:]  # (ny-1, nx-1) corners (x0, y1), (x1, y1)
     ok = np.isfinite(z00) & np.isfinite(z10) & np.isfinite(z01) & np.isfinite(z11)
-    X0, Y0 = np.meshgrid(x[:-1], y[:-1])  # (ny-1, nx-1) lower-left corners
-    X1, Y1 = np.meshgrid(x[1:], y[1:])  # (ny-1, nx-1) upper-right corners
+    with np.errstate(invalid="ignore"):
+        lo = np.minimum(np.minimum(z00, z10), np.minimum(z01, z11))  # (ny-1, nx-1)
+        hi = np.maximum(np.maximum(z00, z10), np.maximum(z01, z11))  # (ny-1, nx-1)
+    # only the cells with corners on both sides of the level are crossed (row-major order)
+    ci, cj = np.nonzero(ok & (lo < level) & (hi >= level))  # (k,) each
+    if ci.size == 0:
+        return np.zeros((0, 2, 2))
+    z00, z10, z01, z11 = z00[ci, cj], z10[ci, cj], z01[ci, cj], z11[ci, cj]  # (k,) each
+    X0, Y0 = x[:-1][cj], y[:-1][ci]  # (k,) lower-left corners
+    X1, Y1 = x[1:][cj], y[1:][ci]  # (k,) upper-right corners
     with np.errstate(all="ignore"):
         # the four edges in order bottom, right, top, left: (value a, value b, end a, end b)
         edges = (
@@ -54,29 +62,27 @@ def contour_segments(x, y, Z, level: float) -> np.ndarray:
             (z01, z11, (X0, Y1), (X1, Y1)),
             (z00, z01, (X0, Y0), (X0, Y1)),
         )
-        cross = np.zeros((4,) + z00.shape, dtype=bool)  # (4, ny-1, nx-1)
-        pts = np.zeros((4,) + z00.shape + (2,))  # (4, ny-1, nx-1, 2)
+        cross = np.zeros((4,) + z00.shape, dtype=bool)  # (4, k)
+        pts = np.zeros((4,) + z00.shape + (2,))  # (4, k, 2)
         for e, (za, zb, (xa, ya), (xb, yb)) in enumerate(edges):
             above_a, above_b = za >= level, zb >= level
-            cross[e] = ok & (above_a != above_b)
-            s = np.where(cross[e], (level - za) / (zb - za), 0.0)  # (ny-1, nx-1) in [0, 1]
-            pts[e, ..., 0] = xa + s * (xb - xa)
-            pts[e, ..., 1] = ya + s * (yb - ya)
-    n = cross.sum(axis=0)  # (ny-1, nx-1): 0, 2 or 4 crossed edges
+            cross[e] = above_a != above_b
+            s = np.where(cross[e], (level - za) / (zb - za), 0.0)  # (k,) in [0, 1]
+            pts[e, :, 0] = xa + s * (xb - xa)
+            pts[e, :, 1] = ya + s * (yb - ya)
+    n = cross.sum(axis=0)  # (k,): 2 or 4 crossed edges
     out = []
-    two = n == 2
-    if two.any():
-        first = np.argmax(cross, axis=0)  # (ny-1, nx-1) the first crossed edge
-        last = 3 - np.argmax(cross[::-1], axis=0)  # (ny-1, nx-1) the last crossed edge
-        i, j = np.nonzero(two)
-        out.append(np.stack([pts[first[i, j], i, j], pts[last[i, j], i, j]], axis=1))  # (k,2,2)
-    four = n == 4
-    if four.any():
+    two = np.nonzero(n == 2)[0]
+    if two.size:
+        first = np.argmax(cross[:, two], axis=0)  # (m,) the first crossed edge
+        last = 3 - np.argmax(cross[::-1, two], axis=0)  # (m,) the last crossed edge
+        out.append(np.stack([pts[first, two], pts[last, two]], axis=1))  # (m, 2, 2)
+    four = np.nonzero(n == 4)[0]
+    if four.size:
         # a saddle: the centre decides which corners the contour separates
-        i, j = np.nonzero(four)
-        centre = (z00 + z10 + z01 + z11)[i, j] / 4  # (k,)
-        joined = (centre >= level) == (z00[i, j] >= level)  # corners 00 and 11 joined
-        b, r, t, le = pts[0, i, j], pts[1, i, j], pts[2, i, j], pts[3, i, j]  # (k, 2) each
+        centre = (z00 + z10 + z01 + z11)[four] / 4  # (m,)
+        joined = (centre >= level) == (z00[four] >= level)  # corners 00 and 11 joined
+        b, r, t, le = pts[0, four], pts[1, four], pts[2, four], pts[3, four]  # (m, 2) each
         s1 = np.where(joined[:, None, None], np.stack([b, r], 1), np.stack([b, le], 1))
         s2 = np.where(joined[:, None, None], np.stack([t, le], 1), np.stack([t, r], 1))
         out += [s1, s2]

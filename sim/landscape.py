@@ -55,6 +55,7 @@ __all__ = [
     "Trajectory",
     "default_demo",
     "descend",
+    "descend_each",
     "loss_along_line",
     "loss_and_grad",
     "loss_surface",
@@ -477,6 +478,17 @@ def descend(
     ValueError
         Naming the offending argument.
     """
+    return descend_each(model, start, lr, n_steps, (clip,), progress=progress,
+                        should_stop=should_stop)[0]
+
+
+def descend_each(model: CliffRNN, start: tuple[float, float], lr: float, n_steps: int,
+                 clips: tuple, *, progress: Callable[[float], None] | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> list[Trajectory]:
+    """:func:`descend` from one start once per threshold of ``clips`` (None: no clipping), the
+    paths in lockstep: one :func:`loss_and_grad` call per step for all of them, so two paths
+    take about the time of one (the numbers are those of separate descents). Arguments and
+    errors as for :func:`descend`; ``should_stop`` stops every path still going."""
     if not isinstance(model, CliffRNN):
         raise ValueError(f"model must be a CliffRNN, got {type(model).__name__}")
     try:
@@ -485,64 +497,81 @@ def descend(
         raise ValueError(f"start must be a pair (w0, b0), got {start!r}") from None
     w0 = _check_real("start[0]", w0, math.inf)
     b0 = _check_real("start[1]", b0, math.inf)
-    p = np.array([w0, b0])  # (2,) (w, b)
     lr = _check_real("lr", lr, math.inf)
     if lr <= 0:
         raise ValueError(f"lr must be > 0, got {lr!r}")
     n_steps = _check_int("n_steps", n_steps, 0, STEPS_MAX)
-    if clip is not None:
-        clip = _check_real("clip", clip, math.inf)
-        if clip <= 0:
-            raise ValueError(f"clip must be > 0 or None, got {clip!r}")
-
-    points = [p]
-    losses: list[float] = []
-    norms: list[float] = []
-    clipped: list[bool] = []
-    stopped = None
+    checked = []
+    for clip in clips:
+        if clip is not None:
+            clip = _check_real("clip", clip, math.inf)
+            if clip <= 0:
+                raise ValueError(f"clip must be > 0 or None, got {clip!r}")
+        checked.append(clip)
+    # one path each: p (2,) the current (w, b); points, losses, norms, clipped; why it stopped
+    paths = [{"clip": c, "p": np.array([w0, b0]), "points": [np.array([w0, b0])], "losses": [],
+              "norms": [], "clipped": [], "stopped": None, "done": False} for c in checked]
     with np.errstate(all="ignore"):
         for k in range(n_steps + 1):
-            L, dw, db = loss_and_grad(model, p[0], p[1])  # () each
-            g = np.array([dw, db])  # (2,) gradient (dL/dw, dL/db)
-            g_norm = float(np.hypot(dw, db))
-            losses.append(float(L))
-            norms.append(g_norm)
-            if k == n_steps:
+            live = [q for q in paths if not q["done"]]
+            if not live:
                 break
-            if k % 16 == 0 and k:
+            Ls, dws, dbs = loss_and_grad(model, [q["p"][0] for q in live],
+                                         [q["p"][1] for q in live])  # (m,) each
+            if k % 16 == 0 and k and k < n_steps:
                 if should_stop is not None and should_stop():
-                    stopped = "stopped"
+                    for q, L, dw, db in zip(live, Ls, dws, dbs, strict=True):
+                        q["losses"].append(float(L))
+                        q["norms"].append(float(np.hypot(dw, db)))
+                        q["stopped"], q["done"] = "stopped", True
                     break
                 if progress is not None:
                     progress(k / n_steps)
-            if not math.isfinite(g_norm):
-                stopped = "non-finite gradient"
-                break
-            if not math.isfinite(float(L)):
-                stopped = "non-finite loss"
-                break
-            is_clipped = clip is not None and g_norm > clip
-            if is_clipped:
-                g = g * (clip / g_norm)  # (2,) rescaled to norm clip
-            p_next = p - lr * g  # (2,)
-            if not np.all(np.isfinite(p_next)):
-                stopped = "non-finite step"
-                break
-            clipped.append(is_clipped)
-            points.append(p_next)
-            p = p_next
+            for q, L, dw, db in zip(live, Ls, dws, dbs, strict=True):
+                _descent_step(q, k, n_steps, lr, L, dw, db)
+    return [_trajectory(q, lr) for q in paths]
 
-    pts = np.array(points)  # (K+1, 2)
+
+def _descent_step(q: dict, k: int, n_steps: int, lr: float, L, dw, db) -> None:
+    """Step ``k`` of one path of :func:`descend_each`, given its loss and gradient there."""
+    g = np.array([dw, db])  # (2,) gradient (dL/dw, dL/db)
+    g_norm = float(np.hypot(dw, db))
+    q["losses"].append(float(L))
+    q["norms"].append(g_norm)
+    if k == n_steps:
+        q["done"] = True
+        return
+    if not math.isfinite(g_norm):
+        q["stopped"], q["done"] = "non-finite gradient", True
+        return
+    if not math.isfinite(float(L)):
+        q["stopped"], q["done"] = "non-finite loss", True
+        return
+    clip = q["clip"]
+    is_clipped = clip is not None and g_norm > clip
+    if is_clipped:
+        g = g * (clip / g_norm)  # (2,) rescaled to norm clip
+    p_next = q["p"] - lr * g  # (2,)
+    if not np.all(np.isfinite(p_next)):
+        q["stopped"], q["done"] = "non-finite step", True
+        return
+    q["clipped"].append(is_clipped)
+    q["points"].append(p_next)
+    q["p"] = p_next
+
+
+def _trajectory(q: dict, lr: float) -> Trajectory:
+    pts = np.array(q["points"])  # (K+1, 2)
     steps = np.hypot(*np.diff(pts, axis=0).T)  # (K,)
     return Trajectory(
         points=_frozen(pts),
-        losses=_frozen(np.array(losses)),
-        grad_norms=_frozen(np.array(norms)),
-        clipped=_frozen(np.array(clipped, dtype=bool)),
+        losses=_frozen(np.array(q["losses"])),
+        grad_norms=_frozen(np.array(q["norms"])),
+        clipped=_frozen(np.array(q["clipped"], dtype=bool)),
         steps=_frozen(np.asarray(steps, dtype=float).reshape(-1)),
         lr=lr,
-        clip=clip,
-        stopped=stopped,
+        clip=q["clip"],
+        stopped=q["stopped"],
     )
 
 

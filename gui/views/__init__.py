@@ -23,6 +23,13 @@ TAB_ORDER = ["Unfolded", "Task types", "Folded", "Backprop basics", "LSTM circui
              "Geometry"]
 #: modules of this package that hold no views
 _NOT_VIEWS = {"base"}
+#: the module of views not named after it (others: the name with "_" for "-"), so that
+#: :func:`get` imports only the module it needs (a headless export's start-up); a name missing
+#: here still works, through :func:`load`
+_HOMES = {"network-folded": "folded", "lstm-circuit": "lstm_block",
+          "lstm-odyssey": "lstm_block", "geometry-grid": "geometry", "geometry-cube": "geometry",
+          "geometry-angles": "geometry", "geometry-shell": "geometry",
+          "geometry-distances": "geometry"}
 _loaded = False
 
 
@@ -78,8 +85,21 @@ def names() -> list[str]:
     return seen + sorted(set(REGISTRY) - set(seen))
 
 
+def home(name: str) -> str:
+    """The module of this package expected to register view ``name``."""
+    return _HOMES.get(name, name.replace("-", "_"))
+
+
 def get(name: str) -> type:
-    load()
+    """The view class registered as ``name``: its own module imported first, every view module
+    only when that does not register it."""
+    if name not in REGISTRY and not _loaded:
+        module = home(name)
+        if module.isidentifier() and module not in _NOT_VIEWS and any(
+                info.name == module for info in pkgutil.iter_modules(__path__)):
+            import_module(f"{__name__}.{module}")
+    if name not in REGISTRY:
+        load()
     if name not in REGISTRY:
         raise ValueError(f"unknown view {name!r}; views: {', '.join(names())}")
     return REGISTRY[name]

@@ -121,11 +121,14 @@ class EquationsView(View):
         return self._session[1]
 
     def needs(self, frame) -> dict:
-        """One typesetting job per line: this step's first, then the rest of the session's."""
+        """One typesetting job per line: this step's first, then the rest of the session's (a
+        figure waits only for the lines it shows)."""
         step = self.step_at(frame)
         if step is None:
             return {}
-        lines = [e.latex for e in step.equations] + self.session_lines(frame.result)
+        lines = [e.latex for e in step.equations]
+        if not frame.export:
+            lines += self.session_lines(frame.result)
         return {SVG + s: eqs.TypesetJob(s) for s in dict.fromkeys(lines)}
 
     # -- drawing ----------------------------------------------------------------------------

@@ -224,6 +224,26 @@ def test_help_documents_every_option_with_an_example(capsys):
     assert text.count("e.g.") >= 10 and "examples:" in text
 
 
+def test_every_view_is_found_in_the_module_the_export_imports_first():
+    # an export imports only views.home(name); a view registered elsewhere would still be
+    # found (every module is then imported), but the export would start slower again
+    for name, cls in views.load().items():
+        assert cls.__module__.split(".")[2] == views.home(name), name
+
+
+def test_a_headless_export_imports_only_its_own_view(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    code = ("import sys, main; main.main(sys.argv[1:]); "
+            "print(sorted({m.split('.')[2] for m in sys.modules if m.startswith('gui.views.')}))")
+    r = subprocess.run([sys.executable, "-c", code, "--view", "lstm-odyssey", "--export",
+                        str(tmp_path / "o.png")], cwd=ROOT, env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n")[-2] == "['base', 'lstm_block']"
+    assert image(tmp_path / "o.png").size[0] == 1600
+
+
 def test_headless_export_needs_no_display(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM",
                                                              "WAYLAND_DISPLAY")}

@@ -185,10 +185,9 @@ def cliff_scene(settings: CliffSettings, *, progress=None, should_stop=None) -> 
             return None
         return lambda f: progress(lo + (hi - lo) * f)
 
-    unclipped = landscape.descend(st.model, st.start, st.lr, st.n_steps,
-                                  progress=part(0.0, 0.25), should_stop=should_stop)
-    clipped = landscape.descend(st.model, st.start, st.lr, st.n_steps, clip=st.clip,
-                                progress=part(0.25, 0.5), should_stop=should_stop)
+    unclipped, clipped = landscape.descend_each(st.model, st.start, st.lr, st.n_steps,
+                                                (None, st.clip), progress=part(0.0, 0.5),
+                                                should_stop=should_stop)
     if "stopped" in (unclipped.stopped, clipped.stopped) or (
             should_stop is not None and should_stop()):
         raise SceneStopped("the scene was no longer wanted")

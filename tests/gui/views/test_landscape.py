@@ -148,13 +148,13 @@ def test_a_click_draws_at_once_and_the_scene_computes_on_a_worker(rig, view, qtb
     on one of the runner's threads."""
     old = view.scene
     threads = []
-    descend = ls.descend
+    descend = ls.descend_each  # both descents, in lockstep
 
     def spy(*args, **kw):
         threads.append(threading.get_ident())
         return descend(*args, **kw)
 
-    monkeypatch.setattr(ls, "descend", spy)
+    monkeypatch.setattr(ls, "descend_each", spy)
     t0 = time.perf_counter()
     click_map(view, qtbot, 4.2, -1.7)
     dt = time.perf_counter() - t0
