@@ -14,6 +14,7 @@ from .context import Context
 from .controllers.session import SessionController
 from .file_actions import FileActions
 from .frames import Painter
+from .graphics import type_scale
 from .jobs_indicator import JobsIndicator
 from .menus import build_menus, build_shortcuts
 from .model.app_model import AppModel
@@ -25,6 +26,8 @@ from .session_panel import SessionPanel
 #: answers to "discard your changes?": a callable (what) -> "save" | "discard" | "cancel", or None
 #: to ask with a dialog (tests set one)
 DISCARD_ANSWERS = ("save", "discard", "cancel")
+#: presentation mode's controls font, times the usual (in-plot type follows the theme's scale)
+PRESENT_FONT = 1.5
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -255,8 +258,9 @@ class MainWindow(QtWidgets.QMainWindow):
         font = app.font()
         if on:
             self._normal_font = QtGui.QFont(font)
-            font.setPointSizeF(font.pointSizeF() * 1.5)
+            font.setPointSizeF(font.pointSizeF() * PRESENT_FONT)
             app.setFont(font)
+            type_scale.set_app_font_scale(PRESENT_FONT)
             # projectors wash dark themes out: light, unless chosen again (Ctrl+T still works)
             self._theme_before = self.app.theme
             self.app.set_theme("light")
@@ -264,6 +268,7 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             if getattr(self, "_normal_font", None) is not None:
                 app.setFont(self._normal_font)
+            type_scale.set_app_font_scale(1.0)
             if self.app.theme == "light":  # a theme chosen while presenting is kept
                 self.app.set_theme(getattr(self, "_theme_before", "light"))
             self.showNormal()

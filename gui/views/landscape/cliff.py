@@ -147,8 +147,9 @@ class CliffFigure:
         self.note.fill = pg.mkBrush(pg.mkColor(theme.background))
 
     # -- one scene ----------------------------------------------------------------------------
-    def set_scene(self, sc, width: float) -> None:
-        """The surface, contours, side plots and legend of scene ``sc`` (a CliffScene)."""
+    def set_scene(self, sc, width: float, export: bool = False) -> None:
+        """The surface, contours, side plots and legend of scene ``sc`` (a CliffScene);
+        ``export``: for a figure (no screen-only words)."""
         self.scene = sc
         s = sc.surface
         self.heat_range = sc.heat_range
@@ -176,7 +177,7 @@ class CliffFigure:
         self._set_log_axis(self.step_plot, [present.path_series(p)[3]
                                             for p in (sc.unclipped, sc.clipped)]
                            + [[np.log10(sc.max_step)]])
-        self._draw_legend(sc.settings)
+        self._draw_legend(sc.settings, export)
 
     def set_width(self, width: float) -> None:
         """The side plots' curves with pens ``width`` wide (thicker for figures)."""
@@ -195,13 +196,13 @@ class CliffFigure:
         plot.getAxis("left").setTicks(log_ticks(lo, hi))
         plot.setYRange(lo, hi, padding=0.06)
 
-    def _draw_legend(self, settings) -> None:
-        key = (settings.clip, settings.lr, self.theme)
+    def _draw_legend(self, settings, export: bool) -> None:
+        key = (settings.clip, settings.lr, self.theme, export)
         if key == self._legend_key:
             return
         self._legend_key = key
         self.legend.clear()
-        for name, label in text.cliff_legend(settings):
+        for name, label in text.cliff_legend(settings, export):
             self.legend.addItem(self._samples[name], label)
 
     # -- every frame --------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class LandscapeView(View):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        lay.addWidget(self._scrolling(self.controls))
+        lay.addWidget(self.controls)
         lay.addWidget(self.stack, 1)
         for name in _CLIFF_PARTS:
             setattr(self, name, getattr(self.cliff, name))
@@ -65,19 +65,6 @@ class LandscapeView(View):
         self._scene_key = None  # (scene, theme, export) drawn
         self._line_key = None  # (line, config, theme, export) drawn
         self._step = None
-
-    @staticmethod
-    def _scrolling(row: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
-        """``row`` in a strip that scrolls sideways when the view is narrower than the row (so
-        the controls never make the figure wider than a slide's layout)."""
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(row)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        scroll.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        bar = scroll.horizontalScrollBar().sizeHint().height()
-        scroll.setFixedHeight(row.sizeHint().height() + bar)
-        return scroll
 
     # -- what it needs ------------------------------------------------------------------------
     def needs(self, frame) -> dict:
@@ -204,7 +191,7 @@ class LandscapeView(View):
             key = (sc, frame.theme, frame.export)
             if key != self._scene_key:
                 self._scene_key = key
-                self.cliff.set_scene(sc, width)
+                self.cliff.set_scene(sc, width, frame.export)
         self.cliff.set_start(opts.start)
         self.cliff.set_note("" if frame.export else note)
         sc = self.scene

@@ -19,6 +19,11 @@ ROW_Y = {"x": 0.0, "h": 1.0, "h_fwd": 1.0, "h_bwd": 1.85, "y_hat": 2.0, "J": 2.7
 SOLID, DASHED, CURRENT, SOLID_FAINT, DASHED_FAINT, FWD, BWD = range(7)
 #: alpha of an output's cells that no loss reads
 UNREAD_ALPHA = 90
+#: pixels a unit of y needs at type scale 1, so row labels (J(t), ŷ(t): 0.75 apart) never
+#: overlap; with larger type the canvas lays out taller and, on a small screen, scales down
+ROW_PX = 17
+#: the key's smallest size at type scale 1 (its two columns of words side by side)
+KEY_MIN_PX = (330, 5.2 * ROW_PX)
 
 
 def row_heights(sc: PanelScene) -> dict[str, float]:
@@ -168,8 +173,9 @@ class PanelDrawing:
         self._draw_arrows(sc, ys, theme, export)
         self._draw_words(sc, theme)
         top = ys["J"] + 0.45
-        self.vb.setRange(xRange=(-0.7, sc.T + 0.75), yRange=(-0.95 if sc.words else -0.5, top),
-                         padding=0)
+        bottom = -0.95 if sc.words else -0.5
+        self.vb.setRange(xRange=(-0.7, sc.T + 0.75), yRange=(bottom, top), padding=0)
+        self.vb.setMinimumHeight((top - bottom) * ROW_PX * theme.font_scale)
         set_label(self.title, f"<b>{sc.title}</b> · {sc.caption}<br><span style='color:"
                   f"{theme.muted}'>{sc.blurb}</span>", color=fg, size=pt(theme, 10))
         return True
@@ -286,10 +292,14 @@ class KeyDrawing:
         self._key = None
 
     def draw(self, theme, export: bool) -> None:
-        if self._key == (theme, export):
+        # the arrowheads are sized in pixels: draw again when the key's box changed size
+        key = (theme, export, self.vb.width(), self.vb.height())
+        if self._key == key:
             return
-        self._key = (theme, export)
+        self._key = key
         fg = theme.foreground
+        self.vb.setMinimumWidth(KEY_MIN_PX[0] * theme.font_scale)
+        self.vb.setMinimumHeight(KEY_MIN_PX[1] * theme.font_scale)
         set_label(self.title, "<b>Key</b>", color=fg, size=pt(theme, 10))
         pens = box_pens(theme, export)
         one = np.ones(1, bool)
