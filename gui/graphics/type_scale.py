@@ -83,7 +83,8 @@ def scale_widget(widget: QtWidgets.QWidget, scale: float) -> int:
 
 def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
     """The pixel size of every run of text the widget's scenes draw (tick labels, axis titles,
-    text items, including sizes their HTML sets in points), for checks of legibility."""
+    text items, including sizes their HTML sets in points), as drawn: a canvas scaled down to
+    fit its figure (gui.views.base.Canvas) draws its text smaller, and counts so."""
     import re
 
     dpi = widget.logicalDpiY() or 96
@@ -101,6 +102,8 @@ def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
     for v in views:
         if v.scene() is None or not v.isVisible():
             continue
+        zoom = v.transform().m22()  # a canvas scaled down to fit draws its text smaller
+        first = len(sizes)
         for item in v.scene().items():
             if not item.isVisible():
                 continue
@@ -112,4 +115,5 @@ def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
                 found = [float(v) * dpi / 72 for v in re.findall(r"font-size:([\d.]+)pt", body)]
                 found += [float(v) for v in re.findall(r"font-size:([\d.]+)px", body)]
                 sizes.extend(found or [px(item.font())])
+        sizes[first:] = [size * zoom for size in sizes[first:]]
     return sizes

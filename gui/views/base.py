@@ -173,12 +173,19 @@ class Canvas(pg.GraphicsLayoutWidget):
         shrink = max(1.0, need.width() / w, need.height() / h)
         rect = QtCore.QRectF(0, 0, w * shrink, h * shrink)
         if shrink > 1.0:
+            if rect != self.range and self._refits < 3:  # wrapped labels rewrap at the new
+                self._refits += 1  # width: fit again (a few rounds settle it)
+                QtCore.QTimer.singleShot(0, self, self.fit)
+            else:
+                self._refits = 0
             pg.GraphicsView.setRange(self, rect, padding=0, disableAutoPixel=True)
-        elif not self.autoPixelRange or self.range != rect:
+        elif not self.autoPixelRange or self.range != rect or self.ci.geometry() != rect:
             self.autoPixelRange = True
             pg.GraphicsView.setRange(self, rect, padding=0, disableAutoPixel=False)
             self.updateMatrix()
         return 1.0 / shrink
+
+    _refits = 0  # fits in a row that changed the scale
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt's name
         if getattr(self, "ci", None) is None:  # still being built

@@ -21,7 +21,7 @@ SOLID, DASHED, CURRENT, SOLID_FAINT, DASHED_FAINT, FWD, BWD = range(7)
 UNREAD_ALPHA = 90
 #: pixels a unit of y needs at type scale 1, so row labels (J(t), ŷ(t): 0.75 apart) never
 #: overlap; with larger type the canvas lays out taller and, on a small screen, scales down
-ROW_PX = 17
+ROW_PX = 14
 #: the key's smallest size at type scale 1 (its two columns of words side by side)
 KEY_MIN_PX = (330, 5.2 * ROW_PX)
 
@@ -176,8 +176,12 @@ class PanelDrawing:
         bottom = -0.95 if sc.words else -0.5
         self.vb.setRange(xRange=(-0.7, sc.T + 0.75), yRange=(bottom, top), padding=0)
         self.vb.setMinimumHeight((top - bottom) * ROW_PX * theme.font_scale)
-        set_label(self.title, f"<b>{sc.title}</b> · {sc.caption}<br><span style='color:"
-                  f"{theme.muted}'>{sc.blurb}</span>", color=fg, size=pt(theme, 10))
+        # a slide (an export with large type) has room for five panels only without the grey
+        # sentence under each title: the speaker says it
+        blurb = "" if export and theme.font_scale > 1.0 else (
+            f"<br><span style='color:{theme.muted}'>{sc.blurb}</span>")
+        set_label(self.title, f"<b>{sc.title}</b> · {sc.caption}{blurb}", color=fg,
+                  size=pt(theme, 10))
         return True
 
     def _label(self, name: str, text: str, y: float, theme, color: str) -> None:
@@ -277,7 +281,7 @@ class KeyDrawing:
         self.vb = plain_viewbox(self.layout, row=1, col=0)
         self.vb.setRange(xRange=(-0.2, 11.5), yRange=(-4.6, 0.6), padding=0)
         self.layout.layout.setRowStretchFactor(1, 10)
-        self.bar = ColorBar(self.layout, row=2, col=0, width_px=240)
+        self.bar = ColorBar(self.layout, row=2, col=0, width_px=300)
         self.boxes = {name: BoxCells(self.vb, width=0.9, height=0.5)
                       for c, _, name, _ in KEY if c == 0}
         self.arrows = EdgeLayer(self.vb, z=1, head_px=6)
