@@ -20,10 +20,10 @@ SOLID, DASHED, CURRENT, SOLID_FAINT, DASHED_FAINT, FWD, BWD = range(7)
 #: alpha of an output's cells that no loss reads
 UNREAD_ALPHA = 90
 #: pixels a unit of y needs at type scale 1, so row labels (J(t), ŷ(t): 0.75 apart) never
-#: overlap; with larger type the canvas lays out taller and, on a small screen, scales down
-ROW_PX = 14
-#: the key's smallest size at type scale 1 (its two columns of words side by side)
-KEY_MIN_PX = (330, 5.2 * ROW_PX)
+#: overlap; with larger type the canvas lays out taller and, on a small screen, scales down.
+#: A slide packs its rows closer (ROW_PX_SLIDE): its five panels must keep 24 px type
+ROW_PX, ROW_PX_SLIDE = 17, 14
+KEY_MIN_PX = (330, 5.2 * ROW_PX_SLIDE)
 
 
 def row_heights(sc: PanelScene) -> dict[str, float]:
@@ -175,7 +175,8 @@ class PanelDrawing:
         top = ys["J"] + 0.45
         bottom = -0.95 if sc.words else -0.5
         self.vb.setRange(xRange=(-0.7, sc.T + 0.75), yRange=(bottom, top), padding=0)
-        self.vb.setMinimumHeight((top - bottom) * ROW_PX * theme.font_scale)
+        row_px = ROW_PX_SLIDE if export else ROW_PX
+        self.vb.setMinimumHeight((top - bottom) * row_px * theme.font_scale)
         # a slide (an export with large type) has room for five panels only without the grey
         # sentence under each title: the speaker says it
         blurb = "" if export and theme.font_scale > 1.0 else (
