@@ -37,6 +37,11 @@ def set_app_font_scale(scale: float) -> None:
     _app_font_scale = float(scale)
 
 
+def app_font_scale() -> float:
+    """How many times its usual size the application's font is now (1.5 while presenting)."""
+    return _app_font_scale
+
+
 def _base(item, font: QtGui.QFont) -> QtGui.QFont:
     base = getattr(item, _BASE, None)
     if base is None:

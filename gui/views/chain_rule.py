@@ -21,7 +21,7 @@ from .base import View, plain_viewbox
 PURPLE = "#7B3294"  # the article's colour for the flows of differentiation
 NODE_R = 0.045  # arrow ends keep this far from a node's centre (data units)
 NODE_PX = 40  # a node's diameter on screen at type scale 1
-MIN_GRAPH_NODES = 4  # the graph's box is at least this many node diameters high
+MIN_GRAPH_NODES = 3.5  # the graph's box is at least this many node diameters high
 
 
 @register

@@ -11,6 +11,7 @@ from gui.graphics.colorbar import ColorBar
 from gui.graphics.type_scale import scale_scene
 from gui.model import session_file
 from gui.model.app_model import AppModel, from_session
+from gui.model.present.unfolded_layout import Y_J, Y_OUT
 
 SMALL = (1280, 720)
 
@@ -192,3 +193,19 @@ def test_no_tab_scrolls_sideways(make_window, size):
         settle(window, 3)
         page = window.tabs.widget(i)
         assert not page.horizontalScrollBar().isVisible(), window.tabs.tabText(i)
+
+
+def test_unfolded_losses_clear_the_outputs_and_the_top_edge_at_720p(make_window):
+    window = on_preset(make_window, "bptt-colours")
+    present(window)
+    try:
+        view = window.view("network")
+        assert figure_fits(view.canvas)
+        size = view._node_size()  # J is drawn 1.4 times a node
+        px = view.vb.viewPixelSize()[1]  # data units per pixel
+        gap = (Y_J - Y_OUT) / px  # pixels between the J row and the ŷ row
+        assert gap >= 0.7 * size + 0.5 * size + 2, "J(t) touches the ŷ(t) row"
+        top = (view.lay.y_range[1] - Y_J) / px
+        assert top >= 0.7 * size, "J(t) is cut at the top"
+    finally:
+        window.set_presentation(False)
