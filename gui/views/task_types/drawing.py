@@ -23,7 +23,7 @@ UNREAD_ALPHA = 90
 #: overlap; with larger type the canvas lays out taller and, on a small screen, scales down.
 #: A slide packs its rows closer (ROW_PX_SLIDE): its five panels must keep 24 px type
 ROW_PX, ROW_PX_SLIDE = 17, 14
-KEY_MIN_PX = (330, 5.2 * ROW_PX_SLIDE)
+KEY_MIN_HEIGHT = 5.2 * ROW_PX_SLIDE  # the key's five lines of words, at type scale 1
 
 
 def row_heights(sc: PanelScene) -> dict[str, float]:
@@ -303,8 +303,7 @@ class KeyDrawing:
             return
         self._key = key
         fg = theme.foreground
-        self.vb.setMinimumWidth(KEY_MIN_PX[0] * theme.font_scale)
-        self.vb.setMinimumHeight(KEY_MIN_PX[1] * theme.font_scale)
+        self.vb.setMinimumHeight(KEY_MIN_HEIGHT * theme.font_scale)
         set_label(self.title, "<b>Key</b>", color=fg, size=pt(theme, 10))
         pens = box_pens(theme, export)
         one = np.ones(1, bool)
