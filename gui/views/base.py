@@ -106,8 +106,9 @@ class View(QtWidgets.QWidget):
 
             scale_widget(self, frame.theme.font_scale)
             self._type_scaled = frame.theme.font_scale != 1.0
-        for canvas in self.findChildren(Canvas):  # text may have grown: fit the figure again
-            canvas.fit()
+        for canvas in self.findChildren(Canvas):  # text may have grown: fit the figure again,
+            canvas.fit()  # now and once its labels have rewrapped (their sizes land later)
+            canvas.fit_later()
 
     def needs(self, frame: Frame) -> dict:
         """Derived data ``frame`` needs, as name -> job (see gui/jobs.py); none by default."""
@@ -186,6 +187,17 @@ class Canvas(pg.GraphicsLayoutWidget):
         return 1.0 / shrink
 
     _refits = 0  # fits in a row that changed the scale
+    _fit_due = False
+
+    def fit_later(self) -> None:
+        """:meth:`fit` once the events queued now (layout requests) are done."""
+        if not self._fit_due:
+            self._fit_due = True
+            QtCore.QTimer.singleShot(0, self, self._fit_now)
+
+    def _fit_now(self) -> None:
+        self._fit_due = False
+        self.fit()
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt's name
         if getattr(self, "ci", None) is None:  # still being built

@@ -20,6 +20,9 @@ from ...model.present import landscape_text as text
 from ...model.present.numbers import decade_label, log_ticks
 from ..base import make_canvas
 
+#: the height a tick label needs at type scale 1 (its line and a gap)
+LABEL_LINE_PX = 15
+
 UNCLIPPED_HEX = "#D55E00"  # Okabe-Ito vermillion: the path that jumps
 CLIPPED_HEX = "#56B4E9"  # Okabe-Ito sky blue: the clipped path
 HALO_HEX = "#ffffff"
@@ -190,10 +193,18 @@ class CliffFigure:
             self.path_loss[key].setData(x_l, ll, **style)
             self.path_step[key].setData(x_s, ls_, **style)
 
-    @staticmethod
-    def _set_log_axis(plot, arrays) -> None:
+    def _set_log_axis(self, plot, arrays) -> None:
         lo, hi = present.log_range(arrays)
-        plot.getAxis("left").setTicks(log_ticks(lo, hi))
+        major, minor = log_ticks(lo, hi)
+        # no more labelled decades than the plot's height holds at the theme's type size (the
+        # side plots are short on a 720 px screen, and presentation type is large)
+        line = LABEL_LINE_PX * self.theme.font_scale
+        room = max(3, int(plot.getViewBox().height() / line))
+        inside = [t for t in major if lo <= t[0] <= hi]
+        if len(inside) > room:
+            step = int(np.ceil(len(inside) / room))
+            major = inside[::step]
+        plot.getAxis("left").setTicks([major, minor])
         plot.setYRange(lo, hi, padding=0.06)
 
     def _draw_legend(self, settings, export: bool) -> None:

@@ -62,9 +62,22 @@ class LandscapeView(View):
         for name in _CONTROL_PARTS:
             setattr(self, name, getattr(self.controls, name))
         self.cliff.canvas.scene().sigMouseClicked.connect(self._on_map_clicked)
+        # the side plots label as many decades as their height holds: again when it changes
+        self._redraw_due = False
+        self.cliff.loss_plot.getViewBox().sigResized.connect(self._on_side_resized)
         self._scene_key = None  # (scene, theme, export) drawn
         self._line_key = None  # (line, config, theme, export) drawn
         self._step = None
+
+    def _on_side_resized(self, *_) -> None:
+        if not self._redraw_due:
+            self._redraw_due = True
+            QtCore.QTimer.singleShot(0, self, self._redraw_side)
+
+    def _redraw_side(self) -> None:
+        self._redraw_due = False
+        self._scene_key = None
+        self.redraw()
 
     # -- what it needs ------------------------------------------------------------------------
     def needs(self, frame) -> dict:
