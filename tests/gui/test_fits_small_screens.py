@@ -209,3 +209,22 @@ def test_unfolded_losses_clear_the_outputs_and_the_top_edge_at_720p(make_window)
         assert top >= 0.7 * size, "J(t) is cut at the top"
     finally:
         window.set_presentation(False)
+
+
+def test_landscape_side_plots_label_no_more_decades_than_fit_in_presentation(make_window):
+    window = on_preset(make_window, "clipping-on-a-cliff")
+    present(window)
+    try:
+        view = window.view("landscape")
+        for plot in (view.cliff.loss_plot, view.cliff.step_plot):
+            axis = plot.getAxis("left")
+            lo, hi = plot.getViewBox().viewRange()[1]
+            shown = sorted(v for v, _ in axis._tickLevels[0] if lo <= v <= hi)
+            assert len(shown) >= 2
+            px_per_unit = plot.getViewBox().height() / (hi - lo)
+            font = axis.style["tickFont"] or QtWidgets.QApplication.font()
+            line = QtGui.QFontInfo(font).pixelSize()
+            gaps = [(b - a) * px_per_unit for a, b in zip(shown, shown[1:], strict=False)]
+            assert min(gaps) >= line, f"tick labels {min(gaps):.0f} px apart, {line} px high"
+    finally:
+        window.set_presentation(False)

@@ -199,11 +199,12 @@ class CliffFigure:
         # no more labelled decades than the plot's height holds at the theme's type size (the
         # side plots are short on a 720 px screen, and presentation type is large)
         line = LABEL_LINE_PX * self.theme.font_scale
-        room = max(3, int(plot.getViewBox().height() / line))
+        px_per_unit = plot.getViewBox().height() / ((hi - lo) * 1.12 or 1.0)  # 6 % padding
         inside = [t for t in major if lo <= t[0] <= hi]
-        if len(inside) > room:
-            step = int(np.ceil(len(inside) / room))
-            major = inside[::step]
+        if len(inside) > 2 and px_per_unit > 0:
+            apart = (inside[1][0] - inside[0][0]) * px_per_unit
+            step = max(1, int(np.ceil(line / apart)))
+            major = inside[::min(step, len(inside) - 1)]
         plot.getAxis("left").setTicks([major, minor])
         plot.setYRange(lo, hi, padding=0.06)
 
