@@ -14,6 +14,7 @@ from .context import Context
 from .controllers.session import SessionController
 from .file_actions import FileActions
 from .frames import Painter
+from .graphics import type_scale
 from .jobs_indicator import JobsIndicator
 from .menus import build_menus, build_shortcuts
 from .model.app_model import AppModel
@@ -27,6 +28,8 @@ from .session_panel import SessionPanel
 DISCARD_ANSWERS = ("save", "discard", "cancel")
 #: quiet time before and between the views built ahead of time (:meth:`MainWindow.prebuild_tabs`)
 PREBUILD_DELAY_MS = 300
+#: presentation mode's controls font, times the usual (in-plot type follows the theme's scale)
+PRESENT_FONT = 1.5
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -295,8 +298,9 @@ class MainWindow(QtWidgets.QMainWindow):
         font = app.font()
         if on:
             self._normal_font = QtGui.QFont(font)
-            font.setPointSizeF(font.pointSizeF() * 1.5)
+            font.setPointSizeF(font.pointSizeF() * PRESENT_FONT)
             app.setFont(font)
+            type_scale.set_app_font_scale(PRESENT_FONT)
             # projectors wash dark themes out: light, unless chosen again (Ctrl+T still works)
             self._theme_before = self.app.theme
             self.app.set_theme("light")
@@ -304,6 +308,7 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             if getattr(self, "_normal_font", None) is not None:
                 app.setFont(self._normal_font)
+            type_scale.set_app_font_scale(1.0)
             if self.app.theme == "light":  # a theme chosen while presenting is kept
                 self.app.set_theme(getattr(self, "_theme_before", "light"))
             self.showNormal()

@@ -13,6 +13,8 @@ import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
 _BASE = "_unfold_base_font"
+#: an item with a callable of this name is told when its scene's type was scaled
+FIT = "unfold_type_scaled"
 
 
 def _scaled(font: QtGui.QFont, scale: float) -> QtGui.QFont:
@@ -24,10 +26,30 @@ def _scaled(font: QtGui.QFont, scale: float) -> QtGui.QFont:
     return out
 
 
+_app_font_scale = 1.0
+
+
+def set_app_font_scale(scale: float) -> None:
+    """Say that the application's font is ``scale`` times its usual size (presentation mode
+    enlarges the controls' font). Text that took the application's font then counts from the
+    usual size, so it is scaled once by the theme, not twice (1.5 x 1.5)."""
+    global _app_font_scale
+    _app_font_scale = float(scale)
+
+
+def app_font_scale() -> float:
+    """How many times its usual size the application's font is now (1.5 while presenting)."""
+    return _app_font_scale
+
+
 def _base(item, font: QtGui.QFont) -> QtGui.QFont:
     base = getattr(item, _BASE, None)
     if base is None:
         base = QtGui.QFont(font)
+        app = QtWidgets.QApplication.font()
+        if _app_font_scale != 1.0 and font.pixelSize() <= 0 and \
+                abs(font.pointSizeF() - app.pointSizeF()) < 0.01:
+            base.setPointSizeF(font.pointSizeF() / _app_font_scale)
         setattr(item, _BASE, base)
     return base
 
@@ -40,15 +62,19 @@ def scale_scene(scene: QtWidgets.QGraphicsScene, scale: float) -> int:
         if isinstance(item, pg.AxisItem):
             current = item.style.get("tickFont") or QtWidgets.QApplication.font()
             want = _scaled(_base(item, current), scale)
-            if current != want:
-                item.setStyle(tickFont=want)
+            if current != want:  # the title first: setStyle sizes the axis for both
                 item.label.setFont(_scaled(_base(item.label, item.label.font()), scale))
+                item.setStyle(tickFont=want)
                 changed += 1
         elif isinstance(item, QtWidgets.QGraphicsTextItem):
             want = _scaled(_base(item, item.font()), scale)
             if item.font() != want:
                 item.setFont(want)
                 changed += 1
+    for item in scene.items():  # items that size themselves to their text (colour bars)
+        fit = getattr(item, FIT, None)
+        if fit is not None:
+            fit()
     return changed
 
 
@@ -62,7 +88,8 @@ def scale_widget(widget: QtWidgets.QWidget, scale: float) -> int:
 
 def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
     """The pixel size of every run of text the widget's scenes draw (tick labels, axis titles,
-    text items, including sizes their HTML sets in points), for checks of legibility."""
+    text items, including sizes their HTML sets in points), as drawn: a canvas scaled down to
+    fit its figure (gui.views.base.Canvas) draws its text smaller, and counts so."""
     import re
 
     dpi = widget.logicalDpiY() or 96
@@ -80,6 +107,8 @@ def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
     for v in views:
         if v.scene() is None or not v.isVisible():
             continue
+        zoom = v.transform().m22()  # a canvas scaled down to fit draws its text smaller
+        first = len(sizes)
         for item in v.scene().items():
             if not item.isVisible():
                 continue
@@ -91,4 +120,5 @@ def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
                 found = [float(v) * dpi / 72 for v in re.findall(r"font-size:([\d.]+)pt", body)]
                 found += [float(v) for v in re.findall(r"font-size:([\d.]+)px", body)]
                 sizes.extend(found or [px(item.font())])
+        sizes[first:] = [size * zoom for size in sizes[first:]]
     return sizes

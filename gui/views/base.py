@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import pyqtgraph as pg
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from .. import theme as themes
 from ..graphics.axes import plain_viewbox  # noqa: F401 - views import it from here
@@ -115,6 +115,9 @@ class View(QtWidgets.QWidget):
 
             scale_widget(self, frame.theme.font_scale)
             self._type_scaled = frame.theme.font_scale != 1.0
+        for canvas in self.findChildren(Canvas):  # text may have grown: fit the figure again,
+            canvas.fit()  # now and once its labels have rewrapped (their sizes land later)
+            canvas.fit_later()
 
     def needs(self, frame: Frame) -> dict:
         """Derived data ``frame`` needs, as name -> job (see gui/jobs.py); none by default."""
@@ -164,9 +167,57 @@ class View(QtWidgets.QWidget):
         return self.canvas.ci
 
 
+class Canvas(pg.GraphicsLayoutWidget):
+    """A GraphicsLayoutWidget that never cuts its figure off: when its rows and columns need
+    more room than the widget has (large type on a small screen: presentation mode at 1280 x
+    720), the whole figure is laid out at the size it needs and drawn scaled down to fit, as a
+    figure on a slide would be, instead of losing its bottom rows or right columns."""
+
+    def fit(self) -> float:
+        """Lay the figure out in the widget (scaled down if it needs more room); returns the
+        scale (1.0: drawn pixel for pixel)."""
+        if self.closed or getattr(self, "ci", None) is None:
+            return 1.0
+        w, h = max(1, self.width()), max(1, self.height())
+        need = self.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize)
+        shrink = max(1.0, need.width() / w, need.height() / h)
+        rect = QtCore.QRectF(0, 0, w * shrink, h * shrink)
+        if shrink > 1.0:
+            if rect != self.range and self._refits < 3:  # wrapped labels rewrap at the new
+                self._refits += 1  # width: fit again (a few rounds settle it)
+                QtCore.QTimer.singleShot(0, self, self.fit)
+            else:
+                self._refits = 0
+            pg.GraphicsView.setRange(self, rect, padding=0, disableAutoPixel=True)
+        elif not self.autoPixelRange or self.range != rect or self.ci.geometry() != rect:
+            self.autoPixelRange = True
+            pg.GraphicsView.setRange(self, rect, padding=0, disableAutoPixel=False)
+            self.updateMatrix()
+        return 1.0 / shrink
+
+    _refits = 0  # fits in a row that changed the scale
+    _fit_due = False
+
+    def fit_later(self) -> None:
+        """:meth:`fit` once the events queued now (layout requests) are done."""
+        if not self._fit_due:
+            self._fit_due = True
+            QtCore.QTimer.singleShot(0, self, self._fit_now)
+
+    def _fit_now(self) -> None:
+        self._fit_due = False
+        self.fit()
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt's name
+        if getattr(self, "ci", None) is None:  # still being built
+            super().resizeEvent(ev)
+        elif not self.closed:
+            self.fit()
+
+
 def make_canvas(theme: themes.Theme) -> pg.GraphicsLayoutWidget:
-    """A GraphicsLayoutWidget with the theme's background and no antialiasing (fast redraws)."""
-    w = pg.GraphicsLayoutWidget()
+    """A :class:`Canvas` with the theme's background and no antialiasing (fast redraws)."""
+    w = Canvas()
     w.setBackground(theme.background)
     w.ci.setContentsMargins(4, 4, 4, 4)
     return w

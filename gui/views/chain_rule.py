@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from .. import colors
 from ..graphics.arrows import EdgeLayer
@@ -20,6 +20,8 @@ from .base import View, plain_viewbox
 
 PURPLE = "#7B3294"  # the article's colour for the flows of differentiation
 NODE_R = 0.045  # arrow ends keep this far from a node's centre (data units)
+NODE_PX = 40  # a node's diameter on screen at type scale 1
+MIN_GRAPH_NODES = 3.5  # the graph's box is at least this many node diameters high
 
 
 @register
@@ -37,11 +39,13 @@ class ChainRuleView(View):
         ci = self.add_canvas(self._build_controls())
         self.vb = plain_viewbox(ci, row=1, col=0)
         self.vb.setRange(xRange=(-0.05, 1.05), yRange=(-0.02, 1.02), padding=0)
+        self._redraw_due = False
+        self.vb.sigResized.connect(self._on_resized)
         self.words = add_label(ci, 2, 0)
         ci.layout.setRowStretchFactor(1, 10)
         self.forward = EdgeLayer(self.vb, z=1, head_px=7)
         self.backward = EdgeLayer(self.vb, z=2, head_px=9)
-        self.nodes = pg.ScatterPlotItem(pxMode=True, size=40)
+        self.nodes = pg.ScatterPlotItem(pxMode=True, size=NODE_PX)
         self.nodes.setZValue(3)
         self.vb.addItem(self.nodes)
         self.texts: list[pg.TextItem] = []
@@ -117,7 +121,8 @@ class ChainRuleView(View):
         xy = np.array([pos[k] for k in keys])
         brushes = [colors.brush(theme.background)] * len(keys)
         self.nodes.setData(pos=xy, brush=brushes, pen=colors.pen(theme.foreground, 2.0),
-                           size=40 * theme.font_scale)
+                           size=NODE_PX * theme.font_scale)
+        self._fit_nodes(xy[:, 1], NODE_PX * theme.font_scale)
         segs = np.array([_shorten(pos[s], pos[d]) for s, d in g.edges])  # (m, 2, 2)
         self.forward.set(segs, np.zeros(len(segs), dtype=int),
                          {0: colors.pen(theme.muted, 1.5 * theme.line_scale)})
@@ -134,6 +139,27 @@ class ChainRuleView(View):
                   f"flow of differentiation, {which} (the article's purple arrows)", color=fg,
                   size=pt(theme, 11))
         set_label(self.words, route_words(g, route, fmt), color=fg, size=pt(theme, 11))
+
+    def _fit_nodes(self, ys, node_px: float) -> None:
+        """Room for the graph's nodes (sized in pixels): the box is at least a few nodes high
+        (on a low screen the canvas then scales the whole figure down) and its y range leaves
+        half a node and a gap above the top row and below the bottom one, so no node is cut."""
+        low = MIN_GRAPH_NODES * node_px
+        self.vb.setMinimumHeight(low)
+        height = max(self.vb.height(), low)
+        margin_px = node_px / 2 + 6
+        lo, hi = float(ys.min()), float(ys.max())
+        margin = margin_px * (hi - lo) / (height - 2 * margin_px)  # data units
+        self.vb.setRange(xRange=(-0.05, 1.05), yRange=(lo - margin, hi + margin), padding=0)
+
+    def _on_resized(self, *_) -> None:
+        if not self._redraw_due:  # the margins are in pixels: draw again at the new size
+            self._redraw_due = True
+            QtCore.QTimer.singleShot(0, self, self._redraw_now)
+
+    def _redraw_now(self) -> None:
+        self._redraw_due = False
+        self.redraw()
 
     def _sync_controls(self, opts, g) -> None:
         for w in (self.example_box, self.n_box, self.route_box):

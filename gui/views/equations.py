@@ -21,7 +21,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..graphics import math_lines
-from ..graphics.equation_strip import EquationBoard
+from ..graphics.equation_strip import GAP, EquationBoard
 from ..model.present import equations as eqs
 from ..model.present.lstm_stages import stage_keys
 from ..model.present.numbers import cursor_label
@@ -30,6 +30,7 @@ from .base import View
 
 #: a view less tall than this is a strip under the LSTM block views: one header line, smaller type
 STRIP_HEIGHT = 420
+MIN_HEIGHT = 120  # the strip's least height (more when its cards are taller)
 #: derived-data names of typeset lines: this prefix, then the LaTeX
 SVG = "svg:"
 
@@ -78,7 +79,7 @@ class EquationsView(View):
         lay.setSpacing(0)
         lay.addLayout(top)
         lay.addWidget(self.scroll, 1)
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(MIN_HEIGHT)
         self.step: eqs.StepEquations | None = None
         self.focus: tuple[str, ...] = ()
         self.focus_why = ""
@@ -172,7 +173,18 @@ class EquationsView(View):
         self.focus, self.focus_why = self._focus_keys(frame, step)
         self.board.set_step(step, self.focus, frame.theme, failed)
         self.header.setText(self._header(frame, step))
+        self._fit_strip()
         self._scroll_to_focus()
+
+    def _fit_strip(self) -> None:
+        """A strip (under the block views) is at least as high as its header and its tallest
+        card, so the framed card is never cut at its top or bottom on a low screen."""
+        if self.height() >= STRIP_HEIGHT or not self.board.cards:
+            self.setMinimumHeight(MIN_HEIGHT)
+            return
+        tallest = max(c.rect.height() for c in self.board.cards)
+        head = self.header.heightForWidth(max(200, self.width() - self.unit.width() - 24))
+        self.setMinimumHeight(max(MIN_HEIGHT, int(head + tallest + 2 * GAP + 6)))
 
     def _scale(self) -> float:
         """Larger type in the Equations tab than in a strip; presentation mode scales both."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtWidgets
+from PySide6 import QtGui, QtWidgets
 
 from .. import colors
+from ..graphics import type_scale
 from ..graphics.arrows import EdgeLayer
 from ..graphics.labels import pt, set_label
 from ..model.present.numbers import fmt
@@ -19,6 +20,8 @@ from . import register
 from .base import View, plain_viewbox
 
 #: the parameter shown first: the first recurrent matrix the model has
+#: the tiles' box grows for its labels up to this height (at type scale 1)
+MAX_LABEL_ROOM_PX = 110
 RECURRENT_FIRST = ("W", "R_z", "R_r", "fwd.W", "fwd.R_z", "fwd.R_r", "enc.W", "enc.R_z",
                    "enc.R_r")
 
@@ -201,6 +204,14 @@ class GradientStripView(View):
                                     (0.4, 0.4 + 0.25 * pad, 0.4), strict=True):
             lab.setText(text, color=fg)
             lab.setPos(x, h + dy)
+        # the labels under the tiles are sized in pixels: the tiles' box is high enough that
+        # they fit under them (the lowered θ too); on a low screen the canvas scales it all down
+        label_px = QtGui.QFontInfo(QtWidgets.QApplication.font()).pixelSize() \
+            * self.theme.font_scale / type_scale.app_font_scale() + 2
+        room = (h + 0.6 + pad) / (0.75 * pad - 0.4)  # box height per label height
+        low = min(label_px * room, MAX_LABEL_ROOM_PX * self.theme.font_scale)
+        self.vb.setMinimumHeight(low)
+        self.sum_vb.setMinimumHeight(low)
         self.vb.setRange(xRange=(-0.6, width + 0.6), yRange=(-0.6, h + pad), padding=0)
         self.sum_vb.setRange(xRange=(-0.8, 3 * w + 2.8), yRange=(-0.6, h + pad), padding=0)
         row = self.vb.parentItem()

@@ -50,11 +50,12 @@ def cliff_caption(scene, k: int) -> str:
     return text
 
 
-def cliff_legend(settings) -> list[tuple[str, str]]:
-    """(sample key, label) of the cliff's legend, in order."""
+def cliff_legend(settings, export: bool = False) -> list[tuple[str, str]]:
+    """(sample key, label) of the cliff's legend, in order; an exported figure (``export``)
+    leaves out what only the window does ("click the map")."""
     return [("unclipped", "gradient descent, unclipped"),
             ("clipped", f"clipped at ‖g‖ ≤ τ = {fmt(settings.clip)}"),
-            ("start", "start (click the map)"),
+            ("start", "start" if export else "start (click the map)"),
             ("contour", "contours: each decade of L"),
             ("max", f"τ·η = {fmt(settings.clip * settings.lr)}: the longest clipped step")]
 

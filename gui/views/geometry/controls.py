@@ -12,9 +12,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from sim import geometry
 
+from ...flow_layout import FlowLayout
 from ...model.options import GEOMETRY_LAYOUTS
 from ...model.present import geometry as gp
-from .flow_layout import FlowLayout
 from .slider import DSlider
 
 SAMPLER_LABELS = {"cube": "uniform in [−1, 1]ᴰ (article)", "ball": "uniform in the D-ball",

@@ -56,6 +56,10 @@ class GeometryTab(QtWidgets.QWidget):
         self.stack = QtWidgets.QStackedWidget()
         self.stack.addWidget(self.grid_page)
         self.stack.addWidget(self.tabs)
+        # the figures take the height that is left under the (wrapping) controls: their
+        # preferred height must not make the tab taller than a 720 px screen and scroll it
+        self.stack.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred,
+                                 QtWidgets.QSizePolicy.Policy.Ignored)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)

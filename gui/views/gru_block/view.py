@@ -85,6 +85,10 @@ class GruBlockView(View):
         self.stage_box.setToolTip("Walk through the equations of one step: later stages are "
                                   "drawn faint (not computed yet)")
         self.stage_box.activated.connect(self._on_stage)
+        # wide enough for "all stages" in any font (presentation mode); the list shows the rest
+        self.stage_box.setMinimumContentsLength(len("all stages") + 2)
+        self.stage_box.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.prev_stage = QtWidgets.QToolButton(text="◀")
         self.next_stage = QtWidgets.QToolButton(text="▶")
         self.prev_stage.clicked.connect(lambda: self._step_stage(-1))

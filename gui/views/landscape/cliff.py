@@ -20,6 +20,9 @@ from ...model.present import landscape_text as text
 from ...model.present.numbers import decade_label, log_ticks
 from ..base import make_canvas
 
+#: the height a tick label needs at type scale 1 (its line and a gap)
+LABEL_LINE_PX = 15
+
 UNCLIPPED_HEX = "#D55E00"  # Okabe-Ito vermillion: the path that jumps
 CLIPPED_HEX = "#56B4E9"  # Okabe-Ito sky blue: the clipped path
 HALO_HEX = "#ffffff"
@@ -147,8 +150,9 @@ class CliffFigure:
         self.note.fill = pg.mkBrush(pg.mkColor(theme.background))
 
     # -- one scene ----------------------------------------------------------------------------
-    def set_scene(self, sc, width: float) -> None:
-        """The surface, contours, side plots and legend of scene ``sc`` (a CliffScene)."""
+    def set_scene(self, sc, width: float, export: bool = False) -> None:
+        """The surface, contours, side plots and legend of scene ``sc`` (a CliffScene);
+        ``export``: for a figure (no screen-only words)."""
         self.scene = sc
         s = sc.surface
         self.heat_range = sc.heat_range
@@ -176,7 +180,7 @@ class CliffFigure:
         self._set_log_axis(self.step_plot, [present.path_series(p)[3]
                                             for p in (sc.unclipped, sc.clipped)]
                            + [[np.log10(sc.max_step)]])
-        self._draw_legend(sc.settings)
+        self._draw_legend(sc.settings, export)
 
     def set_width(self, width: float) -> None:
         """The side plots' curves with pens ``width`` wide (thicker for figures)."""
@@ -189,19 +193,28 @@ class CliffFigure:
             self.path_loss[key].setData(x_l, ll, **style)
             self.path_step[key].setData(x_s, ls_, **style)
 
-    @staticmethod
-    def _set_log_axis(plot, arrays) -> None:
+    def _set_log_axis(self, plot, arrays) -> None:
         lo, hi = present.log_range(arrays)
-        plot.getAxis("left").setTicks(log_ticks(lo, hi))
+        major, minor = log_ticks(lo, hi)
+        # no more labelled decades than the plot's height holds at the theme's type size (the
+        # side plots are short on a 720 px screen, and presentation type is large)
+        line = LABEL_LINE_PX * self.theme.font_scale
+        px_per_unit = plot.getViewBox().height() / ((hi - lo) * 1.12 or 1.0)  # 6 % padding
+        inside = [t for t in major if lo <= t[0] <= hi]
+        if len(inside) > 2 and px_per_unit > 0:
+            apart = (inside[1][0] - inside[0][0]) * px_per_unit
+            step = max(1, int(np.ceil(line / apart)))
+            major = inside[::min(step, len(inside) - 1)]
+        plot.getAxis("left").setTicks([major, minor])
         plot.setYRange(lo, hi, padding=0.06)
 
-    def _draw_legend(self, settings) -> None:
-        key = (settings.clip, settings.lr, self.theme)
+    def _draw_legend(self, settings, export: bool) -> None:
+        key = (settings.clip, settings.lr, self.theme, export)
         if key == self._legend_key:
             return
         self._legend_key = key
         self.legend.clear()
-        for name, label in text.cliff_legend(settings):
+        for name, label in text.cliff_legend(settings, export):
             self.legend.addItem(self._samples[name], label)
 
     # -- every frame --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6 import QtWidgets
 
+from ...flow_layout import FlowLayout
 from ...model.options import LandscapeOptions
 from ...model.present import landscape_text as text
 
@@ -42,7 +43,9 @@ class LandscapeControls(QtWidgets.QWidget):
     def __init__(self, app, parent=None):
         super().__init__(parent)
         self.app = app
-        h = QtWidgets.QHBoxLayout(self)
+        # the row wraps onto a second line when the view is narrow (1280 px screens), so no
+        # control or note hides behind a scroll bar
+        h = FlowLayout(self, spacing=8)
         h.setContentsMargins(6, 3, 6, 3)
         self.mode_box = QtWidgets.QComboBox()
         for label, value in MODES:
@@ -56,7 +59,7 @@ class LandscapeControls(QtWidgets.QWidget):
         self.line_controls = QtWidgets.QWidget()
         self._build_line(QtWidgets.QHBoxLayout(self.line_controls))
         h.addWidget(self.line_controls)
-        h.addStretch(1)
+        h.addWidget(self.start_label)
         self.busy = QtWidgets.QLabel()
         h.addWidget(self.busy)
         self._connect()
@@ -82,8 +85,7 @@ class LandscapeControls(QtWidgets.QWidget):
             c.addWidget(lab)
             c.addWidget(w)
         c.addWidget(self.default_button)
-        self.start_label = QtWidgets.QLabel()
-        c.addWidget(self.start_label)
+        self.start_label = QtWidgets.QLabel()  # placed by the row (it wraps first)
 
     def _build_line(self, lc: QtWidgets.QHBoxLayout) -> None:
         lc.setContentsMargins(8, 0, 0, 0)
@@ -142,6 +144,7 @@ class LandscapeControls(QtWidgets.QWidget):
             for w in widgets:
                 w.blockSignals(False)
         self.cliff_controls.setVisible(opts.mode == "cliff")
+        self.start_label.setVisible(opts.mode == "cliff")
         self.line_controls.setVisible(opts.mode == "line")
         self.start_label.setText(text.start_label(opts.start))
         self.busy.setText(note)

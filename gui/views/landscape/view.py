@@ -55,29 +55,29 @@ class LandscapeView(View):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        lay.addWidget(self._scrolling(self.controls))
+        lay.addWidget(self.controls)
         lay.addWidget(self.stack, 1)
         for name in _CLIFF_PARTS:
             setattr(self, name, getattr(self.cliff, name))
         for name in _CONTROL_PARTS:
             setattr(self, name, getattr(self.controls, name))
         self.cliff.canvas.scene().sigMouseClicked.connect(self._on_map_clicked)
+        # the side plots label as many decades as their height holds: again when it changes
+        self._redraw_due = False
+        self.cliff.loss_plot.getViewBox().sigResized.connect(self._on_side_resized)
         self._scene_key = None  # (scene, theme, export) drawn
         self._line_key = None  # (line, config, theme, export) drawn
         self._step = None
 
-    @staticmethod
-    def _scrolling(row: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
-        """``row`` in a strip that scrolls sideways when the view is narrower than the row (so
-        the controls never make the figure wider than a slide's layout)."""
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(row)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        scroll.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        bar = scroll.horizontalScrollBar().sizeHint().height()
-        scroll.setFixedHeight(row.sizeHint().height() + bar)
-        return scroll
+    def _on_side_resized(self, *_) -> None:
+        if not self._redraw_due:
+            self._redraw_due = True
+            QtCore.QTimer.singleShot(0, self, self._redraw_side)
+
+    def _redraw_side(self) -> None:
+        self._redraw_due = False
+        self._scene_key = None
+        self.redraw()
 
     # -- what it needs ------------------------------------------------------------------------
     def needs(self, frame) -> dict:
@@ -204,7 +204,7 @@ class LandscapeView(View):
             key = (sc, frame.theme, frame.export)
             if key != self._scene_key:
                 self._scene_key = key
-                self.cliff.set_scene(sc, width)
+                self.cliff.set_scene(sc, width, frame.export)
         self.cliff.set_start(opts.start)
         self.cliff.set_note("" if frame.export else note)
         sc = self.scene

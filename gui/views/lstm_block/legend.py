@@ -10,7 +10,7 @@ from ...graphics.labels import add_label, pt, set_label
 from ...model.present import lstm_block as pres
 from ...model.present.numbers import MINUS, cursor_label, fmt
 
-KEY_PX = 200  # width of the legend column
+KEY_PX = 200  # width of the legend column at type scale 1 (it grows with the type)
 
 
 class LegendMixin:
@@ -27,11 +27,25 @@ class LegendMixin:
         legend.layout.setRowStretchFactor(3, 10)
         legend.setMaximumWidth(KEY_PX + 10)
         self.legend = legend
+        self._key_px = KEY_PX
         ci.layout.setColumnStretchFactor(0, 10)
         ci.layout.setRowStretchFactor(1, 10)
 
+    def _fit_legend_width(self) -> None:
+        """The key column grows with the type (presentation mode, slides), so its lines and
+        colour-bar scales do not wrap into a column taller than the diagram."""
+        px = round(KEY_PX * max(1.0, self.theme.font_scale))
+        if px == self._key_px:
+            return
+        self._key_px = px
+        for bar in (self.bar_act, self.bar_pre):
+            bar.set_width(px - 20)
+        self.key.item.setTextWidth(px)
+        self.legend.setMaximumWidth(px + 10)
+
     def _draw_legend(self, frame, scales, phase, k, stage, flow) -> None:
         th = self.theme
+        self._fit_legend_width()
         fg = th.foreground
         result, cursor = frame.result, frame.cursor
         order, now = pres.stage_caption(phase, stage)

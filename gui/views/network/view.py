@@ -309,7 +309,12 @@ class NetworkView(ErrorsMixin, HoverMixin, View):
         ys = lay.stacks[STATE_NODE][1]
         gap = (ys.max() - ys.min()) / max(lay.H - 1, 1) / px[1]
         gap_row = 0.6 / max(max(lay.I, lay.O) - 1, 1) / px[0]
-        return float(np.clip(min(0.3 * col_px, 0.8 * gap, 0.85 * gap_row), 3, 22))
+        # a loss J (1.4 times a node) keeps clear of the ŷ row below it and of the top edge
+        # on a low screen (1280 x 720), instead of touching one and being cut by the other
+        j_gap = (Y_J - Y_OUT) / px[1] - 4
+        j_top = (lay.y_range[1] - Y_J) / px[1] - 1
+        return float(np.clip(min(0.3 * col_px, 0.8 * gap, 0.85 * gap_row, j_gap / 1.2,
+                                 j_top / 0.7), 3, 22))
 
     def _draw_weights(self, frame) -> None:
         result, cursor, lay = frame.result, frame.cursor, self.lay

@@ -19,6 +19,11 @@ ROW_Y = {"x": 0.0, "h": 1.0, "h_fwd": 1.0, "h_bwd": 1.85, "y_hat": 2.0, "J": 2.7
 SOLID, DASHED, CURRENT, SOLID_FAINT, DASHED_FAINT, FWD, BWD = range(7)
 #: alpha of an output's cells that no loss reads
 UNREAD_ALPHA = 90
+#: pixels a unit of y needs at type scale 1, so row labels (J(t), ŷ(t): 0.75 apart) never
+#: overlap; with larger type the canvas lays out taller and, on a small screen, scales down.
+#: A slide packs its rows closer (ROW_PX_SLIDE): its five panels must keep 24 px type
+ROW_PX, ROW_PX_SLIDE = 17, 14
+KEY_MIN_HEIGHT = 5.2 * ROW_PX_SLIDE  # the key's five lines of words, at type scale 1
 
 
 def row_heights(sc: PanelScene) -> dict[str, float]:
@@ -168,10 +173,16 @@ class PanelDrawing:
         self._draw_arrows(sc, ys, theme, export)
         self._draw_words(sc, theme)
         top = ys["J"] + 0.45
-        self.vb.setRange(xRange=(-0.7, sc.T + 0.75), yRange=(-0.95 if sc.words else -0.5, top),
-                         padding=0)
-        set_label(self.title, f"<b>{sc.title}</b> · {sc.caption}<br><span style='color:"
-                  f"{theme.muted}'>{sc.blurb}</span>", color=fg, size=pt(theme, 10))
+        bottom = -0.95 if sc.words else -0.5
+        self.vb.setRange(xRange=(-0.7, sc.T + 0.75), yRange=(bottom, top), padding=0)
+        row_px = ROW_PX_SLIDE if export else ROW_PX
+        self.vb.setMinimumHeight((top - bottom) * row_px * theme.font_scale)
+        # a slide (an export with large type) has room for five panels only without the grey
+        # sentence under each title: the speaker says it
+        blurb = "" if export and theme.font_scale > 1.0 else (
+            f"<br><span style='color:{theme.muted}'>{sc.blurb}</span>")
+        set_label(self.title, f"<b>{sc.title}</b> · {sc.caption}{blurb}", color=fg,
+                  size=pt(theme, 10))
         return True
 
     def _label(self, name: str, text: str, y: float, theme, color: str) -> None:
@@ -271,7 +282,7 @@ class KeyDrawing:
         self.vb = plain_viewbox(self.layout, row=1, col=0)
         self.vb.setRange(xRange=(-0.2, 11.5), yRange=(-4.6, 0.6), padding=0)
         self.layout.layout.setRowStretchFactor(1, 10)
-        self.bar = ColorBar(self.layout, row=2, col=0, width_px=240)
+        self.bar = ColorBar(self.layout, row=2, col=0, width_px=300)
         self.boxes = {name: BoxCells(self.vb, width=0.9, height=0.5)
                       for c, _, name, _ in KEY if c == 0}
         self.arrows = EdgeLayer(self.vb, z=1, head_px=6)
@@ -286,10 +297,13 @@ class KeyDrawing:
         self._key = None
 
     def draw(self, theme, export: bool) -> None:
-        if self._key == (theme, export):
+        # the arrowheads are sized in pixels: draw again when the key's box changed size
+        key = (theme, export, self.vb.width(), self.vb.height())
+        if self._key == key:
             return
-        self._key = (theme, export)
+        self._key = key
         fg = theme.foreground
+        self.vb.setMinimumHeight(KEY_MIN_HEIGHT * theme.font_scale)
         set_label(self.title, "<b>Key</b>", color=fg, size=pt(theme, 10))
         pens = box_pens(theme, export)
         one = np.ones(1, bool)

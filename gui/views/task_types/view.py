@@ -55,6 +55,11 @@ class TaskTypesView(View):
         self.panels = {k.key: PanelDrawing(grid, *PLACES[k.key], k.title) for k in KINDS}
         self.key = KeyDrawing(grid, *KEY_PLACE)
         self.canvas.scene().sigMouseClicked.connect(self._on_click)
+        # arrowheads and word lengths are sized in pixels: when a panel's box changes size
+        # (the window, or larger type laying the canvas out again), draw once more
+        self._redraw_due = False
+        for vb in [p.vb for p in self.panels.values()] + [self.key.vb]:
+            vb.sigResized.connect(self._schedule_redraw)
         self.canvas.setToolTip("Click a panel to open its model as the session")
         self.drawn = 0  #: panels drawn by the last frame (a panel is redrawn only when its
         #: own moment changes)
@@ -101,6 +106,15 @@ class TaskTypesView(View):
         return None
 
     # -- drawing ------------------------------------------------------------------------------
+    def _schedule_redraw(self, *_) -> None:
+        if not self._redraw_due:
+            self._redraw_due = True
+            QtCore.QTimer.singleShot(0, self, self._redraw_now)  # dropped if the view is gone
+
+    def _redraw_now(self) -> None:
+        self._redraw_due = False
+        self.redraw()
+
     def _draw(self, frame) -> None:
         theme = self.theme
         T_session = frame.result.T
@@ -113,7 +127,7 @@ class TaskTypesView(View):
                 panel.show_status(text, theme)
                 continue
             m = moment(frame.cursor, T_session, result.T)
-            size = (self.width(), self.height())
+            size = (self.width(), self.height(), panel.vb.width(), panel.vb.height())
             key = (id(result), m, theme, frame.export, size)
             if key == panel._key:
                 continue

@@ -8,7 +8,7 @@ Every control writes the user's intent to the application model and shows what t
 
 from __future__ import annotations
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ...model.limits import MAX_LENGTH
 from ...model.training.settings import (
@@ -48,7 +48,6 @@ class TrainingControls(QtWidgets.QWidget):
     def __init__(self, app, parent=None):
         super().__init__(parent)
         self.app = app
-        self.setMaximumWidth(300)
         form = QtWidgets.QFormLayout(self)
         form.setContentsMargins(6, 6, 6, 6)
         self.caption = QtWidgets.QLabel()
@@ -58,6 +57,20 @@ class TrainingControls(QtWidgets.QWidget):
         self._build_buttons(form)
         self._build_compare(form)
         self._connect()
+        self.fit_width()
+
+    def fit_width(self) -> int:
+        """Take the width the widest button needs in the current font (presentation mode
+        enlarges it) and no more; returns it."""
+        text = self.compare_button.text()
+        width = self.compare_button.fontMetrics().horizontalAdvance(text) + 90
+        self.setFixedWidth(width)
+        return width
+
+    def changeEvent(self, ev):  # noqa: N802 - Qt's name
+        super().changeEvent(ev)
+        if ev.type() == QtCore.QEvent.Type.FontChange:
+            self.fit_width()
 
     # -- construction -------------------------------------------------------------------------
     def _build_settings(self, form: QtWidgets.QFormLayout) -> None:

@@ -11,7 +11,7 @@ reaches it once it is destroyed.
 
 from __future__ import annotations
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from sim import generate as gen
 
@@ -65,7 +65,17 @@ class TrainingView(View):
     def _layout(self) -> None:
         lay = QtWidgets.QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.controls)
+        # the form scrolls up and down when the screen is low (1280 x 720, presentation type)
+        # instead of squeezing its wrapped notes into lines that overlap
+        self.side = QtWidgets.QScrollArea()
+        self.side.setWidget(self.controls)
+        self.side.setWidgetResizable(True)
+        self.side.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.side.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed,
+                                QtWidgets.QSizePolicy.Policy.Preferred)
+        self._fit_side()
+        lay.addWidget(self.side)
         right = QtWidgets.QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(2)
@@ -77,6 +87,15 @@ class TrainingView(View):
         right.addWidget(self.canvas, 1)
         right.addWidget(self.samples_box)
         lay.addLayout(right, 1)
+
+    def _fit_side(self) -> None:
+        bar = self.side.verticalScrollBar().sizeHint().width()
+        self.side.setFixedWidth(self.controls.fit_width() + bar)
+
+    def changeEvent(self, ev):  # noqa: N802 - Qt's name
+        super().changeEvent(ev)
+        if ev.type() == QtCore.QEvent.Type.FontChange and hasattr(self, "side"):
+            self._fit_side()
 
     def _name_parts(self) -> None:
         """The parts' widgets and items under the names the tests and the window use."""

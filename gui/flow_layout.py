@@ -1,5 +1,5 @@
 """A layout that puts widgets left to right and wraps them onto new lines as the window narrows
-(Qt's flow layout example)."""
+(Qt's flow layout example): rows of controls that fit a 1280 px screen without a scroll bar."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ class FlowLayout(QtWidgets.QLayout):
     def minimumSize(self):  # noqa: N802 - Qt's name
         size = QtCore.QSize()
         for item in self._items:
-            size = size.expandedTo(item.minimumSize())
+            if not item.isEmpty():
+                size = size.expandedTo(item.minimumSize())
         m = self.contentsMargins()
         return size + QtCore.QSize(m.left() + m.right(), m.top() + m.bottom())
 
@@ -56,6 +57,8 @@ class FlowLayout(QtWidgets.QLayout):
         x, y, line = area.x(), area.y(), 0
         gap = self.spacing()
         for item in self._items:
+            if item.isEmpty():  # a hidden widget takes no place (and no gap)
+                continue
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and line > 0:
                 x, y, line = area.x(), y + line + gap // 2, 0
