@@ -140,7 +140,8 @@ class UnrollDrawing:
         slide, ``width`` px wide) leaves out the per-layer norms and draws W closer; returns the
         (x, y) range the diagram needs."""
         fg = theme.foreground
-        self.plot_box.setMinimumWidth(0.4 * width if compact else PLOT_WIDTH)
+        # compact: leaves the colour bars under the diagram their width (a slide is 800 px wide)
+        self.plot_box.setMinimumWidth(0.38 * width if compact else PLOT_WIDTH)
         L, H = len(chain.layers), chain.W.shape[0]
         xs = unit_x(H)
         ys = np.arange(L) * DY  # (L,) the layers, bottom to top
