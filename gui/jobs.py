@@ -32,6 +32,10 @@ from PySide6 import QtCore
 
 #: jobs estimated to take longer than this (seconds) show a progress bar and Cancel
 SHOW_PROGRESS_S = 0.2
+#: every job starts at least this long after the requests last changed: the draw and paint that
+#: asked for it finish first (a job thread running Python takes the GIL from them: a tab's first
+#: paint took 300 ms beside a starting landscape scene, 115 ms without)
+MIN_START_DELAY_MS = 30
 CACHE_SIZE = 64
 THREADS = 2
 
@@ -92,6 +96,12 @@ class JobRunner(QtCore.QObject):
     progress(fraction) : of the jobs started since the runner was last idle, 0..1.
     busy_changed(bool) : whether anything is queued or running.
     cancelled() : :meth:`cancel` stopped something.
+
+    Parameters
+    ----------
+    threads : worker threads; cache_size : values kept.
+    min_delay_ms : quiet time after the requests last changed before any job starts
+        (:data:`MIN_START_DELAY_MS`; a job's own ``delay_ms`` may ask for more).
     """
 
     landed = QtCore.Signal(object, object)
@@ -101,8 +111,10 @@ class JobRunner(QtCore.QObject):
     busy_changed = QtCore.Signal(bool)
     cancelled = QtCore.Signal()
 
-    def __init__(self, parent=None, *, threads: int = THREADS, cache_size: int = CACHE_SIZE):
+    def __init__(self, parent=None, *, threads: int = THREADS, cache_size: int = CACHE_SIZE,
+                 min_delay_ms: int = MIN_START_DELAY_MS):
         super().__init__(parent)
+        self.min_delay_ms = min_delay_ms
         # made before the signals object, so it is destroyed first (waiting for a running task)
         self._pool = QtCore.QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
@@ -263,7 +275,7 @@ class JobRunner(QtCore.QObject):
             self._start_next()
             return
         self._set_busy(True)
-        delay = getattr(self._queue[0], "delay_ms", 0)
+        delay = max(getattr(self._queue[0], "delay_ms", 0), self.min_delay_ms)
         quiet_ms = 1000.0 * (time.monotonic() - self._last_request)
         if quiet_ms >= delay:
             self._start_next()
@@ -354,3 +366,5 @@ class JobRunner(QtCore.QObject):
         for _, stop, _ in self._running.values():
             stop.set()
         self._pool.waitForDone(msecs)
+        self._running.clear()
+        self._set_busy(False)  # what showed the work (the status bar's indicator) stops too

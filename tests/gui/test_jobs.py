@@ -51,7 +51,7 @@ class Once:
 
 @pytest.fixture
 def runner(qapp):
-    r = JobRunner(threads=1)
+    r = JobRunner(threads=1, min_delay_ms=0)  # the runner's rules, without the start delay
     yield r
     r.shutdown()
     r.deleteLater()
@@ -176,3 +176,23 @@ def test_indicator_shows_whole_percents_only_while_visible(runner, qtbot):
     runner.release("me")
     assert runner.wait(3_000)
     qtbot.waitUntil(lambda: not ind.isVisible(), timeout=3_000)
+
+
+def test_jobs_start_after_the_draw_that_asked_for_them(qapp, qtbot):
+    """A job waits MIN_START_DELAY_MS of quiet before it starts: the draw and first paint that
+    asked for it finish without a job thread taking the GIL from them."""
+    from gui.jobs import MIN_START_DELAY_MS
+
+    r = JobRunner(threads=1)
+    try:
+        assert r.min_delay_ms == MIN_START_DELAY_MS > 0
+        log = []
+        job = Sleep(3, log=log)
+        r.request("view", [job])
+        time.sleep(0.1)  # the GUI thread busy drawing: nothing may start meanwhile
+        assert r.status(job) == "queued" and log == []
+        assert r.wait(5000)
+        assert r.result(job) == 3 and log[0][0] == "start"
+    finally:
+        r.shutdown()
+        r.deleteLater()
