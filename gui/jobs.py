@@ -11,7 +11,10 @@ A job is a frozen, hashable description of the work (a dataclass whose fields ar
 - ``delay_ms`` (optional): start only after requests have paused this long (slider drags);
 - ``cached`` (optional, default True): keep the value in the runner's cache;
 - ``cancellable`` (optional, default True): False for work that is never worth stopping (the
-  session's own run, a few milliseconds).
+  session's own run, a few milliseconds);
+- ``urgent`` (optional, default False): start at once, on a thread kept for such jobs, never
+  behind other work (the session's run: a slow typeset line held both threads and the window's
+  run waited minutes behind it).
 
 Owners (a view, a controller) say what they need with :meth:`JobRunner.request`; a new request
 replaces the owner's old one (the latest request per owner wins) and a running job that nobody
@@ -85,6 +88,12 @@ class _Task(QtCore.QRunnable):
             self._emit(self.signals.finished, self.number, self.job, value, status, "")
 
 
+def _urgent(job) -> bool:
+    """Whether ``job`` starts at once on a thread of its own (``urgent = True``: the session's
+    run, which must never wait behind derived data such as a slow typeset line)."""
+    return getattr(job, "urgent", False)
+
+
 class JobRunner(QtCore.QObject):
     """Runs jobs on a small thread pool, latest request per owner first, and caches values.
 
@@ -117,7 +126,7 @@ class JobRunner(QtCore.QObject):
         self.min_delay_ms = min_delay_ms
         # made before the signals object, so it is destroyed first (waiting for a running task)
         self._pool = QtCore.QThreadPool(self)
-        self._pool.setMaxThreadCount(threads)
+        self._pool.setMaxThreadCount(threads + 1)  # one more for urgent jobs (the session run)
         self._threads = threads
         self._signals = _Signals(self)
         self._signals.progress.connect(self._on_progress)
@@ -275,6 +284,10 @@ class JobRunner(QtCore.QObject):
             self._start_next()
             return
         self._set_busy(True)
+        if any(_urgent(j) for j in self._queue):
+            self._start_next()  # an urgent job starts now (the rest join if their time has come)
+            if not self._queue:
+                return
         delay = max(getattr(self._queue[0], "delay_ms", 0), self.min_delay_ms)
         quiet_ms = 1000.0 * (time.monotonic() - self._last_request)
         if quiet_ms >= delay:
@@ -284,15 +297,20 @@ class JobRunner(QtCore.QObject):
 
     def _start_next(self) -> None:
         self._timer.stop()
-        while self._queue and len(self._running) < self._threads:
-            job = self._queue.pop(0)
-            self._numbers += 1
-            stop = threading.Event()
-            self._running[job] = (self._numbers, stop, time.perf_counter())
-            self._fractions[job] = 0.0
-            self._pool.start(_Task(self._numbers, job, stop, self._signals))
+        for job in [j for j in self._queue if _urgent(j)]:  # on the thread kept for them
+            self._queue.remove(job)
+            self._launch(job)
+        while self._queue and sum(not _urgent(j) for j in self._running) < self._threads:
+            self._launch(self._queue.pop(0))
         self._set_busy(bool(self._running or self._queue))
         self.progress.emit(self.fraction)
+
+    def _launch(self, job) -> None:
+        self._numbers += 1
+        stop = threading.Event()
+        self._running[job] = (self._numbers, stop, time.perf_counter())
+        self._fractions[job] = 0.0
+        self._pool.start(_Task(self._numbers, job, stop, self._signals))
 
     def _set_busy(self, busy: bool) -> None:
         if busy != self.busy:
@@ -351,7 +369,8 @@ class JobRunner(QtCore.QObject):
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
-            if self._queue and len(self._running) < self._threads:
+            if self._queue and (sum(not _urgent(j) for j in self._running) < self._threads
+                                or any(_urgent(j) for j in self._queue)):
                 self._start_next()  # do not wait out a start delay
             self._pool.waitForDone(int(min(left, 0.02) * 1000) + 1)
             QtCore.QCoreApplication.sendPostedEvents(self._signals)

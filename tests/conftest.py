@@ -13,17 +13,24 @@ def no_leaks(qapp):
     """Fail a test that leaves top-level widgets or running timers behind."""
     from PySide6 import QtCore, QtWidgets
 
+    def alive():  # top-level widgets not being deleted right now (deleteLater in flight)
+        out = []
+        for w in QtWidgets.QApplication.topLevelWidgets():
+            try:
+                w.isVisible()
+            except RuntimeError:
+                continue
+            out.append(w)
+        return out
+
     before = set(map(id, QtWidgets.QApplication.topLevelWidgets()))
     yield
     QtWidgets.QApplication.processEvents()
-    leaked = [
-        w
-        for w in QtWidgets.QApplication.topLevelWidgets()
-        if id(w) not in before and w.isVisible()
-    ]
+    widgets = alive()
+    leaked = [w for w in widgets if id(w) not in before and w.isVisible()]
     timers = [
         t
-        for w in QtWidgets.QApplication.topLevelWidgets()
+        for w in widgets
         for t in w.findChildren(QtCore.QTimer)
         # Qt's own widgets keep short-lived timers (a status message's timeout): not ours
         if t.isActive() and not type(t.parent()).__module__.startswith("PySide6")

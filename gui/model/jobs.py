@@ -21,6 +21,7 @@ class RunJob:
     cost: ClassVar[float] = 0.05
     cached: ClassVar[bool] = False
     cancellable: ClassVar[bool] = False
+    urgent: ClassVar[bool] = True  # never queued behind derived data (gui/jobs.py)
 
     def compute(self, progress, should_stop):
         return compute(self.request.config, self.request.params)

@@ -196,3 +196,28 @@ def test_jobs_start_after_the_draw_that_asked_for_them(qapp, qtbot):
     finally:
         r.shutdown()
         r.deleteLater()
+
+
+@dataclass(frozen=True)
+class Urgent(Sleep):
+    urgent: ClassVar[bool] = True
+
+
+def test_an_urgent_job_never_waits_behind_slow_work(qapp, qtbot):
+    """The session's run (urgent) starts at once even when slow derived data holds every
+    thread (a typeset line that took minutes kept the run, and a test waiting for it, hanging)."""
+    r = JobRunner(threads=2)
+    try:
+        slow = [Sleep(i, seconds=3.0) for i in (1, 2)]
+        r.request("views", slow)
+        qtbot.waitUntil(lambda: all(r.status(j) == "running" for j in slow), timeout=2000)
+        run = Urgent(3, seconds=0.05)
+        r.request("session", [run])
+        t0 = time.monotonic()
+        assert r.wait(2000, jobs=[run]) and r.result(run) == 3
+        assert time.monotonic() - t0 < 1.0
+        assert all(r.status(j) == "running" for j in slow)  # the slow ones go on
+    finally:
+        r.release("views")
+        r.shutdown()
+        r.deleteLater()
