@@ -37,8 +37,23 @@ def _quiet_offscreen(mode, context, message):
     sys.stderr.write(message + "\n")
 
 
-XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 "
-                "libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1")
+#: the shared libraries Qt's X11 plugin needs (``ctypes.util.find_library`` names) and the
+#: Debian/Ubuntu packages that hold them; Qt itself names only libxcb-cursor0 whichever is missing
+XCB_LIBRARIES = {"xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4",
+                 "xcb-keysyms": "libxcb-keysyms1", "xcb-image": "libxcb-image0",
+                 "xcb-randr": "libxcb-randr0", "xcb-render-util": "libxcb-render-util0",
+                 "xcb-shape": "libxcb-shape0", "xcb-xkb": "libxcb-xkb1",
+                 "xkbcommon-x11": "libxkbcommon-x11-0", "X11-xcb": "libx11-xcb1"}
+XCB_PACKAGES = " ".join(XCB_LIBRARIES.values())
+
+
+def missing_xcb_packages(find=None) -> list[str]:
+    """The packages of :data:`XCB_LIBRARIES` whose library is not found (``find``: a
+    ``ctypes.util.find_library``-like lookup, for tests)."""
+    import ctypes.util
+
+    find = find or ctypes.util.find_library
+    return [pkg for lib, pkg in XCB_LIBRARIES.items() if find(lib) is None]
 
 
 def display_problem() -> str | None:
@@ -46,7 +61,6 @@ def display_problem() -> str | None:
 
     Qt aborts the interpreter when its platform plugin cannot load; saying why first is kinder.
     """
-    import ctypes.util
     import os
 
     platform = os.environ.get("QT_QPA_PLATFORM", "")
@@ -57,9 +71,10 @@ def display_problem() -> str | None:
     if not os.environ.get("DISPLAY"):
         return ("no display to open a window on: run Unfold on a desktop, under "
                 "xvfb-run, or export figures headless with --export")
-    if ctypes.util.find_library("xcb-cursor") is None:
+    missing = missing_xcb_packages()
+    if missing:
         return ("Qt's X11 plugin needs system libraries that are missing; on Debian/Ubuntu: "
-                f"sudo apt-get install {XCB_PACKAGES}")
+                f"sudo apt-get install {' '.join(missing)}")
     if not _display_answers(os.environ["DISPLAY"]):
         return (f"cannot connect to display {os.environ['DISPLAY']}: is the X server running "
                 "(a stale SSH session)? Export figures headless with --export")
