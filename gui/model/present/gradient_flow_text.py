@@ -250,10 +250,13 @@ def short_cursor_text(state: str, phase: str, t: int) -> str:
 
 
 def short_clip_text(rep: ClipReport, T: int) -> str:
+    """The clipping line in large type; it names the bars, since the short plot has no room
+    for a y-axis title."""
+    bars = " · bars: ‖(∂J/∂θ)⁽ᵗ⁾‖ of each step t, log scale"
     if not rep.on:
-        return f"<b>Clipping</b> off · ‖∂J/∂θ‖ = {fmt(rep.norm)}"
+        return f"<b>Clipping</b> off · ‖∂J/∂θ‖ = {fmt(rep.norm)}{bars}"
     mode = "per step" if rep.mode == "per_step" else "global"
     s = f"<b>Clipping</b> at τ = {fmt(rep.threshold)} ({mode}): ‖∂J/∂θ‖ = {fmt(rep.norm)}"
     if rep.mode == "per_step":
-        return s + f" → {fmt(rep.applied_norm)} · {rep.n_clipped} of {T} steps cut"
-    return s + (f" scaled ×{fmt(rep.scale)}" if rep.clipped else ", not clipped")
+        return s + f" → {fmt(rep.applied_norm)} · {rep.n_clipped} of {T} steps cut{bars}"
+    return s + (f" scaled ×{fmt(rep.scale)}" if rep.clipped else ", not clipped") + bars

@@ -12,9 +12,10 @@ from ...graphics.axes import set_log_axis, static_plot, style_axes
 from ...graphics.labels import add_label, pt, set_label
 from ...model.present import gradient_flow_text as words
 from ...model.present.gradient_flow import ClipReport
-from ...model.present.numbers import fmt, log10_or_nan
+from ...model.present.numbers import fmt, log10_or_nan, log_ticks
 
 BOTTOM = "time step t  (Σ: the summed gradient the update uses)"
+LEFT = "‖(∂J/∂θ)⁽ᵗ⁾‖"
 
 
 class ClipPlot:
@@ -23,7 +24,7 @@ class ClipPlot:
     def __init__(self, layout: pg.GraphicsLayout, caption_row: int, row: int):
         self.caption = add_label(layout, caption_row, 0, colspan=2)
         q = static_plot(layout, row, 0, colspan=2, enableMenu=False)
-        q.setLabel("left", "‖(∂J/∂θ)⁽ᵗ⁾‖")
+        q.setLabel("left", LEFT)
         q.setLabel("bottom", BOTTOM)
         self.plot = q
         self.kept_stems = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
@@ -90,6 +91,20 @@ class ClipPlot:
         self.plot.setXRange(0.4, T + 2.1, padding=0)
         self.plot.setYRange(lo, hi, padding=0)
         set_log_axis(self.plot.getAxis("left"), lo, hi)
+        # large type in a short plot: no room for the rotated title (the clipping line names
+        # the bars) and only the end decades labelled, so the tick labels do not pile up
+        self.plot.setLabel("left", "" if compact else LEFT)
+        # the end decades sit at the plot's edges: let their labels reach past them, in an axis
+        # wide enough for them (without a title the axis would not widen by itself)
+        self.plot.getAxis("left").setStyle(
+            hideOverlappingLabels=not compact,
+            textFillLimits=[(0, 1.0)] if compact else [(0, 0.8), (2, 0.6), (4, 0.4), (6, 0.2)])
+        self.plot.getAxis("left").setWidth(int(46 * theme.font_scale) if compact else None)
+        if compact:
+            major, minor = log_ticks(lo, hi)
+            inside = [m for m in major if lo <= m[0] <= hi]  # the decades the plot shows
+            ends = [inside[0], inside[-1]] if len(inside) > 2 else inside
+            self.plot.getAxis("left").setTicks([ends, minor + [(v, "") for v, _ in major]])
         every = max(1, int(np.ceil(T / (10 if compact else 25))))
         self.plot.setLabel("bottom", "" if compact else BOTTOM)  # compact: the ticks say it
         ticks = [(float(s), str(s)) for s in range(1, T + 1, every)] + [(T + 1.5, "Σ")]

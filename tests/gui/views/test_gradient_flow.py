@@ -454,8 +454,16 @@ def test_large_type_says_less(qtbot, no_leaks):
     assert "<br>" not in v.readout_text() and "SimpleRNN*" in v.readout_text()
     assert "GRU*" in v.readout_text()
     assert v.clip_text.startswith("<b>Clipping</b> off")
+    # the short clipping plot: no rotated title (the line names the bars), two end decades
+    # labelled, both inside the range shown (their labels piled up in presentation mode)
+    left = v.clipping.plot.getAxis("left")
+    assert "‖(∂J/∂θ)⁽ᵗ⁾‖" in v.clip_text and not left.label.isVisible()
+    lo, hi = v.clipping.plot.viewRange()[1]
+    labelled = [val for val, text in left._tickLevels[0] if text]
+    assert 1 <= len(labelled) <= 2 and all(lo <= val <= hi for val in labelled)
     v.draw(frame_for(v, ctx))  # back to normal type: the maps again
     assert sum(m.shown for m in v.maps) == 4
+    assert left.label.isVisible()
 
 
 def test_cancelled_products_say_so_and_f5_computes_them_again(window, qtbot, monkeypatch):
