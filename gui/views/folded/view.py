@@ -74,7 +74,7 @@ class FoldedView(View):
         self.vb.addItem(self.nodes)
         self.texts = {k: pg.TextItem(anchor=a) for k, a in
                       (("x", (1, 0.5)), ("h", (0, 0.5)), ("out", (1, 0.5)), ("J", (0, 0.5)),
-                       ("loop", (0.5, 1)), ("block", (0.5, 0)), ("cell", (0.5, 0)))}
+                       ("loop", (0.5, 1)), ("block", (0, 0)), ("cell", (0.5, 0)))}
         for t in self.texts.values():
             self.vb.addItem(t)
         self.vb.setRange(xRange=(-3.8, 3.8), yRange=(-0.7, 6.0), padding=0)
@@ -261,8 +261,10 @@ class FoldedView(View):
         what_block = {"BidirectionalRNN": f"bidirectional {CELL_NAMES[cell]}s, 2 × H",
                       "Seq2Seq": ("encoder" if j < 0 else "decoder") + f" {CELL_NAMES[cell]}, H"
                       }.get(kind, f"{kind}, H")
-        tx["block"].setText(f"{what_block} = {tr.n_hidden}", color=fg)
-        tx["block"].setPos(BLOCK.right() - 0.7, BLOCK.bottom() - 0.05)
+        # under the block, right of the input's line, on two lines (inside the block, large
+        # type ran into the loop's arrow; an LSTM's c loop takes its left side)
+        tx["block"].setText(f"{what_block} = {tr.n_hidden}".replace(", ", ",\n", 1), color=fg)
+        tx["block"].setPos(0.15, BLOCK.top() - 0.05)
         what = {"forward": "values", "backward": "errors", "update": "values"}[cursor.phase]
         note = f"<br>unroll: {note}" if note else ""
         self.caption.setText(f"<b>{cursor_label(cursor, tr.T)}</b> · the folded view hides time: "

@@ -248,3 +248,27 @@ def test_the_plot_says_computing_failed_or_cancelled_while_it_has_no_curve(prese
     assert x is None or len(x) == 0  # no curve drawn from nothing
     view.draw(make_frame(ctx.app, failed={"chain-curve": "boom"}))
     assert title.text == "failed: boom"
+
+
+@pytest.mark.parametrize("model", ["SimpleRNN", "LSTM"])
+def test_the_block_name_stays_clear_of_the_block_and_its_loops_in_large_type(qapp, model):
+    """Presentation type put "SimpleRNN, H = 4" across the block's edge and the loop's arrow;
+    it sits under the block now, clear of the loops (an LSTM's c loop is on the left)."""
+    ctx = Context(AppModel(SessionConfig(model=model, hidden=4)))
+    view = open_view(ctx)
+    try:
+        export.draw(view, ctx, Cursor("backward", 3),
+                    theme=themes.presentation(themes.get("light")))
+        view.grab()  # painted: text items place themselves by the view's transform
+        text = view.texts["block"].textItem  # the drawn text, placed by its anchor
+        label = text.mapRectToScene(text.boundingRect())
+        assert view.texts["block"].textItem.toPlainText().startswith(model)
+        # the shapes' own geometry (a bounding rect also holds half the pen's width)
+        shapes = [view.block.mapRectToScene(view.block.rect())]
+        shapes += [item.mapRectToScene(item.path().boundingRect())
+                   for item in (view.loop, view.cell_loop) if item.isVisible()]
+        for shape in shapes:
+            assert not label.intersects(shape), (label, shape)
+    finally:
+        view.close()
+        view.deleteLater()
