@@ -70,9 +70,7 @@ class TrainingPlots:
             p.getViewBox().setMouseEnabled(x=True, y=False)
         self.norm_plot.setXLink(self.loss_plot)
         self.acc_plot.setXLink(self.loss_plot)
-        self.loss_plot.setLabel("left", "loss J (log)")
-        self.norm_plot.setLabel("left", "‖g‖ (log)")
-        self.acc_plot.setLabel("left", f"accuracy (mean of {SMOOTH})")
+        self._set_titles(compact=False)
         self.acc_plot.setLabel("bottom", "update")
         self.acc_plot.setYRange(0, 1.02, padding=0)
         self.loss = [Curves(self.loss_plot) for _ in range(MAX_SERIES)]
@@ -102,12 +100,23 @@ class TrainingPlots:
             for name in ("left", "bottom"):
                 plain_numbers(plot.getAxis(name))
                 plot.getAxis(name).label.setDefaultTextColor(pg.mkColor(theme.foreground))
-            plot.getAxis("left").setWidth(58)
+            plot.getAxis("left").setWidth(int(58 * theme.font_scale))
+        self._set_titles(compact=theme.font_scale > 1.0)
         dash = colors.pen(theme.foreground, 1.2, 255, "dash")
         self.tau_line.setPen(dash)
         self._tau_sample.setPen(dash)
         self.legend.setLabelTextColor(theme.foreground)
         self._legend_key = None
+
+    def _set_titles(self, *, compact: bool) -> None:
+        """The y-axis titles; in large type (presentation, slides) short ones, and three
+        accuracy ticks: the long rotated titles ran into each other on the short plots."""
+        titles = (("J", "‖g‖", "accuracy") if compact else
+                  ("loss J (log)", "‖g‖ (log)", f"accuracy (mean of {SMOOTH})"))
+        for plot, text in zip(self.plots, titles, strict=True):
+            plot.setLabel("left", text)
+        self.acc_plot.getAxis("left").setTicks(
+            [[(0.0, "0"), (0.5, "0.5"), (1.0, "1")], []] if compact else None)
 
     # -- drawing ------------------------------------------------------------------------------
     def draw(self, series, tau: float | None, title: str, *, export: bool = False) -> None:

@@ -596,3 +596,26 @@ def test_the_header_says_when_a_saved_history_left_points_out(qtbot, rig):
     text = view.header.text
     assert f"{n - 10:,} of {n:,} updates clipped" in text
     assert f"{MAX_POINTS:,} of {n:,} updates drawn" in text
+
+
+def test_large_type_gives_the_short_plots_short_titles(qtbot, no_leaks):
+    """Presentation type ran the rotated titles of the three short plots into each other and
+    piled up the accuracy ticks: large type gets short titles and three accuracy ticks."""
+    from gui.frames import frame_for
+
+    ctx = Context(AppModel(SessionConfig()))
+    v = TrainingView(ctx)
+    qtbot.addWidget(v)
+    fig = v.figure
+
+    def titles():
+        return [p.getAxis("left").labelText for p in fig.plots]
+
+    v.draw(frame_for(v, ctx, theme=themes.presentation(themes.get("light"))))
+    assert titles() == ["J", "‖g‖", "accuracy"]
+    assert fig.acc_plot.getAxis("left")._tickLevels == [[(0.0, "0"), (0.5, "0.5"),
+                                                         (1.0, "1")], []]
+    v.draw(frame_for(v, ctx))
+    assert titles()[0] == "loss J (log)" and titles()[2].startswith("accuracy (mean of")
+    assert fig.acc_plot.getAxis("left")._tickLevels is None
+    ctx.close()
