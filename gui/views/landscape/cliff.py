@@ -85,9 +85,8 @@ class CliffFigure:
         self.note.setZValue(20)
         m.addItem(self.note, ignoreBounds=True)
         self.loss_plot = static_plot(ci, 1, 1)
-        self.loss_plot.setLabel("left", "loss L (log)")
         self.step_plot = static_plot(ci, 2, 1)
-        self.step_plot.setLabel("left", "step ‖Δ(w, b)‖ (log)")
+        self._side_titles(compact=False)
         self.step_plot.setLabel("bottom", "step")
         self.step_plot.setXLink(self.loss_plot)
         self.path_loss = {k: pg.PlotDataItem() for k in PATHS}
@@ -123,8 +122,15 @@ class CliffFigure:
         self._legend_key = None
         self.restyle(theme)
 
+    def _side_titles(self, *, compact: bool) -> None:
+        """The side plots' y titles; short in large type (presentation, slides), where the long
+        rotated ones ran into each other on the two short plots."""
+        self.loss_plot.setLabel("left", "L" if compact else "loss L (log)")
+        self.step_plot.setLabel("left", "‖Δ(w, b)‖" if compact else "step ‖Δ(w, b)‖ (log)")
+
     def restyle(self, theme) -> None:
         """Colours that follow the theme."""
+        self._side_titles(compact=theme.font_scale > 1.0)
         self.theme = theme
         self.canvas.setBackground(theme.background)
         for plot in (self.map_plot, self.loss_plot, self.step_plot):

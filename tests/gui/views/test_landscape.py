@@ -288,3 +288,15 @@ def test_random_actions_on_the_landscape_in_the_window(qtbot, make_window):
     assert st == lv.settings
     u = ls.descend(st.model, st.start, st.lr, st.n_steps)
     np.testing.assert_array_equal(lv.drawn["unclipped"], u.points)
+
+
+def test_large_type_gives_the_side_plots_short_titles(rig):
+    """In presentation type the side plots' rotated titles ran into each other."""
+    from gui.frames import frame_for
+
+    view = rig.view
+    view.draw(frame_for(view, rig.ctx, theme=themes.presentation(themes.get("light"))))
+    assert view.cliff.loss_plot.getAxis("left").labelText == "L"
+    assert view.cliff.step_plot.getAxis("left").labelText == "‖Δ(w, b)‖"
+    view.draw(frame_for(view, rig.ctx))
+    assert view.cliff.loss_plot.getAxis("left").labelText == "loss L (log)"
