@@ -19,6 +19,7 @@ chain and (D, rows, n) for several.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -136,7 +137,7 @@ def shifted(arr: np.ndarray, first: np.ndarray | None) -> np.ndarray:
     return prev
 
 
-class Cell:
+class Cell(ABC):
     """Base of :class:`sim.rnn.RNNCell`, :class:`sim.lstm.LSTMCell` and :class:`sim.gru.GRUCell`.
 
     Parameters
@@ -165,19 +166,20 @@ class Cell:
         self.n_hidden = n_hidden
 
     # -- to be provided by the cell ---------------------------------------------------------
+    @abstractmethod
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         """Name -> shape of every parameter of one chain."""
-        raise NotImplementedError
 
+    @abstractmethod
     def init_params(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """Fresh parameters of one chain, drawn from ``rng``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def stack(self, ps: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
         """The parameters of D chains (``ps``, one mapping each) as the (D, ...) arrays the math
         uses ("W", "R", "b", ...)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def forward(self, P: dict, xs: np.ndarray, state0: tuple | None = None) -> dict:
         """Run D chains over their inputs.
 
@@ -191,43 +193,42 @@ class Cell:
         -------
         name -> (D, T, n) read-only per-step arrays (:attr:`array_names`).
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def _local(self, P: dict, F: Mapping, state0: tuple | None) -> dict:
         """Everything a step of the backward sweep reads, shaped for the rows: the local
         derivatives of every step (``[t]`` multiplies the rows of step t, :func:`rowwise_by_step`),
         the matrices (:func:`lone`) and the vectors (:func:`rowwise`)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _record_sizes(self) -> dict[str, int]:
         """Name -> width of every per-step error sum :meth:`_back` records."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _back(self, L: dict, t: int, ds: list, rec: dict) -> tuple:
         """Back through step ``t``: ``ds`` holds the ([D,] rows, H) errors on the states at t.
 
         Writes the per-step sums into ``rec`` (name -> array indexed by step) and returns what
         :meth:`_carry` needs.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def _carry(self, L: dict, nxt: tuple, rows: slice, t1: int) -> tuple:
         """The errors that step ``t1`` (its :meth:`_back` result ``nxt``) sends to the states of
         step t1 - 1: a tuple of ([D,] rows, H), one per state."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _input_error(self, L: dict, nxt: tuple, rows: slice) -> np.ndarray:
         """([D,] rows, I) dJ/dx(t1) from step t1's :meth:`_back` result."""
-        raise NotImplementedError
 
     def _finish(self, rec: dict, F: Mapping) -> dict:
         """The recorded sums as the errors named by :attr:`delta_names` (and "x_next")."""
         return rec
 
+    @abstractmethod
     def grads(self, P: dict, F: Mapping, xs: np.ndarray, deltas: Mapping,
               state0: tuple | None, *, per_step: bool) -> dict[str, np.ndarray]:
         """dJ/dtheta per chain: (D, *shape), or per step (D, T, *shape), by the cell's names."""
-        raise NotImplementedError
 
     # -- shared -----------------------------------------------------------------------------
     def settings(self) -> dict:
