@@ -13,6 +13,7 @@ from ...graphics.axes import style_axes
 from ...graphics.colorbar import ColorBar
 from ...graphics.labels import WrapLabel, pt, set_label
 from ...model.present.numbers import decade_label, log10_or_nan
+from .panels import show_panels
 
 MAX_DECADES = 8.0  # colour range, in decades either side of 1
 MAPS = 4  # slots: the session's (1 or 2) and each compared kind's (2)
@@ -117,16 +118,7 @@ class HeatMaps:
     def _show(self, count: int) -> None:
         if count == self._count:
             return
-        for m in self.maps:
-            if m.shown:
-                self.layout.removeItem(m.title)
-                self.layout.removeItem(m.plot)
-                m.shown = False
-        for i in range(count):
-            self.layout.addItem(self.maps[i].title, row=0, col=i)
-            self.layout.addItem(self.maps[i].plot, row=1, col=i)
-            self.layout.layout.setColumnStretchFactor(i, 1)
-            self.maps[i].shown = True
+        show_panels(self.layout, self.maps, count, row=0)
         if (count == 0) != (self._count == 0):  # the bar goes with the last map
             if count == 0:
                 self.outer.removeItem(self.bar.vb)

@@ -16,6 +16,7 @@ from ...model.present import gradient_flow as flow
 from ...model.present import gradient_flow_text as words
 from ...model.present.numbers import decade_label, log10_or_nan
 from .distance_plot import curve_style
+from .panels import show_panels
 
 CURVES = ("error", "jacobian", "highway")
 
@@ -132,16 +133,7 @@ class SideBySide:
     def _show(self, count: int) -> None:
         if count == self._count:
             return
-        for k in self.plots:
-            if k.shown:
-                self.layout.removeItem(k.title)
-                self.layout.removeItem(k.plot)
-                k.shown = False
-        for i in range(count):
-            self.layout.addItem(self.plots[i].title, row=1, col=i)
-            self.layout.addItem(self.plots[i].plot, row=2, col=i)
-            self.layout.layout.setColumnStretchFactor(i, 1)
-            self.plots[i].shown = True
+        show_panels(self.layout, self.plots, count, row=1)
         self.layout.layout.setRowStretchFactor(2, 1)  # the plots take the height, not the words
         self.caption.setVisible(count > 0)
         self.layout.setMaximumHeight(1e6 if count else 0)
