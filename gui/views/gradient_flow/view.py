@@ -40,6 +40,10 @@ def job_name(kind: str) -> str:
     return f"companion {kind}"
 
 
+#: below this canvas height (px, at type scale 1) with Compare on, the three small plots take
+#: the heat maps' room
+MAPS_MIN_HEIGHT_PX = 640
+
 @register
 class GradientFlowView(View):
     name = "gradient-flow"
@@ -127,7 +131,8 @@ class GradientFlowView(View):
         self._curves = landed
         self._companions = comps
         key = ((result, landed, *(comps.get(k) for k in flow.FLOW_KINDS)),
-               (compare, theme, frame.export, computing, tuple(frame.failed.items())))
+               (compare, theme, frame.export, computing, tuple(frame.failed.items()),
+                self._short(theme)))
         old = self._static
         if old is None or any(a is not b for a, b in zip(key[0], old[0], strict=True)) \
                 or key[1] != old[1]:
@@ -148,8 +153,8 @@ class GradientFlowView(View):
         entries = legend(cu.kind, cu.state, products=products or computing, highway=highway)
         self.distance.draw_legend(entries, theme, export)
         specs = self._map_specs(cu, comps, kinds, frame, computing)
-        if compact and kinds:  # large type: the three small plots take the room of the maps
-            specs = []
+        if (compact or self._short(theme)) and kinds:  # large type or a short canvas: the
+            specs = []  # three small plots take the room of the maps
         self.heat.set(specs, result.T, theme, ticks=4 if compact or len(specs) > 2 else 8)
         notes = {k: "failed" if job_name(k) in failed else "computing…" for k in kinds}
         notes[cu.kind] = ("failed" if "flow" in failed else "computing…" if computing else "")
@@ -178,6 +183,17 @@ class GradientFlowView(View):
             return False
         self._parts[part] = (source, theme, export)
         return True
+
+    def _short(self, theme) -> bool:
+        """Whether the canvas is too short for the heat maps and the three small plots at
+        once (at 1280 x 720 beside the session panel they squashed each other)."""
+        return self.canvas.height() < MAPS_MIN_HEIGHT_PX * theme.font_scale
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt's name
+        super().resizeEvent(ev)
+        if self._static is not None and self.frame is not None \
+                and self._static[1][-1] != self._short(self.theme):
+            self.redraw()  # across the height where the maps make room for the small plots
 
     @staticmethod
     def _compact(theme) -> bool:

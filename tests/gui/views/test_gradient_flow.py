@@ -493,3 +493,21 @@ def test_cancelled_products_say_so_and_f5_computes_them_again(window, qtbot, mon
     qtbot.keyClick(window, QtCore.Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: v.curves() is not None, timeout=10_000)
     assert v.busy.text() == ""
+
+
+def test_a_short_canvas_gives_the_maps_room_to_the_three_small_plots(qtbot, no_leaks):
+    """At 1280 x 720 beside the session panel, Compare's three small plots and the heat maps
+    squashed each other: below MAPS_MIN_HEIGHT_PX the small plots take the maps' room, and
+    growing the window brings the maps back."""
+    from gui.views.gradient_flow.view import MAPS_MIN_HEIGHT_PX
+
+    ctx, v = make_view(qtbot, SessionConfig(model="SimpleRNN", hidden=4), compare=True)
+    assert v.canvas.height() >= MAPS_MIN_HEIGHT_PX
+    assert sum(m.shown for m in v.maps) == 3 and sum(k.shown for k in v.kinds.plots) == 3
+    v.setMinimumSize(600, 400)
+    v.resize(930, 560)
+    qtbot.waitUntil(lambda: v.canvas.height() < MAPS_MIN_HEIGHT_PX, timeout=3_000)
+    qtbot.waitUntil(lambda: sum(m.shown for m in v.maps) == 0, timeout=3_000)
+    assert sum(k.shown for k in v.kinds.plots) == 3
+    v.resize(1200, 900)
+    qtbot.waitUntil(lambda: sum(m.shown for m in v.maps) == 3, timeout=3_000)
