@@ -84,6 +84,9 @@ class Painter(QtCore.QObject):
         self.ctx = ctx
         self._views = views
         self._theme = theme
+        #: hidden views drawn ahead of time (gui/prepare_tabs.py): drawn again when their data
+        #: lands, as the visible ones are
+        self.hidden: list = []
         for name in REDRAW_ON:
             getattr(ctx.qt, name).connect(self._on_model_changed)
         ctx.runner.landed.connect(self._on_landed)
@@ -93,10 +96,13 @@ class Painter(QtCore.QObject):
         self.draw()
 
     def draw(self, views=None) -> None:
-        """Draw ``views`` (default: every visible view) from the model's current state."""
+        """Draw ``views`` (default: every visible view) from the model's current state; a
+        view whose last frame shows the same moment is left as it is."""
         theme = self._theme()
         for view in self._views() if views is None else views:
-            view.draw(frame_for(view, self.ctx, theme=theme))
+            frame = frame_for(view, self.ctx, theme=theme)
+            if not frame.same_as(view.frame):
+                view.draw(frame)
 
     def _on_landed(self, job, _value) -> None:
         self._redraw_waiting_for(job)
@@ -107,6 +113,6 @@ class Painter(QtCore.QObject):
 
     def _redraw_waiting_for(self, job) -> None:
         theme = self._theme()
-        for view in self._views():
+        for view in dict.fromkeys([*self._views(), *self.hidden]):
             if job in self.ctx.runner.wanted(owner_of(view)):
                 view.draw(frame_for(view, self.ctx, theme=theme))

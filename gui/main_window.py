@@ -168,30 +168,11 @@ class MainWindow(QtWidgets.QMainWindow):
         return made
 
     def prebuild_tabs(self, delay_ms: int = PREBUILD_DELAY_MS) -> None:
-        """Build the hidden tabs' views ahead of time, one view per idle moment, so that a
-        tab opens without building its widgets (100 to 200 ms of Qt construction each). A view
-        is built only while no job runs and playback is stopped; it draws when shown."""
-        self._prebuild = QtCore.QTimer(self)
-        self._prebuild.setSingleShot(True)
-        self._prebuild.setInterval(delay_ms)
-        self._prebuild.timeout.connect(self._prebuild_next)
-        self._prebuild.start()
+        """Make the hidden tabs ready ahead of time, one small step per idle moment (see
+        gui/prepare_tabs.py), so that a tab switch only paints."""
+        from .prepare_tabs import TabPreparer
 
-    def _prebuild_next(self) -> None:
-        if self.ctx.runner.busy or self.app.playing or self.app.busy:
-            self._prebuild.start()  # the user is waiting for something: later
-            return
-        for i, built in enumerate(self._tab_views):
-            if built is not None:
-                continue
-            made = self._made.setdefault(i, [])
-            names = self._tab_names[i]
-            if len(made) < len(names):
-                made.append(views.REGISTRY[names[len(made)]](self.ctx))
-            if len(made) == len(names):
-                self._build_tab(i, draw=False)
-            self._prebuild.start()
-            return
+        self.preparer = TabPreparer(self, delay_ms)
 
     def show_tab(self, title: str) -> bool:
         """Bring tab ``title`` to the front; False if there is none."""
@@ -386,6 +367,8 @@ class MainWindow(QtWidgets.QMainWindow):
             ev.ignore()
             return
         self._playback_keys.detach()
+        if getattr(self, "preparer", None) is not None:
+            self.preparer.stop()
         self.app.set_playing(False)
         self.playback.stop()
         self.ctx.close()

@@ -61,6 +61,33 @@ class Frame:
     def option(self, section: str):
         return self.options[section]
 
+    def same_as(self, other: Frame | None) -> bool:
+        """Whether ``other`` shows the very same moment: the same result and derived objects,
+        equal cursor, selection, theme, options and notes (drawing it again would change no
+        pixel)."""
+        if other is None:
+            return False
+        if self.result is not other.result or self.derived.keys() != other.derived.keys():
+            return False
+        if any(self.derived[k] is not other.derived[k] for k in self.derived):
+            return False
+        return (self.cursor == other.cursor and self.selection == other.selection
+                and self.theme == other.theme and self.export == other.export
+                and self.busy == other.busy and self.pending == other.pending
+                and self.failed == other.failed and self.options == other.options)
+
+
+def build_in_parts(cls, *args):
+    """A generator that makes ``cls(*args)`` part by part and returns it (``yield from``).
+
+    ``cls`` is a plain Python class (a figure holding plot items) whose ``__init__`` runs
+    ``for _ in self._parts(*args): pass``; ``_parts`` builds it, yielding between parts.
+    A view's :meth:`View._build_parts` uses it to build such a figure one part per step.
+    """
+    obj = cls.__new__(cls)
+    yield from obj._parts(*args)
+    return obj
+
 
 class View(QtWidgets.QWidget):
     """A widget that draws frames.
@@ -87,7 +114,7 @@ class View(QtWidgets.QWidget):
     #: relative height in a tab's vertical stack
     stretch: ClassVar[int] = 1
 
-    def __init__(self, ctx=None, parent=None):
+    def __init__(self, ctx=None, parent=None, *, parts_later: bool = False):
         super().__init__(parent)
         self.ctx = ctx
         self.app = ctx.app if ctx is not None else None
@@ -96,6 +123,27 @@ class View(QtWidgets.QWidget):
         self.exporting = False
         self._type_scaled = False  # in-scene type scaled by the theme (presentation, slides)
         self.setObjectName(self.name)
+        if not parts_later:
+            for _ in self._build_parts():
+                pass
+
+    # -- building -------------------------------------------------------------------------
+    def _build_parts(self):
+        """A view made of heavy parts (plots at 10 to 15 ms each) builds them here, yielding
+        between parts, instead of in ``__init__``: the window then builds it one part per idle
+        moment (:meth:`build_steps`). Everything else builds all at once."""
+        yield from ()
+
+    @classmethod
+    def build_steps(cls, ctx):
+        """A generator that builds a view of this class in parts, yielding between them, and
+        returns it (``StopIteration.value``)."""
+        if cls._build_parts is View._build_parts:
+            return cls(ctx)
+        view = cls(ctx, parts_later=True)
+        yield
+        yield from view._build_parts()
+        return view
 
     # -- the one entry point --------------------------------------------------------------
     def draw(self, frame: Frame) -> None:

@@ -95,7 +95,7 @@ def build_ahead(window, beat: Heartbeat) -> float:
     beat.reset()
     window.prebuild_tabs()
     deadline = time.perf_counter() + 60
-    while None in window._tab_views and time.perf_counter() < deadline:
+    while not window.preparer.done and time.perf_counter() < deadline:
         app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
     return beat.longest()
 

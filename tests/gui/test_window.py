@@ -332,16 +332,29 @@ def test_the_diagram_keeps_most_of_the_view_whatever_the_legends_say(qtbot, cfg,
         assert view.minimumSizeHint().width() < 700  # legends wrap, they do not widen the view
 
 
-def test_hidden_tabs_are_built_ahead_undrawn_and_drawn_when_shown(window, qtbot):
-    """The app builds the other tabs' views while idle (a first tab switch used to spend 100 to
-    300 ms building widgets); they start no work and draw the model's moment when shown."""
+def test_hidden_tabs_are_made_ready_ahead_and_a_switch_only_paints(window, qtbot):
+    """While the user reads one tab, the app builds, lays out at the visible page's size and
+    draws the others, one small step per idle moment (a first tab switch used to spend 150 to
+    400 ms building, laying out from 640 x 480, drawing and painting cold); when the moment
+    changes, the hidden tabs are drawn again while idle; a switch then draws nothing again."""
     assert None in window._tab_views  # lazily built before
     window.prebuild_tabs(delay_ms=0)
-    qtbot.waitUntil(lambda: None not in window._tab_views, timeout=60000)
-    hidden = [v for v in window.views if v not in window.current_views()]
-    assert hidden and all(v.frame is None for v in hidden)  # built, not drawn
+    qtbot.waitUntil(lambda: window.preparer.done, timeout=90000)
+    size = window.tabs.currentWidget().size()
+    hidden = [i for i in range(window.tabs.count()) if i != window.tabs.currentIndex()]
+    assert hidden
+    for i in hidden:
+        assert window.tabs.widget(i).size() == size, window.tabs.tabText(i)
+        for v in window._tab_views[i]:
+            assert v.frame is not None and v.frame.cursor == window.app.cursor, v.name
     window.app.step(2)
+    qtbot.waitUntil(lambda: window.preparer.done, timeout=90000)
+    folded = window.view("network-folded")
+    drawn = folded.frame
+    assert drawn.cursor == window.app.cursor  # drawn again while hidden
     assert window.show_tab("Folded")
-    folded = window.current_view()
-    assert folded.frame is not None and folded.frame.cursor == window.app.cursor
+    assert window.current_view() is folded
+    assert folded.frame is drawn  # the switch drew nothing again
     assert folded.frame.result is window.app.result
+    window.app.step(1)  # shown: drawn at once, as before
+    assert folded.frame.cursor == window.app.cursor
