@@ -42,8 +42,7 @@ class FoldedView(View):
     description = ("The same RNN folded: one block whose output loops back into itself, with the "
                    "values at the cursor.")
 
-    def __init__(self, ctx=None, parent=None):
-        super().__init__(ctx, parent)
+    def _build_parts(self):
         self.unroll_box = QtWidgets.QCheckBox("unroll: the same W at every step")
         self.unroll_box.setToolTip("Draw a simple RNN's recurrent connections h(1) → h(2) → … as "
                                    "a deep dense network whose every layer uses the one W, with "
@@ -56,9 +55,12 @@ class FoldedView(View):
         ci = self.add_canvas(head)
         self.vb = plain_viewbox(ci, row=1, col=0)
         self.vb.setAspectLocked(True)
+        yield
         bars = ci.addLayout(row=2, col=0)
         self.bar = ColorBar(bars, row=0, col=0)
+        yield
         self.w_bar = ColorBar(bars, row=0, col=1)  # the unroll mode's W entries
+        yield
         bars.layout.setColumnStretchFactor(2, 1)
         ci.layout.setRowStretchFactor(1, 10)
         self.block = QtWidgets.QGraphicsRectItem(BLOCK)
@@ -81,6 +83,7 @@ class FoldedView(View):
         self._positions = {}
         self.folded_items = [self.block, self.loop, self.cell_loop, self.links, self.nodes,
                              *self.texts.values()]
+        yield
         self.unroll = UnrollDrawing(self.vb, ci, row=1, col=1)
         ci.layout.setColumnStretchFactor(0, 3)
         ci.layout.setColumnStretchFactor(1, 2)

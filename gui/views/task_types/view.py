@@ -33,8 +33,7 @@ class TaskTypesView(View):
     #: a panel asks to open its preset (the name); the window connects its guarded loader
     open_requested = QtCore.Signal(str)
 
-    def __init__(self, ctx=None, parent=None):
-        super().__init__(ctx, parent)
+    def _build_parts(self):
         head = QtWidgets.QHBoxLayout()
         head.setContentsMargins(6, 2, 6, 0)
         head.addWidget(QtWidgets.QLabel("Open as the session:"))
@@ -52,7 +51,11 @@ class TaskTypesView(View):
             grid.layout.setColumnStretchFactor(col, 1)
             grid.layout.setColumnPreferredWidth(col, 10)
         ci.layout.setRowStretchFactor(1, 10)
-        self.panels = {k.key: PanelDrawing(grid, *PLACES[k.key], k.title) for k in KINDS}
+        yield
+        self.panels = {}
+        for k in KINDS:  # one panel per step
+            self.panels[k.key] = PanelDrawing(grid, *PLACES[k.key], k.title)
+            yield
         self.key = KeyDrawing(grid, *KEY_PLACE)
         self.canvas.scene().sigMouseClicked.connect(self._on_click)
         # arrowheads and word lengths are sized in pixels: when a panel's box changes size

@@ -52,6 +52,11 @@ class TrainingPlots:
     """The canvas (``canvas``, a GraphicsLayoutWidget) and its items."""
 
     def __init__(self, theme):
+        for _ in self._parts(theme):
+            pass
+
+    def _parts(self, theme):
+        """Build the figure, yielding between its plots (see gui.views.base.build_in_parts)."""
         self.theme = theme
         self.canvas = make_canvas(theme)
         ci = self.canvas.ci
@@ -60,8 +65,11 @@ class TrainingPlots:
         ci.addItem(self.legend, row=1, col=0)
         # menus disabled below: ViewBoxes made without them (cheaper to build)
         self.loss_plot = ci.addPlot(row=2, col=0, viewBox=pg.ViewBox(enableMenu=False))
+        yield
         self.norm_plot = ci.addPlot(row=3, col=0, viewBox=pg.ViewBox(enableMenu=False))
+        yield
         self.acc_plot = ci.addPlot(row=4, col=0, viewBox=pg.ViewBox(enableMenu=False))
+        yield
         self.plots = (self.loss_plot, self.norm_plot, self.acc_plot)
         for p in self.plots:
             p.showGrid(x=True, y=True, alpha=0.15)
@@ -73,8 +81,11 @@ class TrainingPlots:
         self._set_titles(compact=False)
         self.acc_plot.setLabel("bottom", "update")
         self.acc_plot.setYRange(0, 1.02, padding=0)
+        yield
         self.loss = [Curves(self.loss_plot) for _ in range(MAX_SERIES)]
+        yield
         self.acc = [Curves(self.acc_plot) for _ in range(MAX_SERIES)]
+        yield
         self.before = [pg.PlotDataItem(connect="finite") for _ in range(MAX_SERIES)]
         self.after = [pg.PlotDataItem(connect="finite") for _ in range(MAX_SERIES)]
         for it in self.before + self.after:
@@ -89,6 +100,7 @@ class TrainingPlots:
         ci.layout.setRowStretchFactor(2, 3)
         ci.layout.setRowStretchFactor(3, 3)
         ci.layout.setRowStretchFactor(4, 2)
+        yield
         self.restyle(theme)
 
     def restyle(self, theme) -> None:

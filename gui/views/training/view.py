@@ -19,7 +19,7 @@ from ...model.present.numbers import count, fmt
 from ...model.present.training import compare_hint
 from ...model.training.settings import COMPARE_TASKS
 from .. import register
-from ..base import View
+from ..base import View, build_in_parts
 from .controls import TrainingControls
 from .plots import TrainingPlots
 from .samples import SamplesBox
@@ -42,18 +42,20 @@ class TrainingView(View):
                    "clipping, accuracy; compare a SimpleRNN, an LSTM and a GRU; samples as it "
                    "learns.")
 
-    def __init__(self, ctx=None, parent=None):
-        super().__init__(ctx, parent)
-        self.controller = ctx.training if ctx is not None else None
+    def _build_parts(self):
+        self.controller = self.ctx.training if self.ctx is not None else None
         self.controls = TrainingControls(self.app)
-        self.figure = TrainingPlots(self.theme)
+        yield
+        self.figure = yield from build_in_parts(TrainingPlots, self.theme)
         self.canvas = self.figure.canvas
+        yield
         self.samples_box = SamplesBox(self.app)
         self.samples_box.setVisible(False)
         self.progress = QtWidgets.QProgressBar()
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
         self._layout()
+        yield
         self._name_parts()
         self._drawn = None  # what the controls and curves were last drawn from
         self._stale = False  # curves grew while the view was hidden
