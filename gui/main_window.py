@@ -295,6 +295,16 @@ class MainWindow(QtWidgets.QMainWindow):
             self.showNormal()
         self._on_tab_changed(self.tabs.currentIndex())
         self.render_current()  # type and lines scale with the presentation theme
+        self._layout_changed()
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt's name
+        super().resizeEvent(ev)
+        self._layout_changed()
+
+    def _layout_changed(self) -> None:
+        preparer = getattr(self, "preparer", None)
+        if preparer is not None:  # hidden tabs ready for the old size: again for the new one
+            preparer.layout_changed()
 
     # -- following the model --------------------------------------------------------------
     def _uses_session(self) -> bool:

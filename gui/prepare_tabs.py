@@ -62,7 +62,7 @@ class TabPreparer(QtCore.QObject):
     @property
     def done(self) -> bool:
         """Every tab is built and no prepared hidden tab is behind the model."""
-        return self._steps is None and not self._hidden_stale()
+        return self._steps is None and not self._hidden_stale() and not self._pass_again
 
     def stop(self) -> None:
         """Make nothing more ready (the window closes)."""
@@ -72,13 +72,31 @@ class TabPreparer(QtCore.QObject):
 
     _stopped = False
 
+    def layout_changed(self) -> None:
+        """The window changed size or type (presentation mode): the hidden pages are laid out
+        and drawn again for it once the user pauses."""
+        if self._stopped:
+            return
+        self._prepared.clear()
+        self._stale.clear()
+        self._again()
+
     def _on_model_changed(self, *_) -> None:
         if self._stopped:
             return
-        self._stale |= self._prepared
+        w = self.window
+        self._stale |= {i for i, made in enumerate(w._tab_views) if made is not None}
+        self._again()
+
+    def _again(self) -> None:
+        """Go over the tabs again once the user pauses (after the pass under way, if any)."""
         if self._steps is None:
             self._steps = self._all_steps()
+        else:
+            self._pass_again = True
         self.timer.start(self.delay_ms)  # the user is at work: wait until they pause
+
+    _pass_again = False
 
     def _idle(self) -> bool:
         w = self.window
@@ -93,8 +111,10 @@ class TabPreparer(QtCore.QObject):
         try:
             next(self._steps)
         except StopIteration:
-            self._steps = None
-            return
+            self._steps = self._all_steps() if self._pass_again else None
+            self._pass_again = False
+            if self._steps is None:
+                return
         self.timer.start(BETWEEN_STEPS_MS)
 
     def _hidden_stale(self) -> list[int]:

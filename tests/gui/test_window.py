@@ -358,3 +358,8 @@ def test_hidden_tabs_are_made_ready_ahead_and_a_switch_only_paints(window, qtbot
     assert folded.frame.result is window.app.result
     window.app.step(1)  # shown: drawn at once, as before
     assert folded.frame.cursor == window.app.cursor
+    window.resize(window.width() - 150, window.height() - 100)  # hidden pages follow the window
+    qtbot.waitUntil(lambda: window.preparer.done, timeout=90000)
+    size = window.tabs.currentWidget().size()
+    for i in range(window.tabs.count()):
+        assert window.tabs.widget(i).size() == size, window.tabs.tabText(i)
