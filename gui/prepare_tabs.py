@@ -14,7 +14,7 @@ showing a tab only paints what is ready:
    events and activates the layouts of a hidden widget for it);
 4. draw each view's frame of the model's moment (its jobs run on the job runner; the painter
    draws it again when they land);
-5. paint each view once off screen, which leaves its caches warm.
+5. paint each view once off screen, a band of it per step, which leaves its caches warm.
 
 When the moment changes later, the hidden tabs drawn so far are drawn again, one view per idle
 step, so that a tab switch finds its frame already drawn.
@@ -30,6 +30,9 @@ from . import views
 STEP_DELAY_MS = 300
 #: time between two steps (ms): input that arrived meanwhile is handled first
 BETWEEN_STEPS_MS = 1
+#: the height of one band of a view painted off screen in one step (a whole view cold: 30 to
+#: 140 ms)
+BAND_PX = 250
 #: a page laid out but not painted: the smallest region ``grab`` accepts
 _ONE_PIXEL = QtCore.QRect(0, 0, 1, 1)
 
@@ -172,9 +175,18 @@ class TabPreparer(QtCore.QObject):
                 return
             w.painter.draw([view])
             yield
-        for view in made:
-            if i == w.tabs.currentIndex():
-                return
-            view.grab()  # one paint off screen: axis pictures, text layouts and glyphs cached
-            yield
+        for view in made:  # one paint off screen, a band per step: axis pictures, text layouts
+            for band in _bands(view.rect()):  # and glyphs are cached when it is shown
+                if i == w.tabs.currentIndex():
+                    return
+                view.grab(band)
+                yield
         self._prepared.add(i)
+
+
+def _bands(rect: QtCore.QRect) -> list[QtCore.QRect]:
+    """``rect`` cut into horizontal bands of at most :data:`BAND_PX` rows."""
+    n = max(1, -(-rect.height() // BAND_PX))
+    edges = [rect.top() + round(k * rect.height() / n) for k in range(n + 1)]
+    return [QtCore.QRect(rect.left(), a, rect.width(), b - a)
+            for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
