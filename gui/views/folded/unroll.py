@@ -54,6 +54,11 @@ class UnrollDrawing:
     plot added to ``layout`` at (``row``, ``col``)."""
 
     def __init__(self, vb: pg.ViewBox, layout: pg.GraphicsLayout, row: int, col: int):
+        for _ in self._parts(vb, layout, row, col):
+            pass
+
+    def _parts(self, vb, layout, row, col):
+        """Build the items, yielding between groups (see gui.views.base.build_in_parts)."""
         self.vb = vb
         self.edges = []
         for _ in range(N_BINS):
@@ -66,6 +71,7 @@ class UnrollDrawing:
         self.nodes = pg.ScatterPlotItem(pxMode=True)  # H <= SCATTER_MAX: one circle per unit
         self.nodes.setZValue(3)
         vb.addItem(self.nodes)
+        yield
         self.rows = []  # larger H: one image row of H cells per drawn layer (one setImage)
         for _ in range(uc.MAX_LAYERS):
             item = pg.ImageItem()
@@ -83,6 +89,7 @@ class UnrollDrawing:
         self.image_frame = QtWidgets.QGraphicsRectItem()
         self.image_frame.setZValue(2)
         vb.addItem(self.image_frame)
+        yield
         self.layer_texts: list[pg.TextItem] = []
         self.norm_texts: list[pg.TextItem] = []
         self.gap_texts: list[pg.TextItem] = []
@@ -97,6 +104,7 @@ class UnrollDrawing:
                        ("direction", (0, 0)))}
         for item in self.texts.values():
             vb.addItem(item)
+        yield
         self.plot, self.plot_title = titled_plot(layout, row, col, log_y=True,
                                                  left_axis=PowerLogAxis("left"))
         self.plot_box = self.plot.parentItem()  # the sub-layout holding title and plot

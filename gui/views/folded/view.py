@@ -23,7 +23,7 @@ from ...model.present.numbers import cursor_label, fmt
 from ...model.present.unfolded_edges import cell_kind
 from ...model.present.unfolded_text import CELL_NAMES
 from .. import register
-from ..base import View, failure_text
+from ..base import View, build_in_parts, failure_text
 from .unroll import UnrollDrawing
 
 #: the recurrent matrices of each kind of cell
@@ -84,7 +84,7 @@ class FoldedView(View):
         self.folded_items = [self.block, self.loop, self.cell_loop, self.links, self.nodes,
                              *self.texts.values()]
         yield
-        self.unroll = UnrollDrawing(self.vb, ci, row=1, col=1)
+        self.unroll = yield from build_in_parts(UnrollDrawing, self.vb, ci, 1, 1)
         ci.layout.setColumnStretchFactor(0, 3)
         ci.layout.setColumnStretchFactor(1, 2)
         self.unroll.set_visible(False)
