@@ -22,11 +22,18 @@ class ClipPlot:
     """The caption at (caption_row, 0) and the plot at (row, 0) of ``layout``, both 2 wide."""
 
     def __init__(self, layout: pg.GraphicsLayout, caption_row: int, row: int):
+        for _ in self._parts(layout, caption_row, row):
+            pass
+
+    def _parts(self, layout: pg.GraphicsLayout, caption_row: int, row: int):
+        """Build it, yielding between the plot and its items (30 to 45 ms in all); see
+        :func:`gui.views.base.build_in_parts`."""
         self.caption = add_label(layout, caption_row, 0, colspan=2)
         q = static_plot(layout, row, 0, colspan=2, enableMenu=False)
         q.setLabel("left", LEFT)
         q.setLabel("bottom", BOTTOM)
         self.plot = q
+        yield
         self.kept_stems = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
         self.cut_stems = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
         self.heads = pg.ScatterPlotItem(size=7)

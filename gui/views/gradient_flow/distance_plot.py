@@ -31,11 +31,18 @@ class DistancePlot:
     """The plot at (row, col) of ``layout`` and its legend at (legend_row, 0, colspan 2)."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, legend_row: int):
+        for _ in self._parts(layout, row, col, legend_row):
+            pass
+
+    def _parts(self, layout: pg.GraphicsLayout, row: int, col: int, legend_row: int):
+        """Build it, yielding between the plot and its items (30 to 40 ms in all); see
+        :func:`gui.views.base.build_in_parts`."""
         p = static_plot(layout, row, col, enableMenu=False)
         p.setLabel("bottom", "distance t − k (steps back in time)")
         p.setLabel("left", "norm (log scale)")
         p.showGrid(x=False, y=True, alpha=0.25)
         self.plot = p
+        yield
         # every error as a dot: zero-length segments with round caps (a scatter item of T^2/2
         # spots costs tens of milliseconds to set)
         self.err_dots = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)

@@ -107,13 +107,22 @@ class HeatMaps:
     with no maps (slides comparing three kinds) neither maps nor bar, and no height."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int):
+        for _ in self._parts(layout, row, col):
+            pass
+
+    def _parts(self, layout: pg.GraphicsLayout, row: int, col: int):
+        """Build it, yielding after each map (a PlotItem: 10 to 20 ms); see
+        :func:`gui.views.base.build_in_parts`."""
         right = layout.addLayout(row=row, col=col)
         self.outer = right
         self.layout = right.addLayout(row=0, col=0)
-        self.maps = [HeatMap() for _ in range(MAPS)]
-        self.bar = ColorBar(right, row=1, col=0, width_px=260)
         self.decades = 1.0
         self._count = None
+        self.maps = []
+        for _ in range(MAPS):
+            self.maps.append(HeatMap())
+            yield
+        self.bar = ColorBar(right, row=1, col=0, width_px=260)
 
     def _show(self, count: int) -> None:
         if count == self._count:

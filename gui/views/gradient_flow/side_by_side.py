@@ -121,14 +121,23 @@ class SideBySide:
     height) while the comparison is off."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int):
+        for _ in self._parts(layout, row, col):
+            pass
+
+    def _parts(self, layout: pg.GraphicsLayout, row: int, col: int):
+        """Build it, yielding after each small plot (a PlotItem: 10 to 25 ms); see
+        :func:`gui.views.base.build_in_parts`."""
         self.outer = layout
         self.row = row
         self.layout = layout.addLayout(row=row, col=col)
         self.caption = add_label(self.layout, 0, 0, colspan=len(flow.FLOW_KINDS), steady=True)
-        self.plots = [KindPlot() for _ in flow.FLOW_KINDS]
         self._count = None
         self.panels: list = []
         self.range = (float("nan"), float("nan"))
+        self.plots = []
+        for _ in flow.FLOW_KINDS:
+            self.plots.append(KindPlot())
+            yield
 
     def _show(self, count: int) -> None:
         if count == self._count:

@@ -27,7 +27,7 @@ from ...model.present import gradient_flow as flow
 from ...model.present import gradient_flow_text as words
 from ...model.present.vanishing_text import formula_text
 from .. import register
-from ..base import View, failure_text
+from ..base import View, build_in_parts, failure_text
 from .clip_plot import ClipPlot
 from .controls import FlowControls
 from .distance_plot import DistancePlot
@@ -56,8 +56,16 @@ class GradientFlowView(View):
                    "SimpleRNN, LSTM and GRU side by side on the same input, and norm "
                    "clipping.")
 
-    def __init__(self, ctx=None, parent=None):
-        super().__init__(ctx, parent)
+    def _build_parts(self):
+        """Build the view one plot at a time (five to ten PlotItems at 10 to 25 ms each: built
+        at once they stalled the window for 200 ms and more); see
+        :meth:`gui.views.base.View.build_steps`."""
+        self._static = None  # what the static part was drawn from
+        self._errors = (None, None)  # (result, its error curves): at once, memoised
+        self._parts: dict = {}  # part -> what it was drawn from (see _changed)
+        self._curves = None
+        self._companions: dict = {}
+        self._readout = ""
         self.controls = FlowControls(self.app)
         c = self.controls
         self.radius, self.compare, self.clip_box, self.tau, self.clip_mode, self.busy = (
@@ -66,26 +74,23 @@ class GradientFlowView(View):
         ci.removeItem(self.caption)
         ci.addItem(self.caption, row=0, col=0, colspan=2)
         self.cursor_caption = add_label(ci, 1, 0, colspan=2)
-        self.distance = DistancePlot(ci, 2, 0, legend_row=3)
+        yield
+        self.distance = yield from build_in_parts(DistancePlot, ci, 2, 0, 3)
+        yield
         right = ci.addLayout(row=2, col=1)  # the kinds side by side over the heat maps
-        self.kinds = SideBySide(right, 0, 0)
-        self.heat = HeatMaps(right, 1, 0)
+        self.kinds = yield from build_in_parts(SideBySide, right, 0, 0)
+        self.heat = yield from build_in_parts(HeatMaps, right, 1, 0)
         right.layout.setRowStretchFactor(1, 3)
         for half in (self.distance.plot, right):  # the columns share the width equally, whatever
             half.setPreferredWidth(100)  # their titles and captions would ask for
         self.maps = self.heat.maps
-        self.clipping = ClipPlot(ci, 4, 5)
+        yield
+        self.clipping = yield from build_in_parts(ClipPlot, ci, 4, 5)
         self.cut_stems, self.clip_cursor = self.clipping.cut_stems, self.clipping.band
         ci.layout.setRowStretchFactor(2, 5)
         ci.layout.setRowStretchFactor(5, 2)
         ci.layout.setColumnStretchFactor(0, 1)
         ci.layout.setColumnStretchFactor(1, 1)
-        self._static = None  # what the static part was drawn from
-        self._errors = (None, None)  # (result, its error curves): at once, memoised
-        self._parts: dict = {}  # part -> what it was drawn from (see _changed)
-        self._curves = None
-        self._companions: dict = {}
-        self._readout = ""
 
     # -- jobs -------------------------------------------------------------------------------
     def needs(self, frame) -> dict:

@@ -65,6 +65,15 @@ class CliffFigure:
     """The cliff's canvas (``canvas``) and its items."""
 
     def __init__(self, theme):
+        for _ in self._parts(theme):
+            pass
+
+    def _parts(self, theme):
+        """Build it, yielding after each plot and its items (three PlotItems, a colour bar and
+        a legend: 120 ms and more at once); see :func:`gui.views.base.build_in_parts`."""
+        self.scene = None  # the scene drawn
+        self.drawn: dict = {}
+        self._legend_key = None
         self.canvas = make_canvas(theme)
         ci = self.canvas.ci
         self.caption = add_label(ci, 0, 0, colspan=2)
@@ -72,6 +81,7 @@ class CliffFigure:
         m.setLabel("bottom", "recurrent weight w")
         m.setLabel("left", "bias b")
         self.map_plot = m
+        yield
         self.image = pg.ImageItem()
         m.addItem(self.image)
         self.contours = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
@@ -84,7 +94,9 @@ class CliffFigure:
         self.note = pg.TextItem(anchor=(0.5, 0.5))  # "computing…" over the map
         self.note.setZValue(20)
         m.addItem(self.note, ignoreBounds=True)
+        yield
         self.loss_plot = static_plot(ci, 1, 1)
+        yield
         self.step_plot = static_plot(ci, 2, 1)
         self._side_titles(compact=False)
         self.step_plot.setLabel("bottom", "step")
@@ -101,6 +113,7 @@ class CliffFigure:
         self.step_plot.addItem(self.cursor_lines[1])
         for p in (self.loss_plot, self.step_plot):
             p.showGrid(x=True, y=True, alpha=0.15)
+        yield
         self.color_bar = ColorBar(ci, row=3, col=0, width_px=300)
         self.legend = pg.LegendItem(labelTextSize="9pt", colCount=1, verSpacing=-4)
         ci.addItem(self.legend, row=3, col=1)
@@ -117,9 +130,7 @@ class CliffFigure:
         ci.layout.setColumnStretchFactor(1, 2)
         ci.layout.setRowStretchFactor(1, 5)
         ci.layout.setRowStretchFactor(2, 4)
-        self.scene = None  # the scene drawn
-        self.drawn: dict = {}
-        self._legend_key = None
+        yield
         self.restyle(theme)
 
     def _side_titles(self, *, compact: bool) -> None:

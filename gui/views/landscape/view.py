@@ -22,7 +22,7 @@ from ...model.present import landscape as present
 from ...model.present import landscape_text as text
 from ...model.present.landscape_line import LineJob
 from .. import register
-from ..base import View, failure_text
+from ..base import View, build_in_parts, failure_text
 from .cliff import CliffFigure
 from .controls import LandscapeControls
 from .line import LineFigure
@@ -45,11 +45,16 @@ class LandscapeView(View):
                    "off it and clipped descent not; and the loss along a line through the "
                    "session's model.")
 
-    def __init__(self, ctx=None, parent=None):
-        super().__init__(ctx, parent)
-        self.controls = LandscapeControls(self.app)
-        self.cliff = CliffFigure(self.theme)
+    def _build_parts(self):
+        """Build the view a part at a time (the cliff's three plots, colour bar and legend cost
+        120 ms and more at once); see :meth:`gui.views.base.View.build_steps`."""
+        self._redraw_due = False
+        self._scene_key = None  # (scene, theme, export) drawn
+        self._line_key = None  # (line, config, theme, export) drawn
+        self._step = None
         self._line_figure = None  # built when the line is first shown
+        self.controls = LandscapeControls(self.app)
+        self.cliff = yield from build_in_parts(CliffFigure, self.theme)
         self.stack = QtWidgets.QStackedWidget()
         self.stack.addWidget(self.cliff.canvas)
         lay = QtWidgets.QVBoxLayout(self)
@@ -63,11 +68,7 @@ class LandscapeView(View):
             setattr(self, name, getattr(self.controls, name))
         self.cliff.canvas.scene().sigMouseClicked.connect(self._on_map_clicked)
         # the side plots label as many decades as their height holds: again when it changes
-        self._redraw_due = False
         self.cliff.loss_plot.getViewBox().sigResized.connect(self._on_side_resized)
-        self._scene_key = None  # (scene, theme, export) drawn
-        self._line_key = None  # (line, config, theme, export) drawn
-        self._step = None
 
     def _on_side_resized(self, *_) -> None:
         if not self._redraw_due:
