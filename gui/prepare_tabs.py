@@ -13,7 +13,8 @@ showing a tab only paints what is ready:
 3. lay the page out at that size (``grab`` of one pixel: Qt delivers the pending resize
    events and activates the layouts of a hidden widget for it);
 4. draw each view's frame of the model's moment (its jobs run on the job runner; the painter
-   draws it again when they land);
+   draws it again when they land), unless that needs work slow enough to show a progress bar:
+   such work waits until the user opens the tab;
 5. paint each view once off screen, a band of it per step, which leaves its caches warm.
 
 When the moment changes later, the hidden tabs drawn so far are drawn again, one view per idle
@@ -25,6 +26,8 @@ from __future__ import annotations
 from PySide6 import QtCore
 
 from . import views
+from .frames import make_frame
+from .jobs import SHOW_PROGRESS_S
 
 #: quiet time before the first step, and after the user last changed the model (ms)
 STEP_DELAY_MS = 300
@@ -138,8 +141,22 @@ class TabPreparer(QtCore.QObject):
             for view in w._tab_views[i]:
                 if i == w.tabs.currentIndex():
                     break  # shown meanwhile: the painter keeps it drawn
-                w.painter.draw([view])
+                self._draw_hidden(view)
                 yield
+
+    def _draw_hidden(self, view) -> None:
+        """Draw hidden ``view`` if the data it needs is at hand or quick to compute; work that
+        shows a progress bar (a gradient flow at H = 64, T = 100: seconds) is left until the
+        user opens the tab and asks for it."""
+        w = self.window
+        runner = w.ctx.runner
+        frame = make_frame(w.app)
+        if frame.result is None and view.uses_session:
+            return
+        jobs = view.needs(frame).values()
+        if all(runner.status(j) == "ready" or getattr(j, "cost", 0.0) <= SHOW_PROGRESS_S
+               for j in jobs):
+            w.painter.draw([view])
 
     def _build(self, i: int):
         w = self.window
@@ -173,7 +190,7 @@ class TabPreparer(QtCore.QObject):
         for view in made:
             if i == w.tabs.currentIndex():
                 return
-            w.painter.draw([view])
+            self._draw_hidden(view)
             yield
         for view in made:  # one paint off screen, a band per step: axis pictures, text layouts
             for band in _bands(view.rect()):  # and glyphs are cached when it is shown
