@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks, tasks
-from .analysis import error_norms, scale_recurrent
+from .analysis import error_norms, recurrent_radius, scale_recurrent
 from .bidirectional import BidirectionalRNN
 from .clipping import clip_by_norm, global_norm
 from .gru import GRU
@@ -215,6 +215,9 @@ class RunResult:
     new_params : name -> theta - lr * applied_gradient.
     norm_before : ||dJ/dtheta||, the global norm of the summed gradient before clipping.
     error_norms : (T, T) ||dJ(s)/dh(t)|| at [s-1, t-1] (:func:`sim.analysis.error_norms`).
+    radius : the recurrent radius of the weights the run used
+        (:func:`sim.analysis.recurrent_radius`: an SVD, computed with the run rather than by
+        whoever draws it).
     """
 
     config: SessionConfig
@@ -227,6 +230,7 @@ class RunResult:
     new_params: Mapping[str, np.ndarray]
     norm_before: float
     error_norms: np.ndarray
+    radius: float = float("nan")
 
     @property
     def T(self) -> int:
@@ -293,4 +297,5 @@ def compute(config: SessionConfig, params: dict | None = None) -> RunResult:
     bwd.grads_per_step  # noqa: B018 - complete before the result leaves the worker thread
     return RunResult(config=config, task=task, sample=sample, targets=targets, forward=fwd,
                      backward=bwd, applied_gradient=freeze_dict(grads),
-                     new_params=freeze_dict(new), norm_before=float(norm), error_norms=norms)
+                     new_params=freeze_dict(new), norm_before=float(norm), error_norms=norms,
+                     radius=recurrent_radius(fwd.params))

@@ -109,7 +109,7 @@ def error_curves(result: RunResult) -> FlowCurves:
         kind=result.kind, state=result.forward.state_name, error=error, jacobian=None,
         highway=None, error_curve=freeze(err_c), jacobian_curve=None, highway_curve=None,
         slope=float("nan"), error_slope=_slope(err_c), highway_slope=float("nan"),
-        radius=analysis.recurrent_radius(result.forward.params))
+        radius=result.radius)
 
 
 def flow_curves(result: RunResult, *, progress=None, should_stop=None) -> FlowCurves | None:
