@@ -164,7 +164,7 @@ class View(QtWidgets.QWidget):
             scale_widget(self, frame.theme.font_scale)
             self._type_scaled = frame.theme.font_scale != 1.0
         for canvas in self.findChildren(Canvas):  # text may have grown: fit the figure again,
-            canvas.fit()  # now and once its labels have rewrapped (their sizes land later)
+            canvas.settle()  # now and once its labels have rewrapped (their sizes land later)
             canvas.fit_later()
 
     def needs(self, frame: Frame) -> dict:
@@ -242,6 +242,18 @@ class Canvas(pg.GraphicsLayoutWidget):
             pg.GraphicsView.setRange(self, rect, padding=0, disableAutoPixel=False)
             self.updateMatrix()
         return 1.0 / shrink
+
+    def settle(self) -> None:
+        """Lay the figure out now (the layout requests its new texts posted) and fit it: done
+        later, each relayout painted the whole canvas once more (three full paints per draw)."""
+        if self.closed or getattr(self, "ci", None) is None:
+            return
+        for _ in range(3):  # wrapped labels take a few rounds to settle
+            before = self.ci.geometry()
+            self.ci.layout.activate()  # and the layouts nested in it
+            self.fit()
+            if self.ci.geometry() == before:
+                break
 
     _refits = 0  # fits in a row that changed the scale
     _fit_due = False
