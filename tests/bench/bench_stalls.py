@@ -111,6 +111,7 @@ def measure(H: int, T: int) -> dict:
     window.discard_answer = lambda what: "discard"
     window.resize(1600, 1000)
     window.show()
+    window.activateWindow()  # under Xvfb without a window manager: the keys reach the window
     window.session.wait()
     beat = Heartbeat()
     out = {}
