@@ -12,8 +12,7 @@ from PySide6 import QtGui
 
 from gui import export, theme, views
 from gui.context import Context
-from gui.graphics.type_scale import text_pixel_sizes
-from gui.graphics.type_scale import overlapping_texts, text_runs
+from gui.graphics.type_scale import overlapping_texts, text_pixel_sizes, text_runs
 from gui.model import session_file
 from gui.model.app_model import AppModel, from_session
 from gui.model.cursor import Cursor

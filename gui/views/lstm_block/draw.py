@@ -109,22 +109,32 @@ class Texts(pg.GraphicsObject):
     def boundingRect(self):  # noqa: N802 - Qt's name
         return self._bounds
 
+    def _measure(self, entry, tr: QtGui.QTransform):
+        """(rect in device pixels, size in points, fonts, widths) of ``entry`` for the
+        item-to-device transform ``tr``."""
+        x, y, (ax, ay), parts, _fill, *scale = entry
+        size = self.point_size * (scale[0] if scale else 1.0)
+        fonts = [self.font(size, b) for _, _, b in parts]
+        widths = [fm.horizontalAdvance(t) for (t, _, _), (_, fm) in zip(parts, fonts,
+                                                                         strict=True)]
+        pt = tr.map(QtCore.QPointF(x, y))
+        h = self.font(size, False)[1].height()
+        w = sum(widths)
+        return QtCore.QRectF(pt.x() - ax * w, pt.y() - ay * h, w, h), size, fonts, widths
+
+    def entry_rect(self, entry, tr: QtGui.QTransform) -> QtCore.QRectF:
+        """Where ``entry`` (x, y, anchor, parts, fill[, scale]) would be painted, in the pixels
+        of the item-to-device transform ``tr``."""
+        return self._measure(entry, tr)[0]
+
     def _placed(self, tr: QtGui.QTransform):
         """Each shown entry as (rect in device pixels, size in points, parts, fonts, widths,
         fill) for the item-to-device transform ``tr``."""
         out = []
-        for n, (x, y, (ax, ay), parts, fill, *scale) in enumerate(self.entries):
-            if n in self.hidden:
-                continue
-            size = self.point_size * (scale[0] if scale else 1.0)
-            fonts = [self.font(size, b) for _, _, b in parts]
-            widths = [fm.horizontalAdvance(t) for (t, _, _), (_, fm) in zip(parts, fonts,
-                                                                             strict=True)]
-            pt = tr.map(QtCore.QPointF(x, y))
-            h = self.font(size, False)[1].height()
-            w = sum(widths)
-            rect = QtCore.QRectF(pt.x() - ax * w, pt.y() - ay * h, w, h)
-            out.append((rect, size, parts, fonts, widths, fill))
+        for n, entry in enumerate(self.entries):
+            if n not in self.hidden:
+                rect, size, fonts, widths = self._measure(entry, tr)
+                out.append((rect, size, entry[3], fonts, widths, entry[4]))
         return out
 
     def unfold_text_runs(self, tr: QtGui.QTransform) -> list:

@@ -114,20 +114,25 @@ class NodesMixin:
         th = self.theme
         fill = QtGui.QColor(th.background)
         fill.setAlpha(170)
-        entries = []
+        entries, kinds = [], []
         for x0, _y0, x1, y1, label in self.layout.hints:
+            kinds.append("hint")
             entries.append(((x0 + x1) / 2, y1 - 0.1, (0.5, 0.0),
                             [(label, QtGui.QColor(th.muted), False)], None))
         for g, _item in self.glyph_items:
+            kinds.append("glyph")
             entries.append((g.x, g.y, (0.5, 0.5), [(g.text, QtGui.QColor(th.foreground), False)],
                             None))
         for lab in self.layout.labels:
             if lab.peephole and not peep:
                 continue
+            kinds.append("label")
+            size = 1.0 if self._crowded() else float(lab.size.rstrip("pt")) / 9.0
             entries.append((lab.x, lab.y, lab.anchor,
                             [(lab.text, QtGui.QColor(getattr(th, lab.color)), False)], fill,
-                            float(lab.size.rstrip("pt")) / 9.0))
+                            size))
         self.static_texts.set_entries(entries)
+        self._static_kinds = kinds
         dots = list(self.layout.dots) + (list(self.layout.peephole_dots) if peep else [])
         d = np.asarray(dots, dtype=float).reshape(-1, 2)
         self.dots.setData(pos=d, brush=colors.brush(th.foreground), pen=None)
@@ -174,7 +179,7 @@ class NodesMixin:
             sel = np.flatnonzero((geo.unit_of == k) & ~np.isin(geo.node_of, ["x", "out"]))
             self.cells.set_marks(sel, colors.pen(th.highlight, 2.0))
         ends = pres.flow_nodes(flow, t)
-        entries = []
+        entries, wordings = [], {}
         fill = QtGui.QColor(th.background)
         fill.setAlpha(215)  # a wire crossing a title stays behind it
         for spec in self.layout.nodes:
@@ -200,8 +205,12 @@ class NodesMixin:
             col = qcolor(th.faint if st == "later" else th.foreground)
             parts = [(text, col, False)] + ([(value, col, True)] if value else [])
             entries.append((x, y, anchor, parts, fill))
+            short = text.split(" (")[0] if " (" in text else text  # without its note
+            wordings[name] = [parts] + ([[(short, col, False)]] if value or short != text
+                                        else [])
         for g, item in self.glyph_items:
             st = pres.node_state(phase, g.node, stage)
             col = th.faint if st == "later" else (th.highlight if st == "now" else th.foreground)
             item.setPen(colors.pen(col, 2.0 if st == "now" else 1.2))
         self.title_texts.set_entries(entries)
+        self._wordings = wordings  # name -> its title's parts, longest first (crowded slides)

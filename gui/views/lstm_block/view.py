@@ -18,19 +18,24 @@ lands the cells are faint and the caption says it is computing.
 from __future__ import annotations
 
 import numpy as np
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...graphics.arrows import polyline_segments
 from ...graphics.axes import plain_viewbox
+from ...graphics.label_place import place
 from ...graphics.labels import add_label, pt, set_label
 from ...model.present import lstm_block as pres
 from ...model.present.numbers import cursor_label, fmt
 from ..base import View, make_canvas
 from .controls import ControlsMixin
-from .layout import PX_PER_UNIT, Layout, point_segment
+from .layout import BOX_PAD, PX_PER_UNIT, Layout, point_segment
 from .legend import LegendMixin
 from .nodes import NodesMixin
 from .wires import WiresMixin
+
+#: the smallest text of the drawing on a slide, in points of its layout (slides are painted at
+#: twice their layout's size: 9.3 pt is 12.4 px, 24.8 px on the 1600 px slide)
+SLIDE_PT = 9.3
 
 
 class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
@@ -103,6 +108,8 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
             flow = pres.current_flow(graph, frame.selection.flow, t)
         self._flow = flow
         self._draw_nodes(result, arrays, scales, phase, t, k, stage, flow)
+        if self._crowded():
+            self._fit_texts()
         self._draw_wires(result, errors, scales, phase, t, k, stage)
         self._draw_flow(flow, t)
         self._draw_legend(frame, scales, phase, k, stage, flow)
@@ -115,10 +122,74 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         if self.exporting:
             scale *= 1.1
         scale *= self.theme.font_scale  # presentation mode and slides: larger type
-        self.title_texts.set_point_size(round(9.0 * scale, 1))
-        self.static_texts.set_point_size(round(9.0 * scale, 1))
+        size = round(9.0 * scale, 1)
+        if self.exporting and self._crowded():  # a slide: 24 px or more at 1600 px
+            size = max(size, SLIDE_PT * self.theme.font_scale / 1.25)
+        self.title_texts.set_point_size(size)
+        self.static_texts.set_point_size(size)
         self.wires.head_px = 8.0 * scale
         self.flow_lines.head_px = 12.0 * scale
+
+    def _crowded(self) -> bool:
+        """Large type (slides, presentation mode): titles and labels would cover each other
+        where they stand, so :meth:`_fit_texts` places them."""
+        return self.theme.font_scale > 1.0
+
+    def _fit_texts(self) -> None:
+        """Place every text so that none covers another or a node's cells: the operators where
+        they are; each node's title on its own side, else on another side, else without unit
+        k's number (the colours still show it); then the fixed labels; then the titles of block
+        t+1 and the neighbours' names. What finds no room is left out (a slide is read from
+        afar: fewer, larger words)."""
+        dx, dy = self.vb.viewPixelSize()
+        if not dx or not dy or self._geo is None:
+            return
+        tr = QtGui.QTransform(1 / dx, 0, 0, -1 / dy, 0, 0)  # data to (unshifted) pixels
+        bounds = tr.mapRect(self.vb.viewRect())
+        geo, pad = self._geo, BOX_PAD
+        obstacles = [tr.mapRect(QtCore.QRectF(x0 - pad, y0 - pad, w + 2 * pad, h + 2 * pad))
+                     for x0, y0, w, h, _cell in geo.boxes.values()]
+        statics, titles = self.static_texts, self.title_texts
+        fill = titles.entries[0][4] if titles.entries else None
+        texts, who = [], []  # who: ("static", index) or ("title", name, [[entry, ...], ...])
+
+        def add_static(kind):  # the parts' names before the weights' (W_z, R_*)
+            order = sorted(range(len(statics.entries)),
+                           key=lambda n: "_" in statics.plain(n))
+            for n in order:
+                entry = statics.entries[n]
+                if self._static_kinds[n] == kind:
+                    texts.append(([[statics.entry_rect(entry, tr)]], False))
+                    who.append(("static", n))
+
+        def add_titles(later: bool):
+            for name in self._title_names:
+                if name.startswith("next:") != later:
+                    continue
+                wordings = [[(x, y, anchor, parts, fill) for x, y, anchor in geo.places[name]]
+                            for parts in self._wordings[name]]
+                texts.append(([[titles.entry_rect(e, tr) for e in w] for w in wordings], True))
+                who.append(("title", name, wordings))
+
+        add_static("glyph")
+        add_titles(False)
+        add_static("label")
+        add_titles(True)
+        add_static("hint")
+        chosen = place(texts, obstacles, bounds)
+        hidden_static, hidden_titles = set(), set()
+        entries = dict(zip(self._title_names, titles.entries, strict=True))
+        for pick, w in zip(chosen, who, strict=True):
+            if w[0] == "static":
+                if pick is None:
+                    hidden_static.add(w[1])
+            elif pick is None:
+                hidden_titles.add(self._title_names.index(w[1]))
+            else:
+                entries[w[1]] = w[2][pick[0]][pick[1]]
+        titles.set_entries([entries[n] for n in self._title_names], hidden_titles)
+        statics.hidden = hidden_static
+        statics.update()
 
     def _draw_not_lstm(self, frame) -> None:
         result = frame.result
