@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtGui
 
 from ...graphics.label_place import place
 from ...model.present import gru_block_layout as gl
+from .drawing import glyph_path
 
 #: (anchor, where on the node's padded box (x0, y0, x1, y1) the title's anchor goes)
 SIDES = {
@@ -54,6 +55,15 @@ def places(spec, box) -> list:
                   (((b[0] + b[2]) / 2, b[1] - 0.35), (0.5, 0.0))]
 
 
+def fit_glyphs(block, tr=None) -> None:
+    """Boxes of the word operators (tanh, 1 −) as wide as their word in the type drawn (``tr``
+    data to pixels), or their usual width (None)."""
+    for g, item, text in block.glyphs:
+        if len(g.text) > 1:
+            width = 0.0 if tr is None else (_size(text).width() + 6) / tr.m11()
+            item.setPath(glyph_path(g, width))
+
+
 def fit(view, wordings: dict) -> None:
     """Place the block's texts in ``view`` (a GruBlockView) so that none covers another or a
     node's cells. ``wordings``: node name -> its title's HTML, longest first."""
@@ -87,6 +97,8 @@ def fit(view, wordings: dict) -> None:
             who.append((item, (wordings[name], options)))
 
     add_fixed([t for _g, _i, t in block.glyphs])
+    fit_glyphs(block, tr)
+    obstacles += [tr.mapRect(item.path().boundingRect()) for _g, item, _t in block.glyphs]
     add_fixed([t for t in block.route_numbers if t.isVisible()])
     add_titles(False)
     # the names of the parts before the weights' names (W_u, R_*: the key explains the colours)

@@ -9,7 +9,7 @@ What it draws comes from gui.model.present.gru_block; the step's graph numbers a
 from __future__ import annotations
 
 import numpy as np
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from sim.gru_graph import FLOW_NAMES, pretty
 
@@ -66,10 +66,15 @@ class GruBlockView(View):
         ci.layout.setColumnStretchFactor(0, 10)
         self.block = BlockDrawing(self.vb)
         self.canvas.scene().sigMouseClicked.connect(self._on_click)
+        # texts are sized and placed in pixels: the drawing's own size counts, not only the
+        # view's (the key beside it grows with the type)
+        self._refit_due = False
+        self.vb.sigResized.connect(self._on_drawing_resized)
         self.picture: gb.Picture | None = None
         self.drawn_rgb: dict = {}
         self._static_theme = None
         self._density = 1.0
+        self._glyphs_wide = False  # word operators' boxes widened for large type
 
     # -- controls: intent goes to the model ------------------------------------------------
     def _build_controls(self) -> QtWidgets.QVBoxLayout:
@@ -161,6 +166,20 @@ class GruBlockView(View):
     def _step(frame) -> int:
         return min(max(frame.cursor.t, 1), frame.result.T)
 
+    def _on_drawing_resized(self, *_):
+        """Large type: the texts' sizes and places follow the drawing's pixels. Only the
+        texts inside the drawing are redone (they change no layout, so this settles)."""
+        if not self._refit_due and self._crowded() and self.picture is not None:
+            self._refit_due = True
+            QtCore.QTimer.singleShot(0, self, self._refit)  # dropped if the view is gone
+
+    def _refit(self) -> None:
+        self._refit_due = False
+        if self._crowded() and self.picture is not None and self.vb.isVisible():
+            self._set_density()
+            self._draw_flow(self.picture)
+            self._draw_block_texts(self.picture)
+
     # -- drawing -----------------------------------------------------------------------------
     def _draw(self, frame) -> None:
         result, theme = frame.result, self.theme
@@ -197,12 +216,15 @@ class GruBlockView(View):
         if self._static_theme is not theme:
             self._static_theme = theme
             self.block.style_static(theme)
-        px = self.vb.viewPixelSize()[0]  # data units per pixel
-        self._density = float(np.clip(1.0 / (px * PX_PER_UNIT), 0.5, 1.4)) if px > 0 else 1.0
+        self._set_density()
         self._draw_nodes(result, pic)
         self._draw_wires(pic)
         self._draw_flow(pic)
         self._draw_texts(pic, what)
+
+    def _set_density(self) -> None:
+        px = self.vb.viewPixelSize()[0]  # data units per pixel
+        self._density = float(np.clip(1.0 / (px * PX_PER_UNIT), 0.5, 1.4)) if px > 0 else 1.0
 
     def _sync_controls(self, result, pic, sel) -> None:
         for w in (self.unit_spin, self.flow_box, self.stage_box):
@@ -264,6 +286,9 @@ class GruBlockView(View):
             item.setAnchor(anchor)
             item.setPos(x, y)
             item.setVisible(True)
+        if self._glyphs_wide:
+            fitting.fit_glyphs(block)
+        self._glyphs_wide = self._crowded()
         for item in ([t for _g, _i, t in block.glyphs] + [t for _x, t in block.labels]
                      + [t for _x, t in block.hint_titles]):
             item.setVisible(True)
@@ -322,7 +347,8 @@ class GruBlockView(View):
         self.block.set_route_numbers([(gb.number(r.number), r.at) for r in pic.routes],
                                      self._pt(11))
 
-    def _draw_texts(self, pic, what: str) -> None:
+    def _draw_block_texts(self, pic) -> None:
+        """The texts inside the drawing: titles, operators, labels, the neighbours' names."""
         theme = self.theme
         fg, size = theme.foreground, self._pt(10)
         wordings = {}
@@ -350,6 +376,11 @@ class GruBlockView(View):
                                       f"{self._pt(9)}'>{label}</span>")
         if self._crowded():
             fitting.fit(self, wordings)
+
+    def _draw_texts(self, pic, what: str) -> None:
+        theme = self.theme
+        fg = theme.foreground
+        self._draw_block_texts(pic)
         for bar, (title, lo, hi) in zip((self.bar_a, self.bar_b), pic.bars, strict=True):
             bar.set("diverging", title, lo, "0", hi, fg)
         k = pic.unit + 1

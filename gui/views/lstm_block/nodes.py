@@ -21,6 +21,17 @@ def _circle_path(x, y, r) -> QtGui.QPainterPath:
     return path
 
 
+def glyph_path(g, width: float = 0.0) -> QtGui.QPainterPath:
+    """The outline of operator ``g``: a circle, or for a word (tanh) a rounded box at least
+    ``width`` data units wide (large type: the word stays inside)."""
+    if len(g.text) == 1:
+        return _circle_path(g.x, g.y, g.r)
+    w = max(3.2 * g.r, width)
+    path = QtGui.QPainterPath()
+    path.addRoundedRect(QtCore.QRectF(g.x - w / 2, g.y - g.r, w, 2 * g.r), 0.12, 0.12)
+    return path
+
+
 class NodesMixin:
     """Builds and draws the nodes of ``self.layout`` in ``self.vb``."""
 
@@ -43,13 +54,7 @@ class NodesMixin:
             self.boxes[spec.name] = item
         self.glyph_items = []
         for g in lay.glyphs:
-            if len(g.text) > 1:  # tanh: a rounded box
-                path = QtGui.QPainterPath()
-                path.addRoundedRect(QtCore.QRectF(g.x - 1.6 * g.r, g.y - g.r, 3.2 * g.r, 2 * g.r),
-                                    0.12, 0.12)
-                item = QtWidgets.QGraphicsPathItem(path)
-            else:
-                item = QtWidgets.QGraphicsPathItem(_circle_path(g.x, g.y, g.r))
+            item = QtWidgets.QGraphicsPathItem(glyph_path(g))
             item.setZValue(3)
             vb.addItem(item)
             self.glyph_items.append((g, item))
@@ -68,6 +73,8 @@ class NodesMixin:
         self.cells.setZValue(5)
         vb.addItem(self.cells)
         self._title_names = [spec.name for spec in lay.nodes]
+        self._static_kinds: list = []  # of static_texts' entries: hint, glyph, label
+        self._glyphs_wide = False  # word operators' boxes widened for large type
         self._built = None  # (H, I, O) the cells were built for
         self._geo = None
         self._unit_key = None

@@ -30,7 +30,7 @@ from ..base import View, make_canvas
 from .controls import ControlsMixin
 from .layout import BOX_PAD, PX_PER_UNIT, Layout, point_segment
 from .legend import LegendMixin
-from .nodes import NodesMixin
+from .nodes import NodesMixin, glyph_path
 from .wires import WiresMixin
 
 #: the smallest text of the drawing on a slide, in points of its layout (slides are painted at
@@ -69,6 +69,10 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         self._build_nodes()
         self.vb.setRange(xRange=self.layout.xrange, yRange=self.layout.yrange, padding=0.0)
         self.canvas.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        # texts are sized and placed in pixels: the drawing's own size counts, not only the
+        # view's (the key beside it grows with the type)
+        self._refit_due = False
+        self.vb.sigResized.connect(self._on_drawing_resized)
         self.canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     # -- frames -------------------------------------------------------------------------------
@@ -110,6 +114,8 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         self._draw_nodes(result, arrays, scales, phase, t, k, stage, flow)
         if self._crowded():
             self._fit_texts()
+        elif self._glyphs_wide:
+            self._fit_glyphs()
         self._draw_wires(result, errors, scales, phase, t, k, stage)
         self._draw_flow(flow, t)
         self._draw_legend(frame, scales, phase, k, stage, flow)
@@ -149,6 +155,7 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         geo, pad = self._geo, BOX_PAD
         obstacles = [tr.mapRect(QtCore.QRectF(x0 - pad, y0 - pad, w + 2 * pad, h + 2 * pad))
                      for x0, y0, w, h, _cell in geo.boxes.values()]
+        obstacles += [tr.mapRect(item.path().boundingRect()) for _g, item in self.glyph_items]
         statics, titles = self.static_texts, self.title_texts
         fill = titles.entries[0][4] if titles.entries else None
         texts, who = [], []  # who: ("static", index) or ("title", name, [[entry, ...], ...])
@@ -172,6 +179,7 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
                 who.append(("title", name, wordings))
 
         add_static("glyph")
+        self._fit_glyphs(tr)
         add_titles(False)
         add_static("label")
         add_titles(True)
@@ -191,6 +199,18 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         statics.hidden = hidden_static
         statics.update()
 
+    def _fit_glyphs(self, tr=None) -> None:
+        """Boxes of the word operators (tanh) as wide as their word in the type drawn (``tr``
+        data to pixels), or their usual width (None)."""
+        words = [e for e, kind in zip(self.static_texts.entries, self._static_kinds,
+                                      strict=True) if kind == "glyph"]
+        for (g, item), entry in zip(self.glyph_items, words, strict=True):
+            if len(g.text) > 1:
+                width = 0.0 if tr is None else \
+                    (self.static_texts.entry_rect(entry, tr).width() + 6) / tr.m11()
+                item.setPath(glyph_path(g, width))
+        self._glyphs_wide = tr is not None
+
     def _draw_not_lstm(self, frame) -> None:
         result = frame.result
         self._show_not_lstm(result.kind)
@@ -205,6 +225,19 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
                   "LSTM block to draw. Switch the model to LSTM (button above, or the session "
                   "panel).", color=th.foreground, size=pt(th, 11))
         set_label(self.readout, "", color=th.foreground, size=pt(th, 10))
+
+    def _on_drawing_resized(self, *_):
+        """Large type: the texts' sizes and places follow the drawing's pixels. Only the
+        texts inside the drawing are redone (they change no layout, so this settles)."""
+        if not self._refit_due and self._crowded() and self._is_drawn():
+            self._refit_due = True
+            QtCore.QTimer.singleShot(0, self, self._refit)  # dropped if the view is gone
+
+    def _refit(self) -> None:
+        self._refit_due = False
+        if self._crowded() and self._is_drawn():
+            self._apply_density()
+            self._fit_texts()
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt's name
         super().resizeEvent(ev)
