@@ -15,17 +15,17 @@ from __future__ import annotations
 from PySide6 import QtCore
 
 
-def _fits(rect, others, obstacles, bounds, avoid: bool, gap: float) -> bool:
+def _fits(rect, others, obstacles, bounds, avoid: bool, gap: tuple) -> bool:
     if bounds is not None and not bounds.contains(rect):
         return False
     if avoid and any(rect.intersects(o) for o in obstacles):
         return False
-    grown = rect.adjusted(-gap, -gap, gap, gap)
+    grown = rect.adjusted(-gap[0], -gap[1], gap[0], gap[1])
     return not any(grown.intersects(r) for r in others)
 
 
 def place(texts: list, obstacles: list = (), bounds: QtCore.QRectF | None = None,
-          gap: float = 1.0) -> list[tuple[int, int] | None]:
+          gap: tuple = (6.0, 1.0)) -> list[tuple[int, int] | None]:
     """For each text (in priority order) (wording, candidate) chosen, or None (left out).
 
     texts : list of (wordings, avoid): wordings a list (longest first) of lists of candidate
@@ -33,7 +33,8 @@ def place(texts: list, obstacles: list = (), bounds: QtCore.QRectF | None = None
         ``obstacles``.
     obstacles : QRectF the avoiding texts keep off.
     bounds : the drawing's rectangle; a text must lie inside it.
-    gap : pixels kept between two texts.
+    gap : pixels kept between two texts side by side, and one above the other (side by side
+        they need a word's space, or they read as one).
     """
     chosen: list = []
     rects: list = []
