@@ -74,7 +74,7 @@ class GruBlockView(View):
         self.drawn_rgb: dict = {}
         self._static_theme = None
         self._density = 1.0
-        self._glyphs_wide = False  # word operators' boxes widened for large type
+        self._glyphs_wide = False  # the last texts were placed for large type (moved, hidden)
 
     # -- controls: intent goes to the model ------------------------------------------------
     def _build_controls(self) -> QtWidgets.QVBoxLayout:
@@ -278,8 +278,11 @@ class GruBlockView(View):
         return self.theme.font_scale > 1.0
 
     def _reset_places(self) -> None:
-        """Every text where the screen layout puts it, shown."""
+        """Every text where the screen layout puts it, shown (after large type moved or hid
+        some; on screen nothing is moved, so nothing is done)."""
         block = self.block
+        if not self._glyphs_wide and not self._crowded():
+            return
         for spec in gl.NODE_SPECS:
             (x, y), anchor = fitting.places(spec, block.box_of[spec.name])[0]
             item = block.titles[spec.name]
