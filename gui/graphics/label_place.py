@@ -28,9 +28,10 @@ def place(texts: list, obstacles: list = (), bounds: QtCore.QRectF | None = None
           gap: tuple = (6.0, 1.0)) -> list[tuple[int, int] | None]:
     """For each text (in priority order) (wording, candidate) chosen, or None (left out).
 
-    texts : list of (wordings, avoid): wordings a list (longest first) of lists of candidate
-        QRectF (one coordinate system, pixels); avoid True when the text must also keep off
-        ``obstacles``.
+    texts : list of (wordings, avoid[, gap]): wordings a list (longest first) of lists of
+        candidate QRectF (one coordinate system, pixels); avoid True when the text must also
+        keep off ``obstacles``; gap this text's own (an operator's sign: (0, 0), it sits in its
+        circle and never reads as part of a word).
     obstacles : QRectF the avoiding texts keep off.
     bounds : the drawing's rectangle; a text must lie inside it.
     gap : pixels kept between two texts side by side, and one above the other (side by side
@@ -38,20 +39,21 @@ def place(texts: list, obstacles: list = (), bounds: QtCore.QRectF | None = None
     """
     chosen: list = []
     rects: list = []
-    for wordings, avoid in texts:  # every text, in its shortest wording
+    for wordings, avoid, *own in texts:  # every text, in its shortest wording
         last = len(wordings) - 1
         pick = next((n for n, r in enumerate(wordings[last])
                      if _fits(r, [q for q in rects if q is not None], obstacles, bounds, avoid,
-                              gap)), None)
+                              own[0] if own else gap)), None)
         chosen.append(None if pick is None else (last, pick))
         rects.append(None if pick is None else wordings[last][pick])
-    for i, (wordings, avoid) in enumerate(texts):  # then longer wordings where they fit
+    for i, (wordings, avoid, *own) in enumerate(texts):  # then longer wordings where they fit
         if chosen[i] is None or chosen[i][0] == 0:
             continue
         others = [q for j, q in enumerate(rects) if q is not None and j != i]
         for w in range(chosen[i][0]):
             pick = next((n for n, r in enumerate(wordings[w])
-                         if _fits(r, others, obstacles, bounds, avoid, gap)), None)
+                         if _fits(r, others, obstacles, bounds, avoid, own[0] if own else gap)),
+                        None)
             if pick is not None:
                 chosen[i], rects[i] = (w, pick), wordings[w][pick]
                 break

@@ -76,10 +76,10 @@ def fit(view, wordings: dict) -> None:
     obstacles = [tr.mapRect(QtCore.QRectF(*box)) for box in block.box_of.values()]
     texts, who = [], []
 
-    def add_fixed(items):
+    def add_fixed(items, gap=(6.0, 1.0)):
         for item in items:
             if item.isVisible() and item.textItem.toPlainText().strip():
-                texts.append(([[_fixed(item, tr)]], False))
+                texts.append(([[_fixed(item, tr)]], False, gap))
                 who.append((item, None))
 
     def add_titles(later: bool):
@@ -96,7 +96,7 @@ def fit(view, wordings: dict) -> None:
             texts.append((tiers, True))
             who.append((item, (wordings[name], options)))
 
-    add_fixed([t for _g, _i, t in block.glyphs])
+    add_fixed([t for _g, _i, t in block.glyphs], (0.0, 0.0))  # signs in their circles
     fit_glyphs(block, tr)
     obstacles += [tr.mapRect(item.path().boundingRect()) for _g, item, _t in block.glyphs]
     add_fixed([t for t in block.route_numbers if t.isVisible()])

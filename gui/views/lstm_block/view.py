@@ -165,8 +165,9 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
                            key=lambda n: "_" in statics.plain(n))
             for n in order:
                 entry = statics.entries[n]
-                if self._static_kinds[n] == kind:
-                    texts.append(([[statics.entry_rect(entry, tr)]], False))
+                if self._static_kinds[n] == kind:  # signs sit in their circles: no gap
+                    gap = (0.0, 0.0) if kind == "glyph" else (6.0, 1.0)
+                    texts.append(([[statics.entry_rect(entry, tr)]], False, gap))
                     who.append(("static", n))
 
         def add_titles(later: bool):
