@@ -10,7 +10,7 @@ keeps that size (it already follows the theme).
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 _BASE = "_unfold_base_font"
 #: an item with a callable of this name is told when its scene's type was scaled
@@ -86,21 +86,38 @@ def scale_widget(widget: QtWidgets.QWidget, scale: float) -> int:
     return sum(scale_scene(v.scene(), scale) for v in views if v.scene() is not None)
 
 
-def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
-    """The pixel size of every run of text the widget's scenes draw (tick labels, axis titles,
-    text items, including sizes their HTML sets in points), as drawn: a canvas scaled down to
-    fit its figure (gui.views.base.Canvas) draws its text smaller, and counts so."""
+#: a scene item with a callable of this name paints its own texts (several in one pass) and
+#: says where: ``item.unfold_text_runs(to_device)`` -> [(QRectF in device pixels, px, text)]
+#: for ``to_device`` the item's transform to its view's viewport
+RUNS = "unfold_text_runs"
+
+
+def _px(font: QtGui.QFont, dpi: float) -> float:
+    return font.pixelSize() if font.pixelSize() > 0 else font.pointSizeF() * dpi / 72
+
+
+def _tight(item: QtWidgets.QGraphicsTextItem) -> QtCore.QRectF:
+    """The text item's rectangle without its document's margin (where its glyphs go)."""
+    m = item.document().documentMargin()
+    return item.boundingRect().adjusted(m, m, -m, -m)
+
+
+def text_runs(widget: QtWidgets.QWidget) -> list[tuple[QtCore.QRectF, float, str]]:
+    """Every run of text the widget's scenes draw, as drawn: (rectangle in ``widget``'s pixels,
+    size in pixels, text). Tick labels of axes count by size only (their rectangle is empty);
+    text items, HTML sizes in points included; items that paint texts themselves (:data:`RUNS`)
+    and widgets that paint their own text (``text_pixel_sizes``, rectangle empty). A canvas
+    scaled down to fit its figure (gui.views.base.Canvas) draws its text smaller, and counts so.
+    """
+    import math
     import re
 
     dpi = widget.logicalDpiY() or 96
-    sizes = []
-
-    def px(font: QtGui.QFont) -> float:
-        return font.pixelSize() if font.pixelSize() > 0 else font.pointSizeF() * dpi / 72
-
+    runs = []
+    nowhere = QtCore.QRectF()
     for w in widget.findChildren(QtWidgets.QWidget):  # widgets that paint their own text
         if w.isVisible() and hasattr(w, "text_pixel_sizes"):
-            sizes.extend(w.text_pixel_sizes())
+            runs.extend((nowhere, size, "") for size in w.text_pixel_sizes())
     views = widget.findChildren(QtWidgets.QGraphicsView)
     if isinstance(widget, QtWidgets.QGraphicsView):
         views.append(widget)
@@ -108,17 +125,51 @@ def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
         if v.scene() is None or not v.isVisible():
             continue
         zoom = v.transform().m22()  # a canvas scaled down to fit draws its text smaller
-        first = len(sizes)
+        vt = v.viewportTransform()
+
+        def to_widget(rect: QtCore.QRectF, v=v) -> QtCore.QRectF:
+            at = v.viewport().mapTo(widget, QtCore.QPoint(0, 0))
+            return rect.translated(at.x(), at.y())
+
         for item in v.scene().items():
             if not item.isVisible():
                 continue
             if isinstance(item, pg.AxisItem) and item.style.get("showValues", True):
-                sizes.append(px(item.style.get("tickFont") or QtWidgets.QApplication.font()))
+                runs.append((nowhere, zoom * _px(item.style.get("tickFont")
+                                                 or QtWidgets.QApplication.font(), dpi), ""))
             elif isinstance(item, QtWidgets.QGraphicsTextItem) and item.toPlainText().strip():
                 html = item.toHtml()
                 body = html[html.find("<body"):]
-                found = [float(v) * dpi / 72 for v in re.findall(r"font-size:([\d.]+)pt", body)]
-                found += [float(v) for v in re.findall(r"font-size:([\d.]+)px", body)]
-                sizes.extend(found or [px(item.font())])
-        sizes[first:] = [size * zoom for size in sizes[first:]]
-    return sizes
+                found = [float(s) * dpi / 72 for s in re.findall(r"font-size:([\d.]+)pt", body)]
+                found += [float(s) for s in re.findall(r"font-size:([\d.]+)px", body)]
+                dt = item.deviceTransform(vt)  # pg.TextItem undoes the view's scaling
+                rect = to_widget(dt.mapRect(_tight(item)))
+                drawn = math.hypot(dt.m12(), dt.m22())
+                text = item.toPlainText()
+                runs.extend((rect, drawn * s, text) for s in (found or [_px(item.font(), dpi)]))
+            elif callable(getattr(item, RUNS, None)):
+                for rect, size, text in getattr(item, RUNS)(item.deviceTransform(vt)):
+                    runs.append((to_widget(rect), size, text))
+    return runs
+
+
+def text_pixel_sizes(widget: QtWidgets.QWidget) -> list[float]:
+    """The pixel size of every run of text the widget's scenes draw (:func:`text_runs`)."""
+    return [size for _rect, size, _text in text_runs(widget)]
+
+
+def overlapping_texts(widget: QtWidgets.QWidget, slack: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of texts (plain text) whose rectangles overlap by more than ``slack`` pixels each
+    way, over every text :func:`text_runs` places."""
+    boxes = []
+    for rect, _size, text in text_runs(widget):
+        if rect.isEmpty() or any(r == rect and t == text for r, t in boxes):
+            continue  # one text item with several sizes is one rectangle
+        boxes.append((rect, text))
+    out = []
+    for i, (a, ta) in enumerate(boxes):
+        for b, tb in boxes[i + 1:]:
+            both = a.intersected(b)
+            if both.width() > slack and both.height() > slack:
+                out.append((ta, tb))
+    return out

@@ -79,6 +79,10 @@ class EquationsView(View):
         lay.setSpacing(0)
         lay.addLayout(top)
         lay.addWidget(self.scroll, 1)
+        # the cards reflow when the board or its window changes size (presentation mode's
+        # larger type, a smaller screen): the framed card is brought back into view after
+        self.board.installEventFilter(self)
+        self.scroll.viewport().installEventFilter(self)
         self.setMinimumHeight(MIN_HEIGHT)
         self.step: eqs.StepEquations | None = None
         self.focus: tuple[str, ...] = ()
@@ -224,7 +228,13 @@ class EquationsView(View):
                 f"m = {m} ({step.out_reason}) · framed: {self.focus_why} · click an equation "
                 f"to frame it{notes}")
 
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if event.type() == QtCore.QEvent.Type.Resize:
+            QtCore.QTimer.singleShot(0, self, self._scroll_to_focus)  # after the reflow
+        return super().eventFilter(watched, event)
+
     def _scroll_to_focus(self) -> None:
+        """The framed card in view (all of it, when it fits) without the user scrolling."""
         r = self.board.focus_rect()
         if r is not None:
             self.scroll.ensureVisible(int(r.center().x()), int(r.center().y()),

@@ -228,3 +228,26 @@ def test_landscape_side_plots_label_no_more_decades_than_fit_in_presentation(mak
             assert min(gaps) >= line, f"tick labels {min(gaps):.0f} px apart, {line} px high"
     finally:
         window.set_presentation(False)
+
+
+@pytest.mark.parametrize("phase, t", [("forward", 1), ("forward", 5), ("backward", 5)])
+def test_the_framed_equation_is_in_view_in_presentation_mode(make_window, phase, t):
+    """Entering presentation mode enlarges the cards and reflows them: the framed card (the
+    step's equation the lecture is about) is brought back into view, whole, without scrolling."""
+    from gui.model.cursor import Cursor
+
+    window = make_window(AppModel(), size=SMALL)
+    window.show_tab("Equations")
+    window.app.set_cursor(Cursor(phase, t))
+    settle(window)
+    present(window)
+    try:
+        view = next(v for v in window.current_views() if v.name == "equations")
+        port = view.scroll.viewport()
+        card = view.board.focus_rect()
+        assert card is not None and card.height() <= port.height()
+        top = view.board.mapTo(port, card.topLeft().toPoint()).y()
+        assert 0 <= top and top + card.height() <= port.height() + 1, \
+            f"the framed card spans {top}..{top + card.height():.0f} of {port.height()} px"
+    finally:
+        window.set_presentation(False)

@@ -12,8 +12,9 @@ from PySide6 import QtGui
 
 from gui import export, theme, views
 from gui.context import Context
-from gui.graphics.type_scale import text_pixel_sizes
-from gui.model.app_model import AppModel
+from gui.graphics.type_scale import overlapping_texts, text_pixel_sizes, text_runs
+from gui.model import session_file
+from gui.model.app_model import AppModel, from_session
 from gui.model.cursor import Cursor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +67,7 @@ def test_every_text_of_a_slide_is_24_px_or_more(qapp, name):
     view = export.make_view(name, ctx, size=export.layout_size(slide=True))
     try:
         export.draw(view, ctx, Cursor("backward", 5), theme=theme.slide(theme.get("light")))
+        export.to_image(view, 1600)  # painted: text items place themselves as they paint
         scale = 1600 / export.figure_widget(view).width()
         sizes = np.array(text_pixel_sizes(view)) * scale  # px on the 1600 px slide
         assert len(sizes), f"{name}: no text measured"
@@ -94,3 +96,36 @@ def test_the_file_menu_exports_the_current_view_as_a_slide(window, tmp_path):
     a = rgba(path)
     assert a.shape[:2] == (1200, 1600) and a[0, 0, 3] == 0
     assert window.view("network").isVisible()  # the window's own view is untouched
+
+
+BLOCKS = [("lstm-circuit", None), ("lstm-odyssey", None), ("lstm-circuit", "peepholes"),
+          ("lstm-odyssey", "peepholes"), ("gru-block", "gru-vs-lstm")]
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "4:3"])
+@pytest.mark.parametrize("phase", ["forward", "backward"])
+@pytest.mark.parametrize("name, preset", BLOCKS)
+def test_a_block_slide_has_large_type_and_no_text_over_another(qapp, name, preset, phase,
+                                                               aspect):
+    """The block drawings paint their labels themselves (the LSTM's in one pass): every one
+    of them is measured, for size and for overlap, on a 1600 px slide."""
+    app = AppModel() if preset is None else from_session(session_file.load_preset(preset))
+    ctx = Context(app)
+    view = export.make_view(name, ctx, size=export.layout_size(slide=True, aspect=aspect))
+    try:
+        export.draw(view, ctx, Cursor(phase, 5), theme=theme.slide(theme.get("light")))
+        export.to_image(view, 1600)  # painted: text items place themselves as they paint
+        figure = export.figure_widget(view)
+        scale = 1600 / figure.width()
+        runs = [(r, s, t) for r, s, t in text_runs(figure) if not r.isEmpty()]
+        assert len(runs) >= 20, f"{name}: only {len(runs)} placed texts measured"
+        small = sorted((round(s * scale, 1), t) for _r, s, t in runs if s * scale < 24)
+        assert not small, f"{name}: {len(small)} texts under 24 px: {small[:6]}"
+        assert overlapping_texts(figure) == []
+        if name == "gru-block":  # every operator keeps its sign (a label may give way)
+            assert all(text.isVisible() for _g, _item, text in view.block.glyphs)
+        else:
+            assert not [n for n in view.static_texts.hidden if view._static_kinds[n] == "glyph"]
+    finally:
+        view.close()
+        view.deleteLater()

@@ -253,13 +253,15 @@ def title_parts(result, phase: str, name: str, arr, k: int, t: int) -> tuple[str
     return badge + sym + extra, value
 
 
-def stage_caption(phase: str, stage: int | None) -> tuple[str, str]:
-    """(where the walk is, the equation of the stage) for the caption."""
+def stage_caption(phase: str, stage: int | None, screen: bool = True) -> tuple[str, str]:
+    """(where the walk is, the equation of the stage) for the caption; ``screen`` False: for
+    an exported figure (no word about the window's controls)."""
     texts = stages(phase)
     if stage is None:
         order = "stages in the order of the equations: " + "  ".join(
             CIRCLED[i + 1] for i in range(len(texts)))
-        return order, "all stages of this step, numbered (the stage control walks through them)"
+        how = " (the stage control walks through them)" if screen else ""
+        return order, "all stages of this step, numbered" + how
     return f"stage {CIRCLED[stage]} of {len(texts)}", texts[stage - 1]
 
 

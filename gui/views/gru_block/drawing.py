@@ -74,6 +74,18 @@ def _rect_pairs(boxes) -> np.ndarray:
     return np.asarray(out, dtype=float).reshape(-1, 2)
 
 
+def glyph_path(g, width: float = 0.0) -> QtGui.QPainterPath:
+    """The outline of operator ``g``: a circle (×, +, σ), or for a word (tanh, 1 −) a rounded
+    box at least ``width`` data units wide (large type: the word stays inside)."""
+    path = QtGui.QPainterPath()
+    if len(g.text) > 1:
+        w = max(3.2 * g.r, width)
+        path.addRoundedRect(QtCore.QRectF(g.x - w / 2, g.y - g.r, w, 2 * g.r), 0.12, 0.12)
+    else:
+        path.addEllipse(QtCore.QPointF(g.x, g.y), g.r, g.r)
+    return path
+
+
 class BlockDrawing:
     """Every item of the block diagram in viewbox ``vb``."""
 
@@ -103,14 +115,7 @@ class BlockDrawing:
         vb.addItem(self.stage_boxes)
         self.glyphs = []
         for g in gl.GLYPHS:
-            if len(g.text) > 1:  # tanh, 1 −: a rounded box
-                path = QtGui.QPainterPath()
-                path.addRoundedRect(QtCore.QRectF(g.x - 1.6 * g.r, g.y - g.r, 3.2 * g.r,
-                                                  2 * g.r), 0.12, 0.12)
-            else:
-                path = QtGui.QPainterPath()
-                path.addEllipse(QtCore.QPointF(g.x, g.y), g.r, g.r)
-            item = QtWidgets.QGraphicsPathItem(path)
+            item = QtWidgets.QGraphicsPathItem(glyph_path(g))
             item.setZValue(3)
             vb.addItem(item)
             text = pg.TextItem(anchor=(0.5, 0.5))

@@ -9,7 +9,7 @@ What it draws comes from gui.model.present.gru_block; the step's graph numbers a
 from __future__ import annotations
 
 import numpy as np
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from sim.gru_graph import FLOW_NAMES, pretty
 
@@ -21,6 +21,7 @@ from ...model.present import gru_block_layout as gl
 from ...model.present.numbers import cursor_label
 from .. import register
 from ..base import View, plain_viewbox
+from . import fitting
 from .drawing import FLOW_HEX, BlockDrawing, polyline_segments
 
 NOT_GRU = ("The GRU block shows a GRU session; load the preset gru-vs-lstm or switch Model to "
@@ -28,6 +29,9 @@ NOT_GRU = ("The GRU block shows a GRU session; load the preset gru-vs-lstm or sw
 #: error wires fade with their size (by width class), so small errors recede on either theme
 WIRE_ALPHA = (80, 140, 210, 255)
 PX_PER_UNIT = 46.0  # the drawing's design scale (a 1600 px export): its texts' sizes hold there
+#: the smallest text of the drawing on a slide, in points of its layout (slides are painted at
+#: twice their layout's size: 9.3 pt is 12.4 px, 24.8 px on the 1600 px slide)
+SLIDE_PT = 9.3
 KIND_HEX = {"input": "muted", "recurrent": "recurrent", "gate": "foreground",
             "state": "foreground", "output": "muted"}
 
@@ -62,10 +66,15 @@ class GruBlockView(View):
         ci.layout.setColumnStretchFactor(0, 10)
         self.block = BlockDrawing(self.vb)
         self.canvas.scene().sigMouseClicked.connect(self._on_click)
+        # texts are sized and placed in pixels: the drawing's own size counts, not only the
+        # view's (the key beside it grows with the type)
+        self._refit_due = False
+        self.vb.sigResized.connect(self._on_drawing_resized)
         self.picture: gb.Picture | None = None
         self.drawn_rgb: dict = {}
         self._static_theme = None
         self._density = 1.0
+        self._glyphs_wide = False  # the last texts were placed for large type (moved, hidden)
 
     # -- controls: intent goes to the model ------------------------------------------------
     def _build_controls(self) -> QtWidgets.QVBoxLayout:
@@ -157,6 +166,20 @@ class GruBlockView(View):
     def _step(frame) -> int:
         return min(max(frame.cursor.t, 1), frame.result.T)
 
+    def _on_drawing_resized(self, *_):
+        """Large type: the texts' sizes and places follow the drawing's pixels. Only the
+        texts inside the drawing are redone (they change no layout, so this settles)."""
+        if not self._refit_due and self._crowded() and self.picture is not None:
+            self._refit_due = True
+            QtCore.QTimer.singleShot(0, self, self._refit)  # dropped if the view is gone
+
+    def _refit(self) -> None:
+        self._refit_due = False
+        if self._crowded() and self.picture is not None and self.vb.isVisible():
+            self._set_density()
+            self._draw_flow(self.picture)
+            self._draw_block_texts(self.picture)
+
     # -- drawing -----------------------------------------------------------------------------
     def _draw(self, frame) -> None:
         result, theme = frame.result, self.theme
@@ -193,12 +216,15 @@ class GruBlockView(View):
         if self._static_theme is not theme:
             self._static_theme = theme
             self.block.style_static(theme)
-        px = self.vb.viewPixelSize()[0]  # data units per pixel
-        self._density = float(np.clip(1.0 / (px * PX_PER_UNIT), 0.5, 1.4)) if px > 0 else 1.0
+        self._set_density()
         self._draw_nodes(result, pic)
         self._draw_wires(pic)
         self._draw_flow(pic)
         self._draw_texts(pic, what)
+
+    def _set_density(self) -> None:
+        px = self.vb.viewPixelSize()[0]  # data units per pixel
+        self._density = float(np.clip(1.0 / (px * PX_PER_UNIT), 0.5, 1.4)) if px > 0 else 1.0
 
     def _sync_controls(self, result, pic, sel) -> None:
         for w in (self.unit_spin, self.flow_box, self.stage_box):
@@ -239,8 +265,36 @@ class GruBlockView(View):
 
     def _pt(self, size: float) -> str:
         """A size in points for text inside the drawing: it follows the drawing's scale (data
-        units per pixel), so titles keep their places when the view or a slide is small."""
-        return pt(self.theme, size * self._density)
+        units per pixel), so titles keep their places when the view is small; on a slide never
+        under :data:`SLIDE_PT` (24 px or more at 1600 px)."""
+        size *= self._density
+        if self.exporting and self._crowded():
+            size = max(size, SLIDE_PT / self.theme.font_scale)
+        return pt(self.theme, size)
+
+    def _crowded(self) -> bool:
+        """Large type (slides, presentation mode): the texts are placed so none covers another
+        (:func:`.fitting.fit`)."""
+        return self.theme.font_scale > 1.0
+
+    def _reset_places(self) -> None:
+        """Every text where the screen layout puts it, shown (after large type moved or hid
+        some; on screen nothing is moved, so nothing is done)."""
+        block = self.block
+        if not self._glyphs_wide and not self._crowded():
+            return
+        for spec in gl.NODE_SPECS:
+            (x, y), anchor = fitting.places(spec, block.box_of[spec.name])[0]
+            item = block.titles[spec.name]
+            item.setAnchor(anchor)
+            item.setPos(x, y)
+            item.setVisible(True)
+        if self._glyphs_wide:
+            fitting.fit_glyphs(block)
+        self._glyphs_wide = self._crowded()
+        for item in ([t for _g, _i, t in block.glyphs] + [t for _x, t in block.labels]
+                     + [t for _x, t in block.hint_titles]):
+            item.setVisible(True)
 
     def _hex(self, role: str) -> str:
         return getattr(self.theme, role)
@@ -296,16 +350,21 @@ class GruBlockView(View):
         self.block.set_route_numbers([(gb.number(r.number), r.at) for r in pic.routes],
                                      self._pt(11))
 
-    def _draw_texts(self, pic, what: str) -> None:
+    def _draw_block_texts(self, pic) -> None:
+        """The texts inside the drawing: titles, operators, labels, the neighbours' names."""
         theme = self.theme
         fg, size = theme.foreground, self._pt(10)
+        wordings = {}
+        self._reset_places()
         for spec in gl.NODE_SPECS:
             s = pic.stage_of[spec.name]
             num = f"{gb.CIRCLED[s]} " if 1 <= s <= len(pic.stage_texts) else ""
             color = fg if pic.lit[spec.name] else theme.muted
-            self.block.set_html(self.block.titles[spec.name],
-                                f"<span style='color:{color}; font-size:{size}'>{num}"
-                                f"{pic.titles[spec.name]}</span>")
+            title = pic.titles[spec.name]
+            wordings[spec.name] = [f"<span style='color:{color}; font-size:{size}'>{num}{t}"
+                                   "</span>" for t in dict.fromkeys((title,
+                                                                     title.split(" = ")[0]))]
+            self.block.set_html(self.block.titles[spec.name], wordings[spec.name][0])
         for g, _item, text in self.block.glyphs:
             self.block.set_html(text, f"<span style='color:{fg}; font-size:{self._pt(10)}'>"
                                       f"{g.text}</span>")
@@ -318,6 +377,13 @@ class GruBlockView(View):
                 label = "no block t+1: t = T"
             self.block.set_html(item, f"<span style='color:{theme.muted}; font-size:"
                                       f"{self._pt(9)}'>{label}</span>")
+        if self._crowded():
+            fitting.fit(self, wordings)
+
+    def _draw_texts(self, pic, what: str) -> None:
+        theme = self.theme
+        fg = theme.foreground
+        self._draw_block_texts(pic)
         for bar, (title, lo, hi) in zip((self.bar_a, self.bar_b), pic.bars, strict=True):
             bar.set("diverging", title, lo, "0", hi, fg)
         k = pic.unit + 1
@@ -330,8 +396,9 @@ class GruBlockView(View):
         set_label(self.caption, f"{what} · {how}", color=fg, size=pt(theme, 11))
         stage = ("" if pic.stage is None else
                  f"<b>stage {gb.CIRCLED[pic.stage]}</b> {pic.stage_texts[pic.stage - 1]}<br>")
-        body = pic.flow_text or ("Read left to right: u⊙h(t−1) + (1 − u)⊙n = h(t). Pick "
-                                 "“follow one flow” to light every route of a variable to J.")
+        pick = "" if self.exporting else (" Pick “follow one flow” to light every route of "
+                                          "a variable to J.")  # a control: not on a figure
+        body = pic.flow_text or f"Read left to right: u⊙h(t−1) + (1 − u)⊙n = h(t).{pick}"
         set_label(self.readout, stage + body, color=fg,
                   size=pt(theme, 10))
         set_label(self.key, f"<span style='color:{FLOW_HEX}'>━ purple: the followed flow</span>"

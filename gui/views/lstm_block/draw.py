@@ -80,6 +80,8 @@ class Texts(pg.GraphicsObject):
         self.entries: list = []
         self.point_size = point_size
         self._fonts: dict = {}
+        #: indices of entries not drawn (they would overlap a text placed before them)
+        self.hidden: set = set()
 
     def font(self, size: float, bold: bool):
         """(QFont, QFontMetricsF) at ``size`` points, built once."""
@@ -96,8 +98,9 @@ class Texts(pg.GraphicsObject):
             self.point_size = size
             self.update()
 
-    def set_entries(self, entries: list) -> None:
+    def set_entries(self, entries: list, hidden=()) -> None:
         self.entries = entries
+        self.hidden = set(hidden)
         self.update()
 
     def plain(self, n: int) -> str:
@@ -106,24 +109,50 @@ class Texts(pg.GraphicsObject):
     def boundingRect(self):  # noqa: N802 - Qt's name
         return self._bounds
 
+    def _measure(self, entry, tr: QtGui.QTransform):
+        """(rect in device pixels, size in points, fonts, widths) of ``entry`` for the
+        item-to-device transform ``tr``."""
+        x, y, (ax, ay), parts, _fill, *scale = entry
+        size = self.point_size * (scale[0] if scale else 1.0)
+        fonts = [self.font(size, b) for _, _, b in parts]
+        widths = [fm.horizontalAdvance(t) for (t, _, _), (_, fm) in zip(parts, fonts,
+                                                                         strict=True)]
+        pt = tr.map(QtCore.QPointF(x, y))
+        h = self.font(size, False)[1].height()
+        w = sum(widths)
+        return QtCore.QRectF(pt.x() - ax * w, pt.y() - ay * h, w, h), size, fonts, widths
+
+    def entry_rect(self, entry, tr: QtGui.QTransform) -> QtCore.QRectF:
+        """Where ``entry`` (x, y, anchor, parts, fill[, scale]) would be painted, in the pixels
+        of the item-to-device transform ``tr``."""
+        return self._measure(entry, tr)[0]
+
+    def _placed(self, tr: QtGui.QTransform):
+        """Each shown entry as (rect in device pixels, size in points, parts, fonts, widths,
+        fill) for the item-to-device transform ``tr``."""
+        out = []
+        for n, entry in enumerate(self.entries):
+            if n not in self.hidden:
+                rect, size, fonts, widths = self._measure(entry, tr)
+                out.append((rect, size, entry[3], fonts, widths, entry[4]))
+        return out
+
+    def unfold_text_runs(self, tr: QtGui.QTransform) -> list:
+        """(rect in device pixels, size in pixels, text) of every text painted
+        (gui.graphics.type_scale.text_runs)."""
+        dpi = QtGui.QFontInfo(self.font(9.0, False)[0]).pixelSize() / 9.0 * 72  # as painted
+        return [(rect, size * dpi / 72, "".join(p[0] for p in parts))
+                for rect, size, parts, *_ in self._placed(tr)]
+
     def paint(self, p, *_):
         tr = p.transform()
         p.resetTransform()
-        for x, y, (ax, ay), parts, fill, *scale in self.entries:
-            size = self.point_size * (scale[0] if scale else 1.0)
-            fonts = [self.font(size, b) for _, _, b in parts]
-            widths = [fm.horizontalAdvance(t) for (t, _, _), (_, fm) in zip(parts, fonts,
-                                                                             strict=True)]
-            pt = tr.map(QtCore.QPointF(x, y))
-            fm = self.font(size, False)[1]
-            w, h = sum(widths), fm.height()
-            x0, y0 = pt.x() - ax * w, pt.y() - ay * h
+        for rect, _size, parts, fonts, widths, fill in self._placed(tr):
             if fill is not None:
-                p.fillRect(QtCore.QRectF(x0 - 2, y0, w + 4, h), fill)
-            base = y0 + fm.ascent()
+                p.fillRect(rect.adjusted(-2, 0, 2, 0), fill)
+            x0, base = rect.x(), rect.y() + fonts[0][1].ascent()
             for (text, color, _bold), width, (font, _) in zip(parts, widths, fonts, strict=True):
                 p.setFont(font)
                 p.setPen(color)
                 p.drawText(QtCore.QPointF(x0, base), text)
                 x0 += width
-

@@ -100,16 +100,18 @@ class CellGeometry:
     boxes: dict
     runs: tuple
     titles: dict
+    places: dict
 
 
 BOX_PAD = 0.08  # a node's box around its cells
 _ANCHOR = {"top": (0.5, 1.0), "bottom": (0.5, 0.0), "left": (1.0, 0.5), "right": (0.0, 0.5),
-           "topleft": (1.0, 1.0), "topright": (0.0, 1.0)}
+           "topleft": (1.0, 1.0), "topright": (0.0, 1.0), "bottomleft": (1.0, 0.0),
+           "bottomright": (0.0, 0.0)}
 
 
 def cell_geometry(layout: Layout, H: int, I: int, O: int) -> CellGeometry:
     """Cell positions of every node: a grid of up to 16 columns inside its width."""
-    pos, size, node_of, unit_of, boxes, titles = [], [], [], [], {}, {}
+    pos, size, node_of, unit_of, boxes, titles, places = [], [], [], [], {}, {}, {}
     for spec in layout.nodes:
         n = {"x": I, "out": O}.get(spec.name, H)
         cols = min(n, 16)
@@ -128,16 +130,19 @@ def cell_geometry(layout: Layout, H: int, I: int, O: int) -> CellGeometry:
         top, bot = spec.y + h / 2 + pad + 0.02, spec.y - h / 2 - pad - 0.02
         at = {"top": (spec.x, top), "bottom": (spec.x, bot),
               "topleft": (spec.x - 0.06, top), "topright": (spec.x + 0.06, top),
+              "bottomleft": (spec.x - 0.06, bot), "bottomright": (spec.x + 0.06, bot),
               "left": (spec.x - w / 2 - pad - gap, spec.y),
-              "right": (spec.x + w / 2 + pad + gap, spec.y)}[spec.title_side]
-        anchor = _ANCHOR[spec.title_side]
+              "right": (spec.x + w / 2 + pad + gap, spec.y)}
+        sides = [spec.title_side] + [s for s in _ANCHOR if s != spec.title_side]
+        places[spec.name] = [(*at[s], _ANCHOR[s]) for s in sides] + [  # clear of operators
+            (spec.x, top + 0.3, _ANCHOR["top"]), (spec.x, bot - 0.3, _ANCHOR["bottom"])]
         if spec.circle:
-            anchor, at = (0.5, 1.0), (spec.x, spec.y + h / 2 + gap + 0.35)
-        titles[spec.name] = (at[0], at[1], anchor)
+            places[spec.name] = [(spec.x, spec.y + h / 2 + gap + 0.35, (0.5, 1.0))]
+        titles[spec.name] = places[spec.name][0]
     node_of = np.array(node_of, dtype=object)  # (N,)
     runs = tuple((spec.name, int((node_of == spec.name).sum())) for spec in layout.nodes)
     return CellGeometry(np.concatenate(pos), np.concatenate(size), node_of,
-                        np.concatenate(unit_of), boxes, runs, titles)
+                        np.concatenate(unit_of), boxes, runs, titles, places)
 
 
 def point_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:

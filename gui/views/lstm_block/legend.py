@@ -48,7 +48,7 @@ class LegendMixin:
         self._fit_legend_width()
         fg = th.foreground
         result, cursor = frame.result, frame.cursor
-        order, now = pres.stage_caption(phase, stage)
+        order, now = pres.stage_caption(phase, stage, screen=not self.exporting)
         what = "errors δ" if phase == "backward" else "values"
         upd = " (the update: step T's block)" if cursor.phase == "update" else ""
         H = result.forward.n_hidden
@@ -94,9 +94,13 @@ class LegendMixin:
             items.append(chip(th.peephole, "peephole p"))
         items.append(chip(pres.FLOW_HEX, "routes of the followed flow"))
         if dashed:
-            items.append("dashed: from the past (time lag)")
+            items.append("dashed: from the past" + ("" if self._crowded() else " (time lag)"))
         items.append(f"<span style='color:{th.highlight}'>□</span> unit k")
-        if phase == "backward":
+        if phase == "backward" and self._crowded():  # large type: the key in fewer lines
+            items.append("arrows: the chain rule's terms, back; width |term|, colour sign: "
+                         "<span style='color:#b2182b'>red +</span> "
+                         f"<span style='color:#2166ac'>blue {MINUS}</span>")
+        elif phase == "backward":
             items.append("errors: arrows point back<br>along each chain-rule term;<br>"
                          "width = |term| of unit k<br>(log, 3 decades); colour =<br>sign: "
                          "<span style='color:#b2182b'>red +</span> "

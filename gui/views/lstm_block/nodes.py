@@ -21,6 +21,17 @@ def _circle_path(x, y, r) -> QtGui.QPainterPath:
     return path
 
 
+def glyph_path(g, width: float = 0.0) -> QtGui.QPainterPath:
+    """The outline of operator ``g``: a circle, or for a word (tanh) a rounded box at least
+    ``width`` data units wide (large type: the word stays inside)."""
+    if len(g.text) == 1:
+        return _circle_path(g.x, g.y, g.r)
+    w = max(3.2 * g.r, width)
+    path = QtGui.QPainterPath()
+    path.addRoundedRect(QtCore.QRectF(g.x - w / 2, g.y - g.r, w, 2 * g.r), 0.12, 0.12)
+    return path
+
+
 class NodesMixin:
     """Builds and draws the nodes of ``self.layout`` in ``self.vb``."""
 
@@ -43,13 +54,7 @@ class NodesMixin:
             self.boxes[spec.name] = item
         self.glyph_items = []
         for g in lay.glyphs:
-            if len(g.text) > 1:  # tanh: a rounded box
-                path = QtGui.QPainterPath()
-                path.addRoundedRect(QtCore.QRectF(g.x - 1.6 * g.r, g.y - g.r, 3.2 * g.r, 2 * g.r),
-                                    0.12, 0.12)
-                item = QtWidgets.QGraphicsPathItem(path)
-            else:
-                item = QtWidgets.QGraphicsPathItem(_circle_path(g.x, g.y, g.r))
+            item = QtWidgets.QGraphicsPathItem(glyph_path(g))
             item.setZValue(3)
             vb.addItem(item)
             self.glyph_items.append((g, item))
@@ -68,6 +73,8 @@ class NodesMixin:
         self.cells.setZValue(5)
         vb.addItem(self.cells)
         self._title_names = [spec.name for spec in lay.nodes]
+        self._static_kinds: list = []  # of static_texts' entries: hint, glyph, label
+        self._glyphs_wide = False  # word operators' boxes widened for large type
         self._built = None  # (H, I, O) the cells were built for
         self._geo = None
         self._unit_key = None
@@ -114,20 +121,25 @@ class NodesMixin:
         th = self.theme
         fill = QtGui.QColor(th.background)
         fill.setAlpha(170)
-        entries = []
+        entries, kinds = [], []
         for x0, _y0, x1, y1, label in self.layout.hints:
+            kinds.append("hint")
             entries.append(((x0 + x1) / 2, y1 - 0.1, (0.5, 0.0),
                             [(label, QtGui.QColor(th.muted), False)], None))
         for g, _item in self.glyph_items:
+            kinds.append("glyph")
             entries.append((g.x, g.y, (0.5, 0.5), [(g.text, QtGui.QColor(th.foreground), False)],
                             None))
         for lab in self.layout.labels:
             if lab.peephole and not peep:
                 continue
+            kinds.append("label")
+            size = 1.0 if self._crowded() else float(lab.size.rstrip("pt")) / 9.0
             entries.append((lab.x, lab.y, lab.anchor,
                             [(lab.text, QtGui.QColor(getattr(th, lab.color)), False)], fill,
-                            float(lab.size.rstrip("pt")) / 9.0))
+                            size))
         self.static_texts.set_entries(entries)
+        self._static_kinds = kinds
         dots = list(self.layout.dots) + (list(self.layout.peephole_dots) if peep else [])
         d = np.asarray(dots, dtype=float).reshape(-1, 2)
         self.dots.setData(pos=d, brush=colors.brush(th.foreground), pen=None)
@@ -174,7 +186,7 @@ class NodesMixin:
             sel = np.flatnonzero((geo.unit_of == k) & ~np.isin(geo.node_of, ["x", "out"]))
             self.cells.set_marks(sel, colors.pen(th.highlight, 2.0))
         ends = pres.flow_nodes(flow, t)
-        entries = []
+        entries, wordings = [], {}
         fill = QtGui.QColor(th.background)
         fill.setAlpha(215)  # a wire crossing a title stays behind it
         for spec in self.layout.nodes:
@@ -200,8 +212,12 @@ class NodesMixin:
             col = qcolor(th.faint if st == "later" else th.foreground)
             parts = [(text, col, False)] + ([(value, col, True)] if value else [])
             entries.append((x, y, anchor, parts, fill))
+            short = text.split(" (")[0] if " (" in text else text  # without its note
+            wordings[name] = [parts] + ([[(short, col, False)]] if value or short != text
+                                        else [])
         for g, item in self.glyph_items:
             st = pres.node_state(phase, g.node, stage)
             col = th.faint if st == "later" else (th.highlight if st == "now" else th.foreground)
             item.setPen(colors.pen(col, 2.0 if st == "now" else 1.2))
         self.title_texts.set_entries(entries)
+        self._wordings = wordings  # name -> its title's parts, longest first (crowded slides)

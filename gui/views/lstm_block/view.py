@@ -18,19 +18,24 @@ lands the cells are faint and the caption says it is computing.
 from __future__ import annotations
 
 import numpy as np
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...graphics.arrows import polyline_segments
 from ...graphics.axes import plain_viewbox
+from ...graphics.label_place import place
 from ...graphics.labels import add_label, pt, set_label
 from ...model.present import lstm_block as pres
 from ...model.present.numbers import cursor_label, fmt
 from ..base import View, make_canvas
 from .controls import ControlsMixin
-from .layout import PX_PER_UNIT, Layout, point_segment
+from .layout import BOX_PAD, PX_PER_UNIT, Layout, point_segment
 from .legend import LegendMixin
-from .nodes import NodesMixin
+from .nodes import NodesMixin, glyph_path
 from .wires import WiresMixin
+
+#: the smallest text of the drawing on a slide, in points of its layout (slides are painted at
+#: twice their layout's size: 9.3 pt is 12.4 px, 24.8 px on the 1600 px slide)
+SLIDE_PT = 9.3
 
 
 class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
@@ -64,6 +69,10 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         self._build_nodes()
         self.vb.setRange(xRange=self.layout.xrange, yRange=self.layout.yrange, padding=0.0)
         self.canvas.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        # texts are sized and placed in pixels: the drawing's own size counts, not only the
+        # view's (the key beside it grows with the type)
+        self._refit_due = False
+        self.vb.sigResized.connect(self._on_drawing_resized)
         self.canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     # -- frames -------------------------------------------------------------------------------
@@ -103,6 +112,10 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
             flow = pres.current_flow(graph, frame.selection.flow, t)
         self._flow = flow
         self._draw_nodes(result, arrays, scales, phase, t, k, stage, flow)
+        if self._crowded():
+            self._fit_texts()
+        elif self._glyphs_wide:
+            self._fit_glyphs()
         self._draw_wires(result, errors, scales, phase, t, k, stage)
         self._draw_flow(flow, t)
         self._draw_legend(frame, scales, phase, k, stage, flow)
@@ -115,10 +128,89 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
         if self.exporting:
             scale *= 1.1
         scale *= self.theme.font_scale  # presentation mode and slides: larger type
-        self.title_texts.set_point_size(round(9.0 * scale, 1))
-        self.static_texts.set_point_size(round(9.0 * scale, 1))
+        size = round(9.0 * scale, 1)
+        if self.exporting and self._crowded():  # a slide: 24 px or more at 1600 px
+            size = max(size, SLIDE_PT * self.theme.font_scale / 1.25)
+        self.title_texts.set_point_size(size)
+        self.static_texts.set_point_size(size)
         self.wires.head_px = 8.0 * scale
         self.flow_lines.head_px = 12.0 * scale
+
+    def _crowded(self) -> bool:
+        """Large type (slides, presentation mode): titles and labels would cover each other
+        where they stand, so :meth:`_fit_texts` places them."""
+        return self.theme.font_scale > 1.0
+
+    def _fit_texts(self) -> None:
+        """Place every text so that none covers another or a node's cells: the operators where
+        they are; each node's title on its own side, else on another side, else without unit
+        k's number (the colours still show it); then the fixed labels; then the titles of block
+        t+1 and the neighbours' names. What finds no room is left out (a slide is read from
+        afar: fewer, larger words)."""
+        dx, dy = self.vb.viewPixelSize()
+        if not dx or not dy or self._geo is None:
+            return
+        tr = QtGui.QTransform(1 / dx, 0, 0, -1 / dy, 0, 0)  # data to (unshifted) pixels
+        bounds = tr.mapRect(self.vb.viewRect())
+        geo, pad = self._geo, BOX_PAD
+        obstacles = [tr.mapRect(QtCore.QRectF(x0 - pad, y0 - pad, w + 2 * pad, h + 2 * pad))
+                     for x0, y0, w, h, _cell in geo.boxes.values()]
+        obstacles += [tr.mapRect(item.path().boundingRect()) for _g, item in self.glyph_items]
+        statics, titles = self.static_texts, self.title_texts
+        fill = titles.entries[0][4] if titles.entries else None
+        texts, who = [], []  # who: ("static", index) or ("title", name, [[entry, ...], ...])
+
+        def add_static(kind):  # the parts' names before the weights' (W_z, R_*)
+            order = sorted(range(len(statics.entries)),
+                           key=lambda n: "_" in statics.plain(n))
+            for n in order:
+                entry = statics.entries[n]
+                if self._static_kinds[n] == kind:  # signs sit in their circles: no gap
+                    gap = (0.0, 0.0) if kind == "glyph" else (6.0, 1.0)
+                    texts.append(([[statics.entry_rect(entry, tr)]], False, gap))
+                    who.append(("static", n))
+
+        def add_titles(later: bool):
+            for name in self._title_names:
+                if name.startswith("next:") != later:
+                    continue
+                wordings = [[(x, y, anchor, parts, fill) for x, y, anchor in geo.places[name]]
+                            for parts in self._wordings[name]]
+                texts.append(([[titles.entry_rect(e, tr) for e in w] for w in wordings], True))
+                who.append(("title", name, wordings))
+
+        add_static("glyph")
+        self._fit_glyphs(tr)
+        add_titles(False)
+        add_static("label")
+        add_titles(True)
+        add_static("hint")
+        chosen = place(texts, obstacles, bounds)
+        hidden_static, hidden_titles = set(), set()
+        entries = dict(zip(self._title_names, titles.entries, strict=True))
+        for pick, w in zip(chosen, who, strict=True):
+            if w[0] == "static":
+                if pick is None:
+                    hidden_static.add(w[1])
+            elif pick is None:
+                hidden_titles.add(self._title_names.index(w[1]))
+            else:
+                entries[w[1]] = w[2][pick[0]][pick[1]]
+        titles.set_entries([entries[n] for n in self._title_names], hidden_titles)
+        statics.hidden = hidden_static
+        statics.update()
+
+    def _fit_glyphs(self, tr=None) -> None:
+        """Boxes of the word operators (tanh) as wide as their word in the type drawn (``tr``
+        data to pixels), or their usual width (None)."""
+        words = [e for e, kind in zip(self.static_texts.entries, self._static_kinds,
+                                      strict=True) if kind == "glyph"]
+        for (g, item), entry in zip(self.glyph_items, words, strict=True):
+            if len(g.text) > 1:
+                width = 0.0 if tr is None else \
+                    (self.static_texts.entry_rect(entry, tr).width() + 6) / tr.m11()
+                item.setPath(glyph_path(g, width))
+        self._glyphs_wide = tr is not None
 
     def _draw_not_lstm(self, frame) -> None:
         result = frame.result
@@ -134,6 +226,19 @@ class LstmBlockView(ControlsMixin, NodesMixin, WiresMixin, LegendMixin, View):
                   "LSTM block to draw. Switch the model to LSTM (button above, or the session "
                   "panel).", color=th.foreground, size=pt(th, 11))
         set_label(self.readout, "", color=th.foreground, size=pt(th, 10))
+
+    def _on_drawing_resized(self, *_):
+        """Large type: the texts' sizes and places follow the drawing's pixels. Only the
+        texts inside the drawing are redone (they change no layout, so this settles)."""
+        if not self._refit_due and self._crowded() and self._is_drawn():
+            self._refit_due = True
+            QtCore.QTimer.singleShot(0, self, self._refit)  # dropped if the view is gone
+
+    def _refit(self) -> None:
+        self._refit_due = False
+        if self._crowded() and self._is_drawn():
+            self._apply_density()
+            self._fit_texts()
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt's name
         super().resizeEvent(ev)
