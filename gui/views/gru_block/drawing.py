@@ -92,6 +92,11 @@ class BlockDrawing:
     PAD = 0.08
 
     def __init__(self, vb):
+        for _ in self._parts(vb):
+            pass
+
+    def _parts(self, vb):
+        """Build the items, yielding between groups (see gui.views.base.build_in_parts)."""
         self.vb = vb
         self.hints = []
         for x0, y0, x1, y1, _ in gl.HINTS:
@@ -113,6 +118,7 @@ class BlockDrawing:
         self.stage_boxes = pg.PlotCurveItem(connect="pairs")
         self.stage_boxes.setZValue(2.1)
         vb.addItem(self.stage_boxes)
+        yield
         self.glyphs = []
         for g in gl.GLYPHS:
             item = QtWidgets.QGraphicsPathItem(glyph_path(g))
@@ -123,6 +129,7 @@ class BlockDrawing:
             text.setPos(g.x, g.y)
             vb.addItem(text)
             self.glyphs.append((g, item, text))
+        yield
         self.cells = {}
         for spec in gl.NODE_SPECS:
             img = pg.ImageItem()
@@ -135,6 +142,7 @@ class BlockDrawing:
         self.dots = pg.ScatterPlotItem(pxMode=True, size=6)
         self.dots.setZValue(3)
         vb.addItem(self.dots)
+        yield
         self.titles = {}
         for spec in gl.NODE_SPECS:
             anchor = {"top": (0.5, 1.0), "bottom": (0.5, 0.0), "left": (1.0, 0.5),
@@ -143,6 +151,7 @@ class BlockDrawing:
             t.setZValue(6)
             vb.addItem(t)
             self.titles[spec.name] = t
+        yield
         self.labels = []
         for text, x, y, anchor, _role, _size in gl.LABELS:
             t = pg.TextItem(anchor=anchor)

@@ -20,7 +20,7 @@ from ...model.present import gru_block as gb
 from ...model.present import gru_block_layout as gl
 from ...model.present.numbers import cursor_label
 from .. import register
-from ..base import View, plain_viewbox
+from ..base import View, build_in_parts, plain_viewbox
 from . import fitting
 from .drawing import FLOW_HEX, BlockDrawing, polyline_segments
 
@@ -48,15 +48,16 @@ class GruBlockView(View):
                    "values forward, errors backward, and every route of one variable to J in "
                    "purple.")
 
-    def __init__(self, ctx=None, parent=None):
-        super().__init__(ctx, parent)
+    def _build_parts(self):
         ci = self.add_canvas(self._build_controls())
         self.vb = plain_viewbox(ci, row=1, col=0)
         self.vb.setAspectLocked(True)
         self.vb.setRange(xRange=gl.XRANGE, yRange=gl.YRANGE, padding=0)
+        yield
         legend = ci.addLayout(row=1, col=1)
         self.bar_a = ColorBar(legend, 0, 0, width_px=200)
         self.bar_b = ColorBar(legend, 1, 0, width_px=200)
+        yield
         self.key = add_label(legend, 2, 0)
         legend.setMaximumWidth(215)
         legend.layout.setRowStretchFactor(3, 10)
@@ -64,7 +65,8 @@ class GruBlockView(View):
         self.readout = add_label(ci, 2, 0, colspan=2)
         ci.layout.setRowStretchFactor(1, 10)
         ci.layout.setColumnStretchFactor(0, 10)
-        self.block = BlockDrawing(self.vb)
+        yield
+        self.block = yield from build_in_parts(BlockDrawing, self.vb)
         self.canvas.scene().sigMouseClicked.connect(self._on_click)
         # texts are sized and placed in pixels: the drawing's own size counts, not only the
         # view's (the key beside it grows with the type)
