@@ -8,7 +8,10 @@ data (headless export and tests).
 
 from __future__ import annotations
 
+from collections import deque
+
 from PySide6 import QtCore
+from shiboken6 import isValid
 
 from . import theme as themes
 from .views.base import CANCELLED, Frame
@@ -87,6 +90,8 @@ class Painter(QtCore.QObject):
         #: hidden views drawn ahead of time (gui/prepare_tabs.py): drawn again when their data
         #: lands, as the visible ones are
         self.hidden: list = []
+        self._due: deque = deque()  # views to draw again for data that landed, in order
+        self._flush_due = False
         for name in REDRAW_ON:
             getattr(ctx.qt, name).connect(self._on_model_changed)
         ctx.runner.landed.connect(self._on_landed)
@@ -112,7 +117,23 @@ class Painter(QtCore.QObject):
             self._redraw_waiting_for(job)
 
     def _redraw_waiting_for(self, job) -> None:
-        theme = self._theme()
+        """Draw again each view that waited for ``job``, one draw per pass of the event loop:
+        jobs landing together (the five task-type runs) used to be drawn back to back, 160 ms
+        in which no input was handled."""
         for view in dict.fromkeys([*self._views(), *self.hidden]):
             if job in self.ctx.runner.wanted(owner_of(view)):
-                view.draw(frame_for(view, self.ctx, theme=theme))
+                self._due.append(view)
+        if self._due and not self._flush_due:
+            self._flush_due = True
+            QtCore.QTimer.singleShot(1, self, self._draw_one_due)  # a timer: input first
+
+    def _draw_one_due(self) -> None:
+        self._flush_due = False
+        if not self._due:
+            return
+        view = self._due.popleft()
+        if isValid(view):  # not deleted since its data landed
+            view.draw(frame_for(view, self.ctx, theme=self._theme()))
+        if self._due:
+            self._flush_due = True
+            QtCore.QTimer.singleShot(1, self, self._draw_one_due)  # a timer: input first
