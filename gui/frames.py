@@ -127,9 +127,16 @@ class Painter(QtCore.QObject):
             self._flush_due = True
             QtCore.QTimer.singleShot(1, self, self._draw_one_due)  # a timer: input first
 
+    def stop(self) -> None:
+        """Draw nothing more (the window closes)."""
+        self._due.clear()
+        self._stopped = True
+
+    _stopped = False
+
     def _draw_one_due(self) -> None:
         self._flush_due = False
-        if not self._due:
+        if not self._due or self._stopped:
             return
         view = self._due.popleft()
         if isValid(view):  # not deleted since its data landed

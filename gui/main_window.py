@@ -379,6 +379,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._playback_keys.detach()
         if getattr(self, "preparer", None) is not None:
             self.preparer.stop()
+        self.painter.stop()
         self.app.set_playing(False)
         self.playback.stop()
         self.ctx.close()
