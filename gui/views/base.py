@@ -157,6 +157,17 @@ class View(QtWidgets.QWidget):
         self.frame = frame
         if frame.result is None and self.uses_session:
             return
+        self._drawing = True
+        try:
+            self._draw_and_lay_out(frame)
+            if self._redraw_due:  # laying the figure out resized a plot whose drawing depends
+                self._redraw_due = False  # on its pixel size: once more now, before the paint
+                self._before_redraw()
+                self._draw_and_lay_out(frame)
+        finally:
+            self._drawing = False
+
+    def _draw_and_lay_out(self, frame: Frame) -> None:
         self._draw(frame)
         if frame.theme.font_scale != 1.0 or self._type_scaled:
             from ..graphics.type_scale import scale_widget
@@ -166,6 +177,28 @@ class View(QtWidgets.QWidget):
         for canvas in self.findChildren(Canvas):  # text may have grown: fit the figure again,
             canvas.settle()  # now and once its labels have rewrapped (their sizes land later)
             canvas.fit_later()
+
+    _drawing = False
+    _redraw_due = False
+
+    def request_redraw(self, *_) -> None:
+        """A plot whose drawing depends on its size in pixels (arrowheads, labelled decades)
+        was resized: draw the last frame again, within the draw under way if the draw's own
+        layout resized it (one paint instead of two), else at the next pass of the loop."""
+        if self._redraw_due:
+            return
+        self._redraw_due = True
+        if not self._drawing:
+            QtCore.QTimer.singleShot(0, self, self._redraw_if_due)  # dropped if the view is gone
+
+    def _redraw_if_due(self) -> None:
+        if self._redraw_due:
+            self._redraw_due = False
+            self._before_redraw()
+            self.redraw()
+
+    def _before_redraw(self) -> None:
+        """Forget what makes :meth:`_draw` skip work that depends on pixel sizes."""
 
     def needs(self, frame: Frame) -> dict:
         """Derived data ``frame`` needs, as name -> job (see gui/jobs.py); none by default."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 
 from .. import colors
 from ..graphics.arrows import EdgeLayer
@@ -39,8 +39,7 @@ class ChainRuleView(View):
         ci = self.add_canvas(self._build_controls())
         self.vb = plain_viewbox(ci, row=1, col=0)
         self.vb.setRange(xRange=(-0.05, 1.05), yRange=(-0.02, 1.02), padding=0)
-        self._redraw_due = False
-        self.vb.sigResized.connect(self._on_resized)
+        self.vb.sigResized.connect(self.request_redraw)  # margins are in pixels
         self.words = add_label(ci, 2, 0)
         ci.layout.setRowStretchFactor(1, 10)
         self.forward = EdgeLayer(self.vb, z=1, head_px=7)
@@ -151,15 +150,6 @@ class ChainRuleView(View):
         lo, hi = float(ys.min()), float(ys.max())
         margin = margin_px * (hi - lo) / (height - 2 * margin_px)  # data units
         self.vb.setRange(xRange=(-0.05, 1.05), yRange=(lo - margin, hi + margin), padding=0)
-
-    def _on_resized(self, *_) -> None:
-        if not self._redraw_due:  # the margins are in pixels: draw again at the new size
-            self._redraw_due = True
-            QtCore.QTimer.singleShot(0, self, self._redraw_now)
-
-    def _redraw_now(self) -> None:
-        self._redraw_due = False
-        self.redraw()
 
     def _sync_controls(self, opts, g) -> None:
         for w in (self.example_box, self.n_box, self.route_box):

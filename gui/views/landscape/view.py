@@ -48,7 +48,6 @@ class LandscapeView(View):
     def _build_parts(self):
         """Build the view a part at a time (the cliff's three plots, colour bar and legend cost
         120 ms and more at once); see :meth:`gui.views.base.View.build_steps`."""
-        self._redraw_due = False
         self._scene_key = None  # (scene, theme, export) drawn
         self._line_key = None  # (line, config, theme, export) drawn
         self._step = None
@@ -68,17 +67,10 @@ class LandscapeView(View):
             setattr(self, name, getattr(self.controls, name))
         self.cliff.canvas.scene().sigMouseClicked.connect(self._on_map_clicked)
         # the side plots label as many decades as their height holds: again when it changes
-        self.cliff.loss_plot.getViewBox().sigResized.connect(self._on_side_resized)
+        self.cliff.loss_plot.getViewBox().sigResized.connect(self.request_redraw)
 
-    def _on_side_resized(self, *_) -> None:
-        if not self._redraw_due:
-            self._redraw_due = True
-            QtCore.QTimer.singleShot(0, self, self._redraw_side)
-
-    def _redraw_side(self) -> None:
-        self._redraw_due = False
-        self._scene_key = None
-        self.redraw()
+    def _before_redraw(self) -> None:
+        self._scene_key = None  # the side plots label as many decades as their height holds
 
     # -- what it needs ------------------------------------------------------------------------
     def needs(self, frame) -> dict:

@@ -60,9 +60,8 @@ class TaskTypesView(View):
         self.canvas.scene().sigMouseClicked.connect(self._on_click)
         # arrowheads and word lengths are sized in pixels: when a panel's box changes size
         # (the window, or larger type laying the canvas out again), draw once more
-        self._redraw_due = False
         for vb in [p.vb for p in self.panels.values()] + [self.key.vb]:
-            vb.sigResized.connect(self._schedule_redraw)
+            vb.sigResized.connect(self.request_redraw)
         self.canvas.setToolTip("Click a panel to open its model as the session")
         self.drawn = 0  #: panels drawn by the last frame (a panel is redrawn only when its
         #: own moment changes)
@@ -109,15 +108,6 @@ class TaskTypesView(View):
         return None
 
     # -- drawing ------------------------------------------------------------------------------
-    def _schedule_redraw(self, *_) -> None:
-        if not self._redraw_due:
-            self._redraw_due = True
-            QtCore.QTimer.singleShot(0, self, self._redraw_now)  # dropped if the view is gone
-
-    def _redraw_now(self) -> None:
-        self._redraw_due = False
-        self.redraw()
-
     def _draw(self, frame) -> None:
         theme = self.theme
         T_session = frame.result.T
