@@ -18,7 +18,10 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from .. import theme as themes
-from ..graphics.axes import plain_viewbox  # noqa: F401 - views import it from here
+from ..graphics.axes import (
+    draw_axis_pictures,
+    plain_viewbox,  # noqa: F401 - views import it from here
+)
 
 #: what a view shows for derived data stopped with Cancel
 CANCELLED = "cancelled (F5 computes it again)"
@@ -277,15 +280,16 @@ class Canvas(pg.GraphicsLayoutWidget):
         return 1.0 / shrink
 
     def settle(self) -> None:
-        """Lay the figure out now (the layout requests its new texts posted) and fit it: done
-        later, each relayout painted the whole canvas once more (three full paints per draw)."""
+        """Lay the figure out now (the layout requests its new texts posted, the axes widened
+        for their tick labels) and fit it: done later, each relayout painted the whole canvas
+        once more (up to three full paints per draw)."""
         if self.closed or getattr(self, "ci", None) is None:
             return
-        for _ in range(3):  # wrapped labels take a few rounds to settle
+        for _ in range(4):  # wrapped labels and widened axes take a few rounds to settle
             before = self.ci.geometry()
             self.ci.layout.activate()  # and the layouts nested in it
             self.fit()
-            if self.ci.geometry() == before:
+            if not draw_axis_pictures(self.scene()) and self.ci.geometry() == before:
                 break
 
     _refits = 0  # fits in a row that changed the scale

@@ -192,12 +192,20 @@ class CliffFigure:
         self.set_width(width)
         self.max_step_line.setPos(np.log10(sc.max_step))
         self.loss_plot.setXRange(0, sc.settings.n_steps, padding=0.02)
+        self.label_sides()
+        self._draw_legend(sc.settings, export)
+
+    def label_sides(self) -> None:
+        """The side plots' log axes, with as many labelled decades as their heights hold
+        (again when a plot's height changes; nothing else of the scene depends on it)."""
+        sc = self.scene
+        if sc is None:
+            return
         self._set_log_axis(self.loss_plot, [present.path_series(p)[1]
                                             for p in (sc.unclipped, sc.clipped)])
         self._set_log_axis(self.step_plot, [present.path_series(p)[3]
                                             for p in (sc.unclipped, sc.clipped)]
                            + [[np.log10(sc.max_step)]])
-        self._draw_legend(sc.settings, export)
 
     def set_width(self, width: float) -> None:
         """The side plots' curves with pens ``width`` wide (thicker for figures)."""

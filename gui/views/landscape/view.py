@@ -70,7 +70,7 @@ class LandscapeView(View):
         self.cliff.loss_plot.getViewBox().sigResized.connect(self.request_redraw)
 
     def _before_redraw(self) -> None:
-        self._scene_key = None  # the side plots label as many decades as their height holds
+        self.cliff.label_sides()  # as many labelled decades as the side plots' heights hold
 
     # -- what it needs ------------------------------------------------------------------------
     def needs(self, frame) -> dict:
