@@ -285,11 +285,13 @@ class Canvas(pg.GraphicsLayoutWidget):
         once more (up to three full paints per draw)."""
         if self.closed or getattr(self, "ci", None) is None:
             return
+        layout = self.ci.layout
         for _ in range(4):  # wrapped labels and widened axes take a few rounds to settle
-            before = self.ci.geometry()
-            self.ci.layout.activate()  # and the layouts nested in it
+            layout.activate()  # and the layouts nested in it
             self.fit()
-            if not draw_axis_pictures(self.scene()) and self.ci.geometry() == before:
+            # a label that rewrapped at its new width, or an axis widened for its tick labels,
+            # invalidated the layout again: once more
+            if not draw_axis_pictures(self.scene()) and layout.isActivated():
                 break
 
     _refits = 0  # fits in a row that changed the scale

@@ -7,7 +7,7 @@ the model says (:meth:`LandscapeControls.sync`); it keeps nothing of its own.
 
 from __future__ import annotations
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ...flow_layout import FlowLayout
 from ...model.options import LandscapeOptions
@@ -62,7 +62,21 @@ class LandscapeControls(QtWidgets.QWidget):
         h.addWidget(self.start_label)
         self.busy = QtWidgets.QLabel()
         h.addWidget(self.busy)
+        self._reserve_notes()
         self._connect()
+
+    def _reserve_notes(self) -> None:
+        """The start and "computing…" notes keep the room of their longest text whatever they
+        say, so the row never rewraps (and the figure below never moves) when a scene lands."""
+        fm = self.busy.fontMetrics()
+        self.busy.setMinimumWidth(fm.horizontalAdvance(text.COMPUTING) + 8)
+        self.start_label.setMinimumWidth(
+            fm.horizontalAdvance(text.start_label((-88.88, -88.88))) + 8)
+
+    def changeEvent(self, ev):  # noqa: N802 - Qt's name
+        super().changeEvent(ev)
+        if ev.type() == QtCore.QEvent.Type.FontChange:  # presentation mode: larger type
+            self._reserve_notes()
 
     def _build_cliff(self, c: QtWidgets.QHBoxLayout) -> None:
         c.setContentsMargins(8, 0, 0, 0)
