@@ -14,6 +14,7 @@ from PySide6 import QtCore
 from shiboken6 import isValid
 
 from . import theme as themes
+from .jobs import SHOW_PROGRESS_S
 from .views.base import CANCELLED, Frame
 
 #: model events after which the views are drawn again
@@ -35,14 +36,35 @@ def owner_of(view) -> str:
     return f"view:{view.name}:{id(view):x}"
 
 
-def frame_for(view, ctx, *, theme=None, export: bool = False, force: bool = False) -> Frame:
-    """A frame for ``view``: its derived data requested from the runner, with what has landed."""
+def frame_for(view, ctx, *, theme=None, export: bool = False, force: bool = False,
+              quick_only: bool = False) -> Frame:
+    """A frame for ``view``: its derived data requested from the runner, with what has landed.
+
+    ``quick_only``: data whose job would show a progress bar (cost above SHOW_PROGRESS_S) is
+    not asked for, only shown as pending (a hidden tab drawn ahead of time; the work starts
+    when the user opens it)."""
     base = make_frame(ctx.app, theme=theme, export=export)
     wanted = view.needs(base) if base.result is not None or not view.uses_session else {}
     if not wanted:
         ctx.runner.release(owner_of(view))
         return base
     names, jobs = list(wanted), list(wanted.values())
+    if quick_only:
+        asked = [j for j in jobs if ctx.runner.status(j) == "ready"
+                 or getattr(j, "cost", 0.0) <= SHOW_PROGRESS_S]
+        ctx.runner.request(owner_of(view), asked)
+        values = [ctx.runner.result(j) if j in asked else None for j in jobs]
+        statuses = {j: ctx.runner.status(j) for j in jobs}
+        derived, pending, failed = {}, [], {}
+        for name, job, value in zip(names, jobs, values, strict=True):
+            if value is not None:
+                derived[name] = value
+            elif job in asked and statuses[job] == "failed":
+                failed[name] = ctx.runner.error(job)
+            else:
+                pending.append(name)
+        return make_frame(ctx.app, theme=theme, derived=derived, pending=pending,
+                          failed=failed, export=export)
     values = ctx.runner.request(owner_of(view), jobs, force=force)
     derived, pending, failed = {}, [], {}
     for name, job, value in zip(names, jobs, values, strict=True):
@@ -100,12 +122,13 @@ class Painter(QtCore.QObject):
     def _on_model_changed(self, *_) -> None:
         self.draw()
 
-    def draw(self, views=None) -> None:
+    def draw(self, views=None, *, quick_only: bool = False) -> None:
         """Draw ``views`` (default: every visible view) from the model's current state; a
-        view whose last frame shows the same moment is left as it is."""
+        view whose last frame shows the same moment is left as it is. ``quick_only``: see
+        :func:`frame_for`."""
         theme = self._theme()
         for view in self._views() if views is None else views:
-            frame = frame_for(view, self.ctx, theme=theme)
+            frame = frame_for(view, self.ctx, theme=theme, quick_only=quick_only)
             if not frame.same_as(view.frame):
                 view.draw(frame)
 
@@ -140,7 +163,8 @@ class Painter(QtCore.QObject):
             return
         view = self._due.popleft()
         if isValid(view):  # not deleted since its data landed
-            view.draw(frame_for(view, self.ctx, theme=self._theme()))
+            hidden = view not in self._views()
+            view.draw(frame_for(view, self.ctx, theme=self._theme(), quick_only=hidden))
         if self._due:
             self._flush_due = True
             QtCore.QTimer.singleShot(1, self, self._draw_one_due)  # a timer: input first

@@ -13,8 +13,8 @@ showing a tab only paints what is ready:
 3. lay the page out at that size (``grab`` of one pixel: Qt delivers the pending resize
    events and activates the layouts of a hidden widget for it);
 4. draw each view's frame of the model's moment (its jobs run on the job runner; the painter
-   draws it again when they land), unless that needs work slow enough to show a progress bar:
-   such work waits until the user opens the tab;
+   draws it again when they land); data slow enough to show a progress bar is drawn as
+   "computing" and asked for only when the user opens the tab;
 5. paint each view once off screen, a band of it per step, which leaves its caches warm.
 
 When the moment changes later, the hidden tabs drawn so far are drawn again, one view per idle
@@ -26,8 +26,6 @@ from __future__ import annotations
 from PySide6 import QtCore
 
 from . import views
-from .frames import make_frame
-from .jobs import SHOW_PROGRESS_S
 
 #: quiet time before the first step, and after the user last changed the model (ms)
 STEP_DELAY_MS = 300
@@ -145,18 +143,10 @@ class TabPreparer(QtCore.QObject):
                 yield
 
     def _draw_hidden(self, view) -> None:
-        """Draw hidden ``view`` if the data it needs is at hand or quick to compute; work that
-        shows a progress bar (a gradient flow at H = 64, T = 100: seconds) is left until the
-        user opens the tab and asks for it."""
-        w = self.window
-        runner = w.ctx.runner
-        frame = make_frame(w.app)
-        if frame.result is None and view.uses_session:
-            return
-        jobs = view.needs(frame).values()
-        if all(runner.status(j) == "ready" or getattr(j, "cost", 0.0) <= SHOW_PROGRESS_S
-               for j in jobs):
-            w.painter.draw([view])
+        """Draw hidden ``view``; data slow enough to show a progress bar (a gradient flow at
+        H = 64, T = 100: seconds; the landscape's cliff) is drawn as "computing" and not asked
+        for: that work starts when the user opens the tab."""
+        self.window.painter.draw([view], quick_only=True)
 
     def _build(self, i: int):
         w = self.window
