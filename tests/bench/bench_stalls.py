@@ -11,6 +11,11 @@ moment moves; a tab switch then only paints. The "at once" rows switch tabs in t
 End, before the hidden tabs could be drawn again: the switch draws the new moment itself.
 
     python tests/bench/bench_stalls.py            # prints a table; target: every cell <= 100 ms
+    python tests/bench/bench_stalls.py --why      # also names (on stderr) where stalls over
+                                                  # 100 ms spent their time (sampled stacks)
+    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" python tests/bench/bench_stalls.py
+                                                  # a real X server: offscreen paints each
+                                                  # newly shown pyqtgraph canvas three times
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6 import QtCore, QtTest, QtWidgets  # noqa: E402
 
 SIZES = ((6, 12), (16, 40), (64, 100))
+#: with --why: the GUI thread's Python stack is sampled whenever it has not beaten for this long
+WHY_AFTER_S = 0.05
 SETTLE_S = 0.25  # quiet time after the last background job before an action counts as done
 
 
@@ -54,11 +61,54 @@ class Heartbeat(QtCore.QObject):
         return max(self.gap, time.perf_counter() - self.last)
 
 
+class StallSampler:
+    """With --why: a thread that samples the GUI thread's Python stack while it stalls, and
+    names, per action, the functions of ours the stalled time was spent in."""
+
+    def __init__(self, beat: Heartbeat):
+        import collections
+        import threading
+
+        self.beat, self.on, self.counts = beat, False, collections.Counter()
+        self.main = threading.get_ident()
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self) -> None:
+        import traceback
+
+        while True:
+            time.sleep(0.003)
+            if not self.on or time.perf_counter() - self.beat.last < WHY_AFTER_S:
+                continue
+            frame = sys._current_frames().get(self.main)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            ours = [f for f in stack if "/gui/" in f.filename] or \
+                [f for f in stack if "pyqtgraph" in f.filename]
+            if ours:
+                f = ours[-1]
+                self.counts[f"{Path(f.filename).parent.name}/{Path(f.filename).name}:"
+                            f"{f.name}"] += 1
+            else:  # in Qt's C++ (painting, layout) under the event loop
+                self.counts["Qt"] += 1
+
+    def report(self) -> str:
+        top = ", ".join(f"{k} {3 * n} ms" for k, n in self.counts.most_common(3))
+        self.counts.clear()
+        return top
+
+
+SAMPLER = None
+
+
 def run_action(window, beat: Heartbeat, action) -> float:
     """Start ``action`` from the event loop; the longest stall (s) until all its work is drawn."""
     app = QtWidgets.QApplication.instance()
     runner = window.ctx.runner
     beat.reset()
+    if SAMPLER is not None:
+        SAMPLER.on = True
     QtCore.QTimer.singleShot(0, action)
     deadline = time.perf_counter() + 60
     quiet_since = None
@@ -71,6 +121,11 @@ def run_action(window, beat: Heartbeat, action) -> float:
             quiet_since = time.perf_counter()
         elif time.perf_counter() - quiet_since > SETTLE_S:
             break
+    if SAMPLER is not None:
+        SAMPLER.on = False
+        where = SAMPLER.report()
+        if where and beat.longest() > 0.1:
+            print(f"  over 100 ms ({1000 * beat.longest():.0f}): {where}", file=sys.stderr)
     return beat.longest()
 
 
@@ -114,6 +169,9 @@ def measure(H: int, T: int) -> dict:
     window.activateWindow()  # under Xvfb without a window manager: the keys reach the window
     window.session.wait()
     beat = Heartbeat()
+    global SAMPLER
+    if "--why" in sys.argv:
+        SAMPLER = StallSampler(beat)
     out = {}
     window.show_tab("Unfolded")
     run_action(window, beat, lambda: None)
@@ -124,6 +182,8 @@ def measure(H: int, T: int) -> dict:
     out["Home"] = run_action(window, beat, key(window, QtCore.Qt.Key.Key_Home))
     for i in range(window.tabs.count()):
         title = window.tabs.tabText(i)
+        if SAMPLER is not None:
+            print(f"(H={H}, T={T}) tab: {title}", file=sys.stderr)
         out[f"tab: {title}"] = run_action(window, beat, lambda i=i: window.tabs.setCurrentIndex(i))
     # a tab clicked straight after End, before the idle moment that draws the hidden tabs
     # again: the switch draws the new moment itself
