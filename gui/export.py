@@ -80,8 +80,9 @@ def draw(view, ctx, cursor: Cursor | None, *, export: bool = True, theme=None) -
     if ctx.app.pending is not None:
         ctx.app.compute_now()
     # sizes in pixels (nodes, arrowheads) follow the layout, and wrapped text settles the
-    # layout: draw until the geometry stops changing (two or three passes)
-    before = None
+    # layout: draw until the geometry stops changing (a view lays itself out as it draws, so
+    # one pass when the layout stays, as between the frames of an animation; else two)
+    before = _geometry(view)
     for _ in range(4):
         draw_now(view, ctx, export=export, theme=theme)
         _settle(view)
