@@ -36,6 +36,14 @@ class EdgeLayer:
         self._last = None
         self._codes: dict = {}  # style key of set_polylines -> integer style
 
+    def reserve(self, keys) -> None:
+        """Make the (hidden) plot items of integer styles ``keys`` now, while a view is built,
+        instead of at its first draw (about 0.5 ms each: a panel of 14 styles drawn for the
+        first time took 30 ms more)."""
+        for key in keys:
+            if key not in self._items:
+                self._item(key, None).setVisible(False)
+
     def _item(self, key, pen) -> pg.PlotCurveItem:
         item = self._items.get(key)
         if item is None:
@@ -44,7 +52,8 @@ class EdgeLayer:
             item.setZValue(self.z)
             self.viewbox.addItem(item, ignoreBounds=True)
             self._items[key] = item
-        item.setPen(pen)
+        if pen is not None:
+            item.setPen(pen)
         return item
 
     def set(self, segments: np.ndarray, style: np.ndarray, pens: dict, *,

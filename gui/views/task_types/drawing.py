@@ -94,6 +94,7 @@ class PanelDrawing:
         self.vb = plain_viewbox(self.layout, row=1, col=0)
         self.layout.layout.setRowStretchFactor(1, 10)
         self.arrows = EdgeLayer(self.vb, z=1, head_px=6)
+        self.arrows.reserve(range(2 * len(ARROWS)))  # every kind, lit and faint: made now
         self.boxes: dict[str, BoxCells] = {}
         self.losses = pg.ScatterPlotItem(pxMode=True, symbol="s", size=13)
         self.losses.setZValue(4)
