@@ -34,3 +34,23 @@ def column_text(result) -> ColumnText | None:
     predicted = task.decode(np.argmax(guess, axis=1))
     return ColumnText(tuple(map(_visible, inputs)), tuple(map(_visible, targets)),
                       tuple(map(_visible, predicted)))
+
+
+def _esc(c: str) -> str:
+    return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(c, c)
+
+
+def column_chars_html(chars, i: int, t_enc: int, fg: str, muted: str) -> str:
+    """Rich text under column ``i`` (0-based) of a text task: the character read, then the
+    target and the most likely output. An encoder-decoder reads its characters in its first
+    ``t_enc`` columns and writes its targets in the others; a one-cell model does both in every
+    column."""
+    read = i if not t_enc else (i if i < t_enc else None)
+    written = i if not t_enc else (i - t_enc if i >= t_enc else None)
+    lines = []
+    if read is not None and read < len(chars.inputs):
+        lines.append(f"<span style='color:{fg}'><b>{_esc(chars.inputs[read])}</b></span>")
+    if written is not None and written < len(chars.targets):
+        lines.append(f"<span style='color:{muted}'>→{_esc(chars.targets[written])}"
+                     f" ({_esc(chars.predicted[written])})</span>")
+    return "<br>".join(lines)

@@ -24,7 +24,7 @@ from ...graphics.labels import add_label, pt, set_label
 from ...graphics.norm_map import NormMap
 from ...model.present import unfolded_edges as edges
 from ...model.present import unfolded_text as words
-from ...model.present.characters import column_text
+from ...model.present.characters import column_chars_html, column_text
 from ...model.present.numbers import fmt
 from ...model.present.unfolded_layout import (
     BWD,
@@ -451,9 +451,7 @@ class NetworkView(ErrorsMixin, HoverMixin, View):
         fg, muted = self.theme.foreground, self.theme.muted
         for i in range(want):
             item = self.char_items[i]
-            html = (f"<span style='color:{fg}'><b>{_esc(chars.inputs[i])}</b></span><br>"
-                    f"<span style='color:{muted}'>→{_esc(chars.targets[i])}"
-                    f" ({_esc(chars.predicted[i])})</span>")
+            html = column_chars_html(chars, i, lay.t_enc, fg, muted)
             if getattr(item, "_html", None) != html:
                 item._html = html
                 item.setHtml(f"<div style='text-align:center; font-size:"
@@ -580,7 +578,3 @@ class NetworkView(ErrorsMixin, HoverMixin, View):
         super().resizeEvent(ev)
         if self.frame is not None:  # node sizes and arrowheads are in pixels
             QtCore.QTimer.singleShot(0, self, self.redraw)
-
-
-def _esc(c: str) -> str:
-    return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(c, c)
