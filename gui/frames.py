@@ -15,7 +15,7 @@ from shiboken6 import isValid
 
 from . import theme as themes
 from .jobs import SHOW_PROGRESS_S
-from .views.base import CANCELLED, Frame
+from .views.base import CANCELLED, Frame, ReadOptions
 
 #: model events after which the views are drawn again
 REDRAW_ON = ("cursor_changed", "selection_changed", "theme_changed",
@@ -26,7 +26,7 @@ def make_frame(app, *, theme: themes.Theme | None = None, derived=None, pending=
                failed=None, export: bool = False) -> Frame:
     """The model's state as a frozen Frame (``theme`` defaults to the model's)."""
     return Frame(result=app.result, cursor=app.cursor, selection=app.selection,
-                 theme=theme or themes.get(app.theme), options=app.options,
+                 theme=theme or themes.get(app.theme), options=ReadOptions(app.options),
                  derived=dict(derived or {}), pending=frozenset(pending),
                  failed=dict(failed or {}), export=export, busy=app.busy)
 

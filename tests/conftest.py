@@ -13,6 +13,12 @@ def no_leaks(qapp):
     """Fail a test that leaves top-level widgets or running timers behind."""
     from PySide6 import QtCore, QtWidgets
 
+    def visible(w) -> bool:  # False for a widget deleted meanwhile (deleteLater, or the
+        try:  # garbage collector freeing the object that owned it)
+            return w.isVisible()
+        except RuntimeError:
+            return False
+
     def alive():  # top-level widgets not being deleted right now (deleteLater in flight)
         out = []
         for w in QtWidgets.QApplication.topLevelWidgets():
@@ -27,11 +33,17 @@ def no_leaks(qapp):
     yield
     QtWidgets.QApplication.processEvents()
     widgets = alive()
-    leaked = [w for w in widgets if id(w) not in before and w.isVisible()]
+    leaked = [w for w in widgets if id(w) not in before and visible(w)]
+    def timers_of(w) -> list:
+        try:
+            return w.findChildren(QtCore.QTimer)
+        except RuntimeError:  # deleted meanwhile
+            return []
+
     timers = [
         t
         for w in widgets
-        for t in w.findChildren(QtCore.QTimer)
+        for t in timers_of(w)
         # Qt's own widgets keep short-lived timers (a status message's timeout): not ours
         if t.isActive() and not type(t.parent()).__module__.startswith("PySide6")
     ]

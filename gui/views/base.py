@@ -32,6 +32,27 @@ def failure_text(message: str) -> str:
     return message if message == CANCELLED else f"failed: {message}"
 
 
+class ReadOptions(Mapping):
+    """A frame's option sections, remembering which ones were read: a frame whose drawing
+    read only the "network" section shows the same picture whatever the geometry panel's
+    options do (:meth:`Frame.same_as`)."""
+
+    def __init__(self, sections: Mapping[str, Any]):
+        self._sections = sections
+        self.read: set[str] = set()
+
+    def __getitem__(self, section: str):
+        self.read.add(section)
+        return self._sections[section]
+
+    def __iter__(self):
+        self.read.update(self._sections)
+        return iter(self._sections)
+
+    def __len__(self) -> int:
+        return len(self._sections)
+
+
 @dataclass(frozen=True, eq=False)
 class Frame:
     """Everything a view draws.
@@ -74,10 +95,16 @@ class Frame:
             return False
         if any(self.derived[k] is not other.derived[k] for k in self.derived):
             return False
-        return (self.cursor == other.cursor and self.selection == other.selection
+        if not (self.cursor == other.cursor and self.selection == other.selection
                 and self.theme == other.theme and self.export == other.export
                 and self.busy == other.busy and self.pending == other.pending
-                and self.failed == other.failed and self.options == other.options)
+                and self.failed == other.failed):
+            return False
+        read = getattr(other.options, "read", None)  # what drawing ``other`` looked at
+        sections = read if read is not None else set(self.options) | set(other.options)
+        mine = getattr(self.options, "_sections", self.options)
+        theirs = getattr(other.options, "_sections", other.options)
+        return all(mine.get(k) == theirs.get(k) for k in sections)
 
 
 def build_in_parts(cls, *args):
