@@ -6,6 +6,7 @@ readout at every step (SimpleRNN, LSTM, GRU).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 
 import numpy as np
@@ -216,7 +217,7 @@ class RecurrentModel:
                 f"n_out={self.n_out}, output={self.output!r}, seed={self.seed})")
 
 
-class SequenceModel(RecurrentModel):
+class SequenceModel(RecurrentModel, ABC):
     """One cell with a readout at every step: out(t) = c + V state(t), y_hat(t) = f(out(t)).
 
     Subclasses name the cell (:meth:`_make_cell`), the trace class and the readout's name.
@@ -227,8 +228,9 @@ class SequenceModel(RecurrentModel):
     trace_class: type = ForwardTrace
     readout_name = "out"
 
+    @abstractmethod
     def _make_cell(self) -> Cell:
-        raise NotImplementedError
+        """The model's one cell, sized from ``n_in`` and ``n_hidden``."""
 
     def _build(self) -> None:
         self.cells = (self._make_cell(),)

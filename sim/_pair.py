@@ -6,6 +6,8 @@ by its part ("fwd.W", "bwd.W"; "enc.W_z", "dec.W_z"); one readout V, c follows t
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 from . import _checks, activations
@@ -29,7 +31,7 @@ def make_cell(kind: str, n_in: int, n_hidden: int, *, activation: str = "tanh",
     return GRUCell(n_in, n_hidden)
 
 
-class PairModel(RecurrentModel):
+class PairModel(RecurrentModel, ABC):
     """Base of :class:`sim.BidirectionalRNN` and :class:`sim.Seq2Seq`.
 
     Parameters
@@ -54,13 +56,13 @@ class PairModel(RecurrentModel):
         super().__init__(n_in, n_hidden, n_out, output=output, seed=seed)
 
     # -- to be provided by the model ------------------------------------------------------
+    @abstractmethod
     def _cell_inputs(self) -> tuple[int, int]:
         """The input sizes of the two cells."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _readout_width(self) -> int:
         """The size of the state the readout V reads."""
-        raise NotImplementedError
 
     # -- shared ---------------------------------------------------------------------------
     def _build(self) -> None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -224,7 +225,7 @@ class _NextWord(Task):
 
 
 @dataclass(frozen=True, repr=False)
-class _Seq2SeqSymbols(Task):
+class _Seq2SeqSymbols(Task, ABC):
     """Read T symbols, then write T symbols made from them (reverse or sort)."""
 
     def _draw(self, T, rng):
@@ -234,8 +235,9 @@ class _Seq2SeqSymbols(Task):
         targets = self._write(symbols)  # (T_dec,), T_dec = T
         return xs, targets, np.ones(T)
 
+    @abstractmethod
     def _write(self, symbols: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """(T,) the symbols to write after reading ``symbols`` (T,)."""
 
 
 @dataclass(frozen=True, repr=False)

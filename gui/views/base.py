@@ -236,7 +236,14 @@ class View(QtWidgets.QWidget):
 
     # -- to override ----------------------------------------------------------------------
     def _draw(self, frame: Frame) -> None:
-        raise NotImplementedError
+        """Update the plot items to show ``frame``. Every named view defines it: a class that
+        does not fails when it is made (:meth:`__init_subclass__`), not at its first draw.
+        (View is a Qt widget, whose metaclass cannot be mixed with ``abc.ABCMeta``.)"""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.name and cls._draw is View._draw:
+            raise TypeError(f"view {cls.name!r} ({cls.__qualname__}) defines no _draw")
 
     def _restyle(self, theme: themes.Theme) -> None:
         """Recolour what does not change per frame (background, axes) for ``theme``."""
