@@ -2,6 +2,8 @@
 every view is usable and nothing is cut off: no control behind a scroll bar, no text squeezed,
 no figure losing its bottom rows, in-plot type scaled once (not 1.5 x 1.5)."""
 
+from contextlib import contextmanager
+
 import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -35,6 +37,16 @@ def present(window, size=SMALL) -> None:
     window.set_presentation(True)
     window.resize(*size)
     settle(window)
+
+
+@contextmanager
+def presenting(window, size=SMALL):
+    """Presentation mode on a screen of ``size`` for the ``with`` block, then back."""
+    present(window, size)
+    try:
+        yield
+    finally:
+        window.set_presentation(False)
 
 
 def inside(outer: QtCore.QRectF, inner: QtCore.QRectF, slack: float = 1.0) -> bool:
@@ -96,20 +108,16 @@ def test_the_lstm_circuit_following_a_flow_fits_at_720p(make_window):
     settle(window)
     view = window.view("lstm-circuit")
     assert figure_fits(view.canvas), "the 'following c' sum is cut off"
-    present(window)
-    try:
+    with presenting(window):
         assert figure_fits(view.canvas), "the circuit is cut off in presentation mode"
         strip = window.view("equations")
         card = max(c.rect.height() for c in strip.board.cards)
         assert strip.scroll.viewport().height() >= card, "the framed card is cut"
-    finally:
-        window.set_presentation(False)
 
 
 def test_task_type_row_labels_do_not_overlap_in_presentation_mode(make_window):
     window = on_preset(make_window, "many-to-one")
-    present(window)
-    try:
+    with presenting(window):
         view = window.view("task-types")
         assert figure_fits(view.canvas)
         for panel in view.panels.values():
@@ -120,8 +128,6 @@ def test_task_type_row_labels_do_not_overlap_in_presentation_mode(make_window):
             zoom = view.canvas.transform().m22()
             gaps = [b - a for a, b in zip(ys, ys[1:], strict=False)]
             assert min(gaps) >= 0.9 * ascent * zoom, f"{panel.title_text}: labels collide"
-    finally:
-        window.set_presentation(False)
 
 
 def test_chain_rule_nodes_are_whole_at_720p(make_window):
@@ -176,13 +182,10 @@ def test_training_form_never_squeezes_its_notes(make_window):
     for label in view.controls.findChildren(QtWidgets.QLabel):
         if label.isVisible() and label.wordWrap() and label.text():
             assert label.height() >= label.heightForWidth(label.width()) - 1, label.text()
-    present(window)
-    try:
+    with presenting(window):
         button = view.compare_button
         needed = button.fontMetrics().horizontalAdvance(button.text())
         assert button.width() >= needed, "the compare button's text is cut"
-    finally:
-        window.set_presentation(False)
 
 
 @pytest.mark.parametrize("size", [SMALL, (1400, 900)])
@@ -197,8 +200,7 @@ def test_no_tab_scrolls_sideways(make_window, size):
 
 def test_unfolded_losses_clear_the_outputs_and_the_top_edge_at_720p(make_window):
     window = on_preset(make_window, "bptt-colours")
-    present(window)
-    try:
+    with presenting(window):
         view = window.view("network")
         assert figure_fits(view.canvas)
         size = view._node_size()  # J is drawn 1.4 times a node
@@ -207,14 +209,11 @@ def test_unfolded_losses_clear_the_outputs_and_the_top_edge_at_720p(make_window)
         assert gap >= 0.7 * size + 0.5 * size + 2, "J(t) touches the ŷ(t) row"
         top = (view.lay.y_range[1] - Y_J) / px
         assert top >= 0.7 * size, "J(t) is cut at the top"
-    finally:
-        window.set_presentation(False)
 
 
 def test_landscape_side_plots_label_no_more_decades_than_fit_in_presentation(make_window):
     window = on_preset(make_window, "clipping-on-a-cliff")
-    present(window)
-    try:
+    with presenting(window):
         view = window.view("landscape")
         for plot in (view.cliff.loss_plot, view.cliff.step_plot):
             axis = plot.getAxis("left")
@@ -226,8 +225,6 @@ def test_landscape_side_plots_label_no_more_decades_than_fit_in_presentation(mak
             line = QtGui.QFontInfo(font).pixelSize()
             gaps = [(b - a) * px_per_unit for a, b in zip(shown, shown[1:], strict=False)]
             assert min(gaps) >= line, f"tick labels {min(gaps):.0f} px apart, {line} px high"
-    finally:
-        window.set_presentation(False)
 
 
 @pytest.mark.parametrize("phase, t", [("forward", 1), ("forward", 5), ("backward", 5)])
@@ -240,8 +237,7 @@ def test_the_framed_equation_is_in_view_in_presentation_mode(make_window, phase,
     window.show_tab("Equations")
     window.app.set_cursor(Cursor(phase, t))
     settle(window)
-    present(window)
-    try:
+    with presenting(window):
         view = next(v for v in window.current_views() if v.name == "equations")
         port = view.scroll.viewport()
         card = view.board.focus_rect()
@@ -249,5 +245,3 @@ def test_the_framed_equation_is_in_view_in_presentation_mode(make_window, phase,
         top = view.board.mapTo(port, card.topLeft().toPoint()).y()
         assert 0 <= top and top + card.height() <= port.height() + 1, \
             f"the framed card spans {top}..{top + card.height():.0f} of {port.height()} px"
-    finally:
-        window.set_presentation(False)
