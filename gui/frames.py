@@ -49,30 +49,21 @@ def frame_for(view, ctx, *, theme=None, export: bool = False, force: bool = Fals
         ctx.runner.release(owner_of(view))
         return base
     names, jobs = list(wanted), list(wanted.values())
-    if quick_only:
-        asked = [j for j in jobs if ctx.runner.status(j) == "ready"
-                 or getattr(j, "cost", 0.0) <= SHOW_PROGRESS_S]
-        ctx.runner.request(owner_of(view), asked)
-        values = [ctx.runner.result(j) if j in asked else None for j in jobs]
-        statuses = {j: ctx.runner.status(j) for j in jobs}
-        derived, pending, failed = {}, [], {}
-        for name, job, value in zip(names, jobs, values, strict=True):
-            if value is not None:
-                derived[name] = value
-            elif job in asked and statuses[job] == "failed":
-                failed[name] = ctx.runner.error(job)
-            else:
-                pending.append(name)
-        return make_frame(ctx.app, theme=theme, derived=derived, pending=pending,
-                          failed=failed, export=export)
-    values = ctx.runner.request(owner_of(view), jobs, force=force)
+    runner = ctx.runner
+    asked = jobs if not quick_only else [
+        j for j in jobs if runner.status(j) == "ready"
+        or getattr(j, "cost", 0.0) <= SHOW_PROGRESS_S]
+    landed = dict(zip(asked, runner.request(owner_of(view), asked, force=force), strict=True))
     derived, pending, failed = {}, [], {}
-    for name, job, value in zip(names, jobs, values, strict=True):
+    for name, job in zip(names, jobs, strict=True):
+        value = landed.get(job)
         if value is not None:
             derived[name] = value
-        elif ctx.runner.status(job) == "failed":
-            failed[name] = ctx.runner.error(job)
-        elif ctx.runner.status(job) == "cancelled":  # not computing: say so, not "computing…"
+        elif job not in landed:  # slow and not asked for: drawn as computing
+            pending.append(name)
+        elif runner.status(job) == "failed":
+            failed[name] = runner.error(job)
+        elif runner.status(job) == "cancelled":  # not computing: say so, not "computing…"
             failed[name] = CANCELLED
         else:
             pending.append(name)
