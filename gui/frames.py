@@ -102,7 +102,7 @@ class Painter(QtCore.QObject):
         self._theme = theme
         #: hidden views drawn ahead of time (gui/prepare_tabs.py): drawn again when their data
         #: lands, as the visible ones are
-        self.hidden: list = []
+        self.hidden: dict = {}  # an ordered set: view -> None
         self._due: deque = deque()  # views to draw again for data that landed, in order
         self._flush_due = False
         for name in REDRAW_ON:
@@ -134,7 +134,7 @@ class Painter(QtCore.QObject):
         """Draw again each view that waited for ``job``, one draw per pass of the event loop:
         jobs landing together (the five task-type runs) used to be drawn back to back, 160 ms
         in which no input was handled."""
-        for view in dict.fromkeys([*self._views(), *self.hidden]):
+        for view in {**dict.fromkeys(self._views()), **self.hidden}:
             if job in self.ctx.runner.wanted(owner_of(view)):
                 self._due.append(view)
         if self._due and not self._flush_due:

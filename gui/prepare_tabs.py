@@ -176,7 +176,7 @@ class TabPreparer(QtCore.QObject):
         page.setGeometry(w.tabs.currentWidget().geometry())
         page.grab(_ONE_PIXEL)  # lays the hidden page out at the size it will be shown at
         yield
-        w.painter.hidden = [*w.painter.hidden, *made]
+        w.painter.hidden.update(dict.fromkeys(made))  # drawn again when their data lands
         for view in made:
             if i == w.tabs.currentIndex():
                 return
