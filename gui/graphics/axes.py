@@ -4,7 +4,7 @@ and theme colours for axes."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6 import QtGui
+from PySide6 import QtGui, QtWidgets
 
 from .. import colors
 
@@ -69,6 +69,21 @@ def set_log_axis(axis: pg.AxisItem, lo: float, hi: float) -> None:
     from ..model.present.numbers import log_ticks
 
     axis.setTicks(log_ticks(lo, hi))
+
+
+def activate_layouts(scene) -> bool:
+    """Lay out now every layout in ``scene`` that waits for its posted layout request; True if
+    one did. (Activating the figure's own layout places the plots, but a plot whose size did
+    not change lays out its title, axes and legend only when its request arrives: after the
+    draw, and then the figure is painted again.)"""
+    done = False
+    for item in scene.items():
+        if isinstance(item, QtWidgets.QGraphicsWidget):
+            layout = QtWidgets.QGraphicsWidget.layout(item)  # pyqtgraph shadows layout()
+            if layout is not None and not layout.isActivated():
+                layout.activate()
+                done = True
+    return done
 
 
 def draw_axis_pictures(scene) -> bool:

@@ -19,6 +19,7 @@ from PySide6 import QtCore, QtWidgets
 
 from .. import theme as themes
 from ..graphics.axes import (
+    activate_layouts,
     draw_axis_pictures,
     plain_viewbox,  # noqa: F401 - views import it from here
 )
@@ -319,13 +320,17 @@ class Canvas(pg.GraphicsLayoutWidget):
         once more (up to three full paints per draw)."""
         if self.closed or getattr(self, "ci", None) is None:
             return
-        layout = self.ci.layout
+        layout, scene = self.ci.layout, self.scene()
         for _ in range(4):  # wrapped labels and widened axes take a few rounds to settle
-            layout.activate()  # and the layouts nested in it
+            layout.activate()
             self.fit()
+            # a layout inside a plot whose own size did not change (its title rewrapped, a
+            # legend shown) waits for its posted request: laid out after the draw, it resized
+            # the plot's axes and view box, and the figure was painted again
+            nested = activate_layouts(scene)
             # a label that rewrapped at its new width, or an axis widened for its tick labels,
             # invalidated the layout again: once more
-            if not draw_axis_pictures(self.scene()) and layout.isActivated():
+            if not draw_axis_pictures(scene) and not nested and layout.isActivated():
                 break
 
     _refits = 0  # fits in a row that changed the scale
