@@ -171,6 +171,35 @@ def test_a_click_draws_at_once_and_the_scene_computes_on_a_worker(rig, view, qtb
     assert threads and threading.get_ident() not in threads
 
 
+def test_a_landed_scene_is_laid_out_within_its_draw(qtbot, no_leaks):
+    """The draw that shows a newly landed scene leaves nothing to lay out after it: a plot's
+    title, legend and axes placed later resized its view box, which drew the scene again and
+    painted the figure three times."""
+    rig = Rig(qtbot, SessionConfig(clip=1.0))
+    try:
+        rig.painter.draw()  # the scene is computing: drawn without it
+        qtbot.wait(50)
+        assert rig.ctx.runner.wait(120_000)
+        qtbot.waitUntil(lambda: rig.view.scene is not None, timeout=10_000)
+        scene = rig.view.cliff.canvas.scene()
+
+        def geometries():
+            return {id(i): i.geometry() for i in scene.items()
+                    if isinstance(i, QtWidgets.QGraphicsWidget) and i.isVisible()}
+
+        drawn = geometries()
+        redraws = []
+        real_draw = rig.view._draw_and_lay_out
+        rig.view._draw_and_lay_out = lambda frame: (redraws.append(1), real_draw(frame))
+        qtbot.wait(100)  # posted layout requests, fits and redraws would run now
+        after = geometries()
+        moved = [k for k in drawn if k in after and after[k] != drawn[k]]
+        assert not moved, f"{len(moved)} plot parts resized after the draw"
+        assert not redraws
+    finally:
+        rig.close()
+
+
 def test_settings_controls_recompute_the_scene(rig, view):
     view.T.setValue(20)
     view.target.setValue(0.3)
