@@ -26,6 +26,11 @@ ROW_PX, ROW_PX_SLIDE = 17, 14
 KEY_MIN_HEIGHT = 5.2 * ROW_PX_SLIDE  # the key's five lines of words, at type scale 1
 
 
+def rows_of(kind: str) -> tuple[str, ...]:
+    """The rows of boxes a panel of ``kind`` draws (gui.model.present.task_types.scene)."""
+    return ("x", "h_fwd", "h_bwd", "y_hat") if kind == "bidirectional" else ("x", "h", "y_hat")
+
+
 def row_heights(sc: PanelScene) -> dict[str, float]:
     """Row name -> y; a bidirectional panel's outputs and losses sit above its two state rows."""
     y = dict(ROW_Y)
@@ -86,7 +91,8 @@ class PanelDrawing:
     ``arrows`` (EdgeLayer), ``losses`` (J markers), ``status`` ("computing…" or "").
     """
 
-    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str):
+    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str,
+                 rows: tuple[str, ...] = ()):
         self.layout = layout.addLayout(row=row, col=col)
         self.layout.setContentsMargins(2, 2, 2, 2)
         self.title_text = title
@@ -104,10 +110,16 @@ class PanelDrawing:
         self.message = pg.TextItem(anchor=(0.5, 0.5))
         self.message.setZValue(6)
         self.vb.addItem(self.message)
+        for name in rows:  # the rows its kind draws, made now (hidden) rather than when its
+            self._boxes(name).frames.reserve(range(7))  # run lands: 20 to 30 ms a panel
+            self._label_item(name).setVisible(False)
+        if rows:
+            self._label_item("J").setVisible(False)
         self.scene: PanelScene | None = None
         self.status = ""
         self.loss_colors: list[str] = []
         self._key = None
+        self.drawn_size = None  #: (width, height) of the box when last drawn
 
     # -- states ---------------------------------------------------------------------------------
     def show_status(self, text: str, theme) -> None:
@@ -143,9 +155,7 @@ class PanelDrawing:
         pens = box_pens(theme, export)
         current = set(sc.current)
         for r in sc.rows:
-            boxes = self.boxes.get(r.name)
-            if boxes is None:
-                boxes = self.boxes[r.name] = BoxCells(self.vb)
+            boxes = self._boxes(r.name)
             styles = np.full(sc.T, -1, dtype=np.int64)
             for i in range(sc.T):
                 kind = r.box[i]
@@ -171,13 +181,12 @@ class PanelDrawing:
             self.labels[name].setVisible(False)
         self._draw_losses(sc, ys, theme)
         self._label("J", "J(t)", ys["J"], theme, fg)
-        self._draw_arrows(sc, ys, theme, export)
-        self._draw_words(sc, theme)
         top = ys["J"] + 0.45
         bottom = -0.95 if sc.words else -0.5
         self.vb.setRange(xRange=(-0.7, sc.T + 0.75), yRange=(bottom, top), padding=0)
         row_px = ROW_PX_SLIDE if export else ROW_PX
         self.vb.setMinimumHeight((top - bottom) * row_px * theme.font_scale)
+        self.draw_pixel_sized(theme, export)  # at the range just set
         # a slide (an export with large type) has room for five panels only without the grey
         # sentence under each title: the speaker says it
         blurb = "" if export and theme.font_scale > 1.0 else (
@@ -186,11 +195,30 @@ class PanelDrawing:
                   size=pt(theme, 10))
         return True
 
-    def _label(self, name: str, text: str, y: float, theme, color: str) -> None:
+    def draw_pixel_sized(self, theme, export: bool) -> None:
+        """What depends on the panel's size in pixels: the arrows (their heads) and the words
+        under the inputs (as many letters as a column holds). Drawn again alone when the panel
+        is resized at the same moment."""
+        if self.scene is None:
+            return
+        self._draw_arrows(self.scene, row_heights(self.scene), theme, export)
+        self._draw_words(self.scene, theme)
+
+    def _boxes(self, name: str) -> BoxCells:
+        boxes = self.boxes.get(name)
+        if boxes is None:
+            boxes = self.boxes[name] = BoxCells(self.vb)
+        return boxes
+
+    def _label_item(self, name: str) -> pg.TextItem:
         item = self.labels.get(name)
         if item is None:
             item = self.labels[name] = pg.TextItem(anchor=(1, 0.5))
             self.vb.addItem(item)
+        return item
+
+    def _label(self, name: str, text: str, y: float, theme, color: str) -> None:
+        item = self._label_item(name)
         set_label(item, text, color=color)
         item.setPos(0.5, y)
         item.setVisible(True)

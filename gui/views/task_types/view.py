@@ -10,7 +10,7 @@ from ...model.present.numbers import cursor_label
 from ...model.present.task_types import BY_KEY, KINDS, moment, panel_jobs, scene
 from .. import register
 from ..base import View
-from .drawing import KeyDrawing, PanelDrawing
+from .drawing import KeyDrawing, PanelDrawing, rows_of
 
 #: where each panel sits in the canvas' grid (row, column); the key takes the last place
 PLACES = {"many-to-one": (0, 0), "one-to-many": (0, 1), "many-to-many": (1, 0),
@@ -54,7 +54,8 @@ class TaskTypesView(View):
         yield
         self.panels = {}
         for k in KINDS:  # one panel per step
-            self.panels[k.key] = PanelDrawing(grid, *PLACES[k.key], k.title)
+            self.panels[k.key] = PanelDrawing(grid, *PLACES[k.key], k.title,
+                                             rows=rows_of(k.key))
             yield
         self.key = KeyDrawing(grid, *KEY_PLACE)
         self.canvas.scene().sigMouseClicked.connect(self._on_click)
@@ -65,6 +66,7 @@ class TaskTypesView(View):
         self.canvas.setToolTip("Click a panel to open its model as the session")
         self.drawn = 0  #: panels drawn by the last frame (a panel is redrawn only when its
         #: own moment changes)
+        self._counted = None  # the frame self.drawn counts
         self.setMinimumHeight(420)
 
     # -- jobs ---------------------------------------------------------------------------------
@@ -111,7 +113,8 @@ class TaskTypesView(View):
     def _draw(self, frame) -> None:
         theme = self.theme
         T_session = frame.result.T
-        self.drawn = 0
+        if frame is not self._counted:  # a frame drawn again for its new layout counts once
+            self._counted, self.drawn = frame, 0
         for kind, panel in self.panels.items():
             result = frame.derived.get(kind)
             if result is None:
@@ -120,12 +123,14 @@ class TaskTypesView(View):
                 panel.show_status(text, theme)
                 continue
             m = moment(frame.cursor, T_session, result.T)
-            size = (self.width(), self.height(), panel.vb.width(), panel.vb.height())
-            key = (id(result), m, theme, frame.export, size)
-            if key == panel._key:
-                continue
-            panel.draw(scene(kind, result, m), theme, frame.export, key=key)
-            self.drawn += 1
+            key = (id(result), m, theme, frame.export)
+            size = (panel.vb.width(), panel.vb.height())
+            if key != panel._key:
+                panel.draw(scene(kind, result, m), theme, frame.export, key=key)
+                self.drawn += 1
+            elif size != panel.drawn_size:  # the same moment in a resized panel
+                panel.draw_pixel_sized(theme, frame.export)
+            panel.drawn_size = size
         self.key.draw(theme, frame.export)
         fg = theme.foreground
         where = cursor_label(frame.cursor, T_session)

@@ -23,6 +23,7 @@ from gui.views.task_types.drawing import (
     FWD,
     SOLID,
     UNREAD_ALPHA,
+    rows_of,
 )
 from sim.run import SessionConfig, compute
 from tests.gui.conftest import draw_waiting
@@ -267,6 +268,9 @@ def test_runs_are_jobs_off_the_gui_thread_computing_until_they_land(qtbot, monke
     assert not frame.pending and set(frame.derived) == set(task_types.KEYS)
     view.draw(frame)
     assert view.drawn == 5 and all(p.status == "" for p in view.panels.values())
+    for kind, panel in view.panels.items():  # the rows made while the view was built are
+        assert {r.name for r in panel.scene.rows} == set(rows_of(kind))  # the rows it draws
+        assert set(panel.boxes) == set(rows_of(kind))
     view.draw(frame_for(view, ctx))
     assert view.drawn == 0  # nothing moved: nothing redrawn
     ctx.app.set_cursor(Cursor("forward", 2))  # session frame 1 of 24
