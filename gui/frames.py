@@ -40,9 +40,10 @@ def frame_for(view, ctx, *, theme=None, export: bool = False, force: bool = Fals
               quick_only: bool = False) -> Frame:
     """A frame for ``view``: its derived data requested from the runner, with what has landed.
 
-    ``quick_only``: data whose job would show a progress bar (cost above SHOW_PROGRESS_S) is
-    not asked for, only shown as pending (a hidden tab drawn ahead of time; the work starts
-    when the user opens it)."""
+    ``quick_only``: a hidden tab drawn ahead of time. Data whose job would show a progress bar
+    (cost above SHOW_PROGRESS_S) is not asked for, only shown as pending: the work starts when
+    the user opens the tab; except jobs marked ``ahead`` (not the session's: the landscape's
+    cliff), asked for quietly, without a progress bar."""
     base = make_frame(ctx.app, theme=theme, export=export)
     wanted = view.needs(base) if base.result is not None or not view.uses_session else {}
     if not wanted:
@@ -51,9 +52,10 @@ def frame_for(view, ctx, *, theme=None, export: bool = False, force: bool = Fals
     names, jobs = list(wanted), list(wanted.values())
     runner = ctx.runner
     asked = jobs if not quick_only else [
-        j for j in jobs if runner.status(j) == "ready"
+        j for j in jobs if runner.status(j) == "ready" or getattr(j, "ahead", False)
         or getattr(j, "cost", 0.0) <= SHOW_PROGRESS_S]
-    landed = dict(zip(asked, runner.request(owner_of(view), asked, force=force), strict=True))
+    landed = dict(zip(asked, runner.request(owner_of(view), asked, force=force,
+                                            quiet=quick_only), strict=True))
     derived, pending, failed = {}, [], {}
     for name, job in zip(names, jobs, strict=True):
         value = landed.get(job)

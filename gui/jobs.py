@@ -12,6 +12,9 @@ A job is a frozen, hashable description of the work (a dataclass whose fields ar
 - ``cached`` (optional, default True): keep the value in the runner's cache;
 - ``cancellable`` (optional, default True): False for work that is never worth stopping (the
   session's own run, a few milliseconds);
+- ``ahead`` (optional, default False): worth computing before anyone looks, while the user is
+  idle, even when slow (it does not depend on the session: the landscape's cliff scene); a
+  hidden tab drawn ahead of time asks for it quietly (see :meth:`JobRunner.request`);
 - ``urgent`` (optional, default False): start at once, on a thread kept for such jobs, never
   behind other work (the session's run: a slow typeset line held both threads and the window's
   run waited minutes behind it).
@@ -134,6 +137,7 @@ class JobRunner(QtCore.QObject):
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
         self._wanted: dict[str, tuple] = {}
+        self._quiet: set[str] = set()  # owners whose last request was quiet
         self._queue: list = []
         self._running: dict = {}  # job -> (number, stop event, start time)
         self._fractions: dict = {}  # job -> progress of a running job
@@ -192,18 +196,27 @@ class JobRunner(QtCore.QObject):
 
     @property
     def slow(self) -> bool:
-        """Whether a job that shows progress (cost above SHOW_PROGRESS_S) is queued or running."""
-        return any(getattr(j, "cost", 0.0) > SHOW_PROGRESS_S
+        """Whether a job that shows progress (cost above SHOW_PROGRESS_S), and that an owner who
+        did not ask quietly waits for, is queued or running."""
+        loud = {j for owner, jobs in self._wanted.items() if owner not in self._quiet
+                for j in jobs}
+        return any(getattr(j, "cost", 0.0) > SHOW_PROGRESS_S and j in loud
                    for j in list(self._running) + self._queue)
 
     # -- requests -----------------------------------------------------------------------------
-    def request(self, owner: str, jobs: Iterable = (), *, force: bool = False) -> list:
+    def request(self, owner: str, jobs: Iterable = (), *, force: bool = False,
+                quiet: bool = False) -> list:
         """Owner ``owner`` needs ``jobs`` (replacing what it asked for before).
 
         Returns the cached values (None where a job is not ready). ``force`` runs again jobs
-        that were cancelled or failed.
+        that were cancelled or failed. ``quiet``: nobody is looking (a hidden tab drawn ahead
+        of time): its slow jobs show no progress bar until an owner asks for them aloud.
         """
         jobs = tuple(dict.fromkeys(jobs))
+        if quiet != (owner in self._quiet):
+            (self._quiet.add if quiet else self._quiet.discard)(owner)
+            if self.busy:  # work that went on quietly may now show its progress
+                self.progress.emit(self.fraction)
         if force:
             for j in jobs:
                 self._cancelled.discard(j)
@@ -215,6 +228,7 @@ class JobRunner(QtCore.QObject):
 
     def release(self, owner: str) -> None:
         """Owner ``owner`` needs nothing any more (a view being closed)."""
+        self._quiet.discard(owner)
         if self._wanted.pop(owner, None) is not None:
             self._schedule()
 

@@ -49,6 +49,9 @@ class JobsIndicator(QtWidgets.QWidget):
             self.setVisible(True)
 
     def _on_progress(self, fraction: float) -> None:
+        if not self.isVisible() and not self._timer.isActive():
+            self._show_if_slow()  # quiet work (a hidden tab's) that someone now waits for
+            return
         value = int(100 * fraction)
         if self.isVisible() and value != self.bar.value():  # QProgressBar repaints synchronously
             self.bar.setValue(value)

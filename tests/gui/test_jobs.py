@@ -221,3 +221,56 @@ def test_an_urgent_job_never_waits_behind_slow_work(qapp, qtbot):
         r.release("views")
         r.shutdown()
         r.deleteLater()
+
+
+@dataclass(frozen=True)
+class AheadSleep(SlowSleep):
+    ahead: ClassVar[bool] = True  # the same for every session: worth computing while idle
+
+
+class _NeedsView:
+    """The one thing frame_for asks of a view: what it needs."""
+
+    name = "stub"
+    uses_session = False
+
+    def __init__(self, jobs):
+        self.jobs = jobs
+
+    def needs(self, frame):
+        return self.jobs
+
+
+def test_a_hidden_tab_asks_quietly_for_work_worth_doing_ahead(qtbot):
+    """Drawn ahead of time (quick_only), a view asks for its quick jobs and for slow jobs
+    marked ``ahead``, quietly: no progress bar for work nobody is looking at; a slow job of the
+    session is not asked for until the tab is opened; opened, the work shows its progress."""
+    from gui.context import Context
+    from gui.frames import frame_for
+    from gui.jobs_indicator import JobsIndicator
+    from gui.model.app_model import AppModel
+
+    ctx = Context(AppModel())
+    try:
+        runner = ctx.runner
+        ind = JobsIndicator(runner)
+        qtbot.addWidget(ind)
+        ind.show()
+        ind.setVisible(False)
+        quick, ahead, slow = Sleep(1), AheadSleep(2, seconds=0.8), SlowSleep(3, seconds=0.4)
+        view = _NeedsView({"quick": quick, "ahead": ahead, "slow": slow})
+        frame = frame_for(view, ctx, quick_only=True)
+        assert frame.pending == {"quick", "ahead", "slow"}
+        assert runner.status(slow) == "idle"  # the session's slow work waits to be opened
+        assert runner.status(ahead) in ("queued", "running")
+        qtbot.wait(450)  # past the indicator's delay, while the ahead job runs
+        assert runner.status(ahead) == "running" and not runner.slow
+        assert not ind.isVisible()
+        frame = frame_for(view, ctx)  # the tab is opened
+        assert runner.status(slow) in ("queued", "running") and runner.slow
+        qtbot.waitUntil(ind.isVisible, timeout=1_000)  # now someone waits: progress shows
+        assert runner.wait(10_000)
+        frame = frame_for(view, ctx)
+        assert frame.derived == {"quick": 1, "ahead": 2, "slow": 3} and not frame.pending
+    finally:
+        ctx.close()

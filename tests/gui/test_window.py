@@ -334,7 +334,8 @@ def test_the_diagram_keeps_most_of_the_view_whatever_the_legends_say(qtbot, cfg,
 
 def test_hidden_tabs_are_made_ready_ahead_and_a_switch_only_paints(window, qtbot):
     """While the user reads one tab, the app builds, lays out at the visible page's size and
-    draws the others (slow work only when opened), one small step per idle moment (a first tab
+    draws the others (slow work of the session only when opened; work that is the same for
+    every session, quietly ahead), one small step per idle moment (a first tab
     switch used to spend 150 to 400 ms building, laying out from 640 x 480, drawing and painting
     cold); when the moment changes, the hidden tabs are drawn again while idle; a switch then
     draws nothing again."""
@@ -348,13 +349,15 @@ def test_hidden_tabs_are_made_ready_ahead_and_a_switch_only_paints(window, qtbot
         assert window.tabs.widget(i).size() == size, window.tabs.tabText(i)
         for v in window._tab_views[i]:
             assert v.frame is not None and v.frame.cursor == window.app.cursor, v.name
-    landscape = window.view("landscape")  # its cliff (about a second) is not asked for yet:
-    assert landscape.frame.pending == {"scene"}  # drawn as computing, and nothing runs
+    # the landscape's cliff (about a second, the same for every session) was computed while
+    # idle, quietly (no progress bar for work nobody looks at), and drawn into the hidden tab
+    landscape = window.view("landscape")
+    assert landscape.frame.derived.get("scene") is not None and not landscape.frame.pending
+    assert landscape.scene is landscape.frame.derived["scene"]
     assert not window.ctx.runner.busy and not window.jobs.isVisible()
-    assert window.show_tab("Landscape")  # opened, it asks for it
-    assert window.ctx.runner.status(landscape.needs(landscape.frame)["scene"]) in (
-        "queued", "running", "ready")
-    window.ctx.runner.cancel()
+    drawn = landscape.frame
+    assert window.show_tab("Landscape")
+    assert landscape.frame is drawn  # the switch only paints
     assert window.show_tab("Unfolded")
     window.app.step(2)
     qtbot.waitUntil(lambda: window.preparer.done, timeout=90000)

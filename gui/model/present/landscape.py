@@ -228,6 +228,8 @@ class SceneJob:
 
     settings: CliffSettings
     delay_ms: ClassVar[int] = 0
+    #: the same for every session: worth computing while the user reads another tab
+    ahead: ClassVar[bool] = True
 
     @property
     def cost(self) -> float:
