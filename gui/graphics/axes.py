@@ -71,6 +71,18 @@ def set_log_axis(axis: pg.AxisItem, lo: float, hi: float) -> None:
     axis.setTicks(log_ticks(lo, hi))
 
 
+def keep_text_width(axis: pg.AxisItem, samples) -> None:
+    """A vertical axis whose tick labels change often (a new scene, a new run): it widens for
+    wider labels but keeps its width for narrower ones, starting as wide as the widest of the
+    label strings ``samples`` in its tick font. Its plot then neither shifts sideways nor is laid
+    out (and its figure drawn) a second time each time the labels change."""
+    font = axis.style["tickFont"] or QtGui.QFont()
+    metrics = QtGui.QFontMetricsF(font)
+    axis.setStyle(autoReduceTextSpace=False)
+    axis.textWidth = max((metrics.boundingRect(s).width() for s in samples), default=0)
+    axis._updateWidth()  # (pyqtgraph 0.14's measured width; the pinned version)
+
+
 def activate_layouts(scene) -> bool:
     """Lay out now every layout in ``scene`` that waits for its posted layout request; True if
     one did. (Activating the figure's own layout places the plots, but a plot whose size did

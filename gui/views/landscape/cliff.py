@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 
 from ... import colors
-from ...graphics.axes import plain_numbers, static_plot, style_axes
+from ...graphics.axes import keep_text_width, plain_numbers, static_plot, style_axes
 from ...graphics.colorbar import ColorBar
 from ...graphics.labels import add_label, pt, set_label
 from ...model.present import landscape as present
@@ -27,6 +27,8 @@ UNCLIPPED_HEX = "#D55E00"  # Okabe-Ito vermillion: the path that jumps
 CLIPPED_HEX = "#56B4E9"  # Okabe-Ito sky blue: the clipped path
 HALO_HEX = "#ffffff"
 PATHS = ("unclipped", "clipped")
+#: labels the side plots' log axes start wide enough for (10⁻⁹ ... 10⁹, and 0.001)
+DECADE_SAMPLES = [decade_label(n) for n in range(-9, 10)] + ["0.001"]
 
 
 class _Path:
@@ -150,6 +152,8 @@ class CliffFigure:
                 ax = plot.getAxis(name)
                 plain_numbers(ax)
                 ax.label.setDefaultTextColor(pg.mkColor(theme.foreground))
+        for plot in (self.loss_plot, self.step_plot):  # their labels change with each scene
+            keep_text_width(plot.getAxis("left"), DECADE_SAMPLES)
         self.max_step_line.setPen(colors.pen(theme.foreground, 1.2, 255, "dash"))
         for line in self.cursor_lines:
             line.setPen(colors.pen(theme.muted, 1.0))
