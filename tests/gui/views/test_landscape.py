@@ -200,6 +200,26 @@ def test_a_landed_scene_is_laid_out_within_its_draw(qtbot, no_leaks):
         rig.close()
 
 
+def test_a_new_scene_keeps_the_plots_in_place(rig, view, qtbot):
+    """The side plots' tick labels change with each scene; their axes keep their width, so a
+    click's new scene does not shift the plots sideways (the caption above may take another
+    line: the plots may move down)."""
+    boxes = [p.getViewBox() for p in (view.map_plot, view.cliff.loss_plot, view.cliff.step_plot)]
+
+    def columns():
+        return [(vb.sceneBoundingRect().left(), vb.sceneBoundingRect().width()) for vb in boxes]
+
+    before = columns()
+    old = view.scene
+    for w, b in ((4.2, -1.7), (4.6, -2.2)):  # inside the map each scene shows
+        qtbot.wait(QtWidgets.QApplication.doubleClickInterval() + 50)  # two clicks, not a double
+        click_map(view, qtbot, w, b)
+        assert rig.ctx.runner.wait(120_000)
+        qtbot.waitUntil(lambda o=old: view.scene is not o, timeout=10_000)
+        old = view.scene
+        assert columns() == before
+
+
 def test_settings_controls_recompute_the_scene(rig, view):
     view.T.setValue(20)
     view.target.setValue(0.3)
