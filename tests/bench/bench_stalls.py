@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as main.py sets them: the job threads share the cores
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from PySide6 import QtCore, QtTest, QtWidgets  # noqa: E402
