@@ -141,10 +141,26 @@ class MainWindow(QtWidgets.QMainWindow):
         self._tab_names.append(names)
         self._tab_titles.append(title)
 
-    def _build_tab(self, i: int, *, draw: bool = True) -> list:
+    # the tabs as gui/prepare_tabs.py sees them
+    def tab_views(self, i: int) -> list | None:
+        """The views of tab ``i``, or None while its page is not built."""
+        return self._tab_views[i]
+
+    def tab_view_names(self, i: int) -> list[str]:
+        """The names of the views tab ``i`` holds, in order."""
+        return list(self._tab_names[i])
+
+    def made_ahead(self, i: int) -> list:
+        """Views of tab ``i`` made ahead of its page (append to it); the page takes them when
+        it is built (:meth:`build_tab`)."""
+        return self._made.setdefault(i, [])
+
+    def build_tab(self, i: int, *, draw: bool = True) -> list:
+        """Build tab ``i``'s page (its views made now, or taken from :meth:`made_ahead`) and
+        draw them unless ``draw`` is False; its views."""
         if self._tab_views[i] is not None:
             return self._tab_views[i]
-        made = self._made.setdefault(i, [])  # views built ahead of time, one per idle tick
+        made = self.made_ahead(i)
         made += [views.REGISTRY[n](self.ctx) for n in self._tab_names[i][len(made):]]
         del self._made[i]
         for v in made:  # a view that opens a preset goes through the guarded loader (it asks)
@@ -185,12 +201,12 @@ class MainWindow(QtWidgets.QMainWindow):
         """The first instance of view ``name`` in the window (its tab is built), or None."""
         for i, names in enumerate(self._tab_names):
             if name in names:
-                return next(v for v in self._build_tab(i) if v.name == name)
+                return next(v for v in self.build_tab(i) if v.name == name)
         return None
 
     def current_views(self) -> list:
         i = self.tabs.currentIndex()
-        return self._build_tab(i) if 0 <= i < len(self._tab_views) else []
+        return self.build_tab(i) if 0 <= i < len(self._tab_views) else []
 
     def current_view(self):
         """The main (first) view of the visible tab."""
@@ -208,7 +224,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for i, names in enumerate(self._tab_names):
             if name in names:
                 self.tabs.setCurrentIndex(i)
-                self._build_tab(i)
+                self.build_tab(i)
                 page = self._page(i)
                 if hasattr(page, "show_view"):  # a tab of several views (geometry)
                     page.show_view(name)

@@ -91,7 +91,7 @@ class TabPreparer(QtCore.QObject):
         if self._stopped:
             return
         w = self.window
-        self._stale |= {i for i, made in enumerate(w._tab_views) if made is not None}
+        self._stale |= {i for i in range(w.tabs.count()) if w.tab_views(i) is not None}
         self._again()
 
     def _again(self) -> None:
@@ -132,15 +132,15 @@ class TabPreparer(QtCore.QObject):
     # -- the steps ----------------------------------------------------------------------------
     def _all_steps(self):
         w = self.window
-        for i in range(len(w._tab_views)):
-            if w._tab_views[i] is None:
+        for i in range(w.tabs.count()):
+            if w.tab_views(i) is None:
                 yield from self._build(i)
             if i not in self._prepared and i != w.tabs.currentIndex():
                 yield from self._prepare(i)
         while self._hidden_stale():  # moments the user moved to while they were hidden
             i = self._hidden_stale()[0]
             self._stale.discard(i)
-            for view in w._tab_views[i]:
+            for view in w.tab_views(i):
                 if i == w.tabs.currentIndex():
                     break  # shown meanwhile: the painter keeps it drawn
                 self._draw_hidden(view)
@@ -154,9 +154,9 @@ class TabPreparer(QtCore.QObject):
 
     def _build(self, i: int):
         w = self.window
-        made = w._made.setdefault(i, [])
-        names = w._tab_names[i]
-        while len(made) < len(names) and w._tab_views[i] is None:
+        made = w.made_ahead(i)
+        names = w.tab_view_names(i)
+        while len(made) < len(names) and w.tab_views(i) is None:
             cls = views.REGISTRY[names[len(made)]]
             steps = cls.build_steps(w.ctx)
             while True:  # a view made of parts builds one part per step
@@ -167,14 +167,14 @@ class TabPreparer(QtCore.QObject):
                     break
                 yield
             yield
-        if w._tab_views[i] is None:
-            w._build_tab(i, draw=False)
+        if w.tab_views(i) is None:
+            w.build_tab(i, draw=False)
             yield
 
     def _prepare(self, i: int):
         w = self.window
         page = w.tabs.widget(i)
-        made = w._tab_views[i]
+        made = w.tab_views(i)
         if i == w.tabs.currentIndex():
             return
         page.setGeometry(w.tabs.currentWidget().geometry())
