@@ -286,11 +286,37 @@ class View(QtWidgets.QWidget):
         return self.canvas.ci
 
 
+class _NoActivation(QtCore.QObject):
+    """Keeps window activation from a scene: Qt then asks every graphics widget in it to be
+    painted again (for its active or inactive palette, which no figure here uses), and a tab
+    shown in an active window painted its whole figure two or three times."""
+
+    _TYPES = (QtCore.QEvent.Type.WindowActivate, QtCore.QEvent.Type.WindowDeactivate)
+
+    def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
+        return ev.type() in self._TYPES
+
+
+_NO_ACTIVATION = None
+
+
+def _no_activation() -> _NoActivation:
+    global _NO_ACTIVATION
+    if _NO_ACTIVATION is None:
+        _NO_ACTIVATION = _NoActivation()
+    return _NO_ACTIVATION
+
+
 class Canvas(pg.GraphicsLayoutWidget):
     """A GraphicsLayoutWidget that never cuts its figure off: when its rows and columns need
     more room than the widget has (large type on a small screen: presentation mode at 1280 x
     720), the whole figure is laid out at the size it needs and drawn scaled down to fit, as a
-    figure on a slide would be, instead of losing its bottom rows or right columns."""
+    figure on a slide would be, instead of losing its bottom rows or right columns. Its scene
+    ignores window activation (see :class:`_NoActivation`)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.scene().installEventFilter(_no_activation())
 
     def fit(self) -> float:
         """Lay the figure out in the widget (scaled down if it needs more room); returns the
