@@ -36,13 +36,18 @@ def static_plot(layout: pg.GraphicsLayout, row: int, col: int, **kw) -> pg.PlotI
     """A PlotItem without mouse interaction, menu or buttons (figures with fixed ranges).
 
     Its ViewBox is made without the context menu it would never show: building that menu was
-    a third of a plot's cost (tabs with several plots took over 100 ms to open).
+    a third of a plot's cost (tabs with several plots took over 100 ms to open). Its axes write
+    plain numbers (:func:`plain_numbers`).
     """
     kw.setdefault("viewBox", pg.ViewBox(enableMenu=False))
     plot = layout.addPlot(row=row, col=col, **kw)
     plot.setMouseEnabled(False, False)
     plot.setMenuEnabled(False)
     plot.hideButtons()
+    for name in ("left", "bottom", "right", "top"):
+        # plain numbers; and pyqtgraph's SI-prefix bookkeeping rewrote each axis's title
+        # (QGraphicsTextItem.setHtml) on every range change: 17 ms of a gradient-flow draw
+        plain_numbers(plot.getAxis(name))
     return plot
 
 
