@@ -253,10 +253,12 @@ def title_parts(result, phase: str, name: str, arr, k: int, t: int) -> tuple[str
     return badge + sym + extra, value
 
 
-def stage_caption(phase: str, stage: int | None, screen: bool = True) -> tuple[str, str]:
+def stage_caption(phase: str, stage: int | None, screen: bool = True,
+                  peepholes: bool = True) -> tuple[str, str]:
     """(where the walk is, the equation of the stage) for the caption; ``screen`` False: for
-    an exported figure (no word about the window's controls)."""
-    texts = stages(phase)
+    an exported figure (no word about the window's controls); ``peepholes``: the model has
+    them (else their terms are not written)."""
+    texts = stages(phase, peepholes)
     if stage is None:
         order = "stages in the order of the equations: " + "  ".join(
             CIRCLED[i + 1] for i in range(len(texts)))

@@ -7,6 +7,8 @@ The application model's ``selection.stage`` is an index into :data:`FORWARD_STAG
 
 from __future__ import annotations
 
+import re
+
 #: forward stages in the order of the equations (sim/lstm.py)
 FORWARD_STAGES = ("z̄ = W_z x + R_z y(t−1) + b_z,  z = tanh z̄",
                   "ī = W_i x + R_i y(t−1) (+ p_i⊙c(t−1)) + b_i,  i = σ(ī)",
@@ -31,9 +33,18 @@ STAGE_KEYS = {
 }
 
 
-def stages(phase: str) -> tuple[str, ...]:
-    """The stage texts of ``phase`` ("forward"; anything else walks the backward stages)."""
-    return FORWARD_STAGES if phase == "forward" else BACKWARD_STAGES
+#: the peephole terms of the stage texts, in parentheses: written only for a model that has them
+_PEEPHOLE_TERM = re.compile(r" \(\+ p_[^()]*(\([^()]*\)[^()]*)*\)")
+
+
+def stages(phase: str, peepholes: bool = True) -> tuple[str, ...]:
+    """The stage texts of ``phase`` ("forward"; anything else walks the backward stages);
+    without ``peepholes``, without the peephole terms (a learner would read "+ p_o⊙δō" as a
+    term of their model)."""
+    texts = FORWARD_STAGES if phase == "forward" else BACKWARD_STAGES
+    if peepholes:
+        return texts
+    return tuple(_PEEPHOLE_TERM.sub("", t).replace(", peepholes", "") for t in texts)
 
 
 def n_stages(phase: str) -> int:

@@ -89,11 +89,12 @@ class ControlsMixin:
             self.unit_spin.setMaximum(max(1, H))
             self.unit_spin.setValue(min(sel.unit, H - 1) + 1)
             self.flow_combo.setCurrentIndex(max(self.flow_combo.findData(sel.flow), 0))
-            if phase != self._stage_phase:
-                self._stage_phase = phase
+            peep = bool(getattr(frame.result.forward, "peepholes", False))
+            if (phase, peep) != self._stage_phase:
+                self._stage_phase = (phase, peep)
                 self.stage_combo.clear()
                 self.stage_combo.addItem("all, numbered", None)
-                for i, text in enumerate(stages(phase)):
+                for i, text in enumerate(stages(phase, peep)):
                     self.stage_combo.addItem(f"{pres.CIRCLED[i + 1]} {text}", i)
             self.stage_combo.setCurrentIndex(max(self.stage_combo.findData(sel.stage), 0))
         finally:

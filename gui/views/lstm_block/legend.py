@@ -48,7 +48,8 @@ class LegendMixin:
         self._fit_legend_width()
         fg = th.foreground
         result, cursor = frame.result, frame.cursor
-        order, now = pres.stage_caption(phase, stage, screen=not self.exporting)
+        order, now = pres.stage_caption(phase, stage, screen=not self.exporting,
+                                        peepholes=getattr(result.forward, "peepholes", False))
         what = "errors δ" if phase == "backward" else "values"
         upd = " (the update: step T's block)" if cursor.phase == "update" else ""
         H = result.forward.n_hidden

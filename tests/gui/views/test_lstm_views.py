@@ -465,3 +465,17 @@ def test_odyssey_peepholes_of_the_past_leave_from_c_of_the_step_before():
         start = ODYSSEY.wires[(0, wire)][0]
         assert at_node(start, past) and not on_circle(start), wire
     assert on_circle(ODYSSEY.wires[(0, "c->o_bar")][0])
+
+
+def test_stage_texts_name_peepholes_only_when_the_model_has_them(qtbot, make_ctx):
+    """The stage control and the caption write the peephole terms ("+ p_o⊙δō") only for an
+    LSTM with peepholes: a learner reads every term as a term of their model."""
+    for peep in (False, True):
+        ctx = make_ctx(peep)
+        view = _view(qtbot, LstmCircuitView, ctx)
+        ctx.app.set_selection(stage=2)  # ③ δc(t): peephole terms in it
+        _show(view, ctx, "backward:8")
+        combo = [view.stage_combo.itemText(i) for i in range(view.stage_combo.count())]
+        caption = view.caption.text
+        assert any("p_o" in t for t in combo) == peep
+        assert ("p_o" in caption) == peep, caption

@@ -180,3 +180,17 @@ def test_names_follow_the_articles(graph):
     assert pres.route_symbol(rt) == "δz̄(4) · R_zᵀ"  # a matrix is applied transposed
     s = pres.flow_sum(graph.flow("z_bar", 3), 0)
     assert s.label == "z̄(3)" and s.symbols == ("δc(3) · (1 − z(3)²) · i(3)",)
+
+
+def test_stage_texts_write_peephole_terms_only_for_a_model_with_peepholes():
+    """A learner reads every term of a stage's equation as a term of their model."""
+    from gui.model.present.lstm_stages import stages
+
+    for phase in ("forward", "backward"):
+        with_p, without = stages(phase, True), stages(phase, False)
+        assert len(with_p) == len(without)
+        assert any("p_" in t for t in with_p)
+        assert not any("p_" in t or "peephole" in t for t in without)
+        for a, b in zip(with_p, without, strict=True):  # the rest of each text is kept
+            assert b.replace(" ", "") in a.replace(" ", "") or "(+ p_" in a
+    assert stages("backward", False)[2] == "δc(t) = δy⊙o⊙(1−tanh²c) + δc(t+1)⊙f(t+1)"
