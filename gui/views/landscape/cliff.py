@@ -195,9 +195,18 @@ class CliffFigure:
                            self.theme.foreground)
         self.set_width(width)
         self.max_step_line.setPos(np.log10(sc.max_step))
-        self.loss_plot.setXRange(0, sc.settings.n_steps, padding=0.02)
+        self.set_settings(sc.settings, export)
         self.label_sides()
-        self._draw_legend(sc.settings, export)
+
+    def set_settings(self, settings, export: bool = False) -> None:
+        """What the scene of ``settings`` (CliffSettings) shows before it is computed: the
+        legend and the side plots' steps (drawn while it computes, the scene's landing draw
+        has less to do)."""
+        self.loss_plot.setXRange(0, settings.n_steps, padding=0.02)
+        self._draw_legend(settings, export)
+        if self.scene is None:  # the map's axes about as the scene will set them
+            self.map_plot.setXRange(*settings.w_range, padding=0)
+            self.map_plot.setYRange(*settings.b_range, padding=0)
 
     def label_sides(self) -> None:
         """The side plots' log axes, with as many labelled decades as their heights hold

@@ -193,6 +193,8 @@ class LandscapeView(View):
     def _draw_cliff(self, frame, opts, note: str) -> None:
         sc = frame.derived.get("scene")
         width = self._width(frame)
+        if sc is None and self.scene is None:  # the first scene computes: what is known now
+            self.cliff.set_settings(present.cliff_settings(opts), frame.export)
         if sc is not None:
             key = (sc, frame.theme, frame.export)
             if key != self._scene_key:
