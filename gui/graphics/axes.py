@@ -44,11 +44,16 @@ def static_plot(layout: pg.GraphicsLayout, row: int, col: int, **kw) -> pg.PlotI
     plot.setMouseEnabled(False, False)
     plot.setMenuEnabled(False)
     plot.hideButtons()
-    for name in ("left", "bottom", "right", "top"):
-        # plain numbers; and pyqtgraph's SI-prefix bookkeeping rewrote each axis's title
-        # (QGraphicsTextItem.setHtml) on every range change: 17 ms of a gradient-flow draw
-        plain_numbers(plot.getAxis(name))
+    plain_axes(plot)
     return plot
+
+
+def plain_axes(plot: pg.PlotItem) -> None:
+    """Every axis of ``plot`` writes plain numbers (:func:`plain_numbers`); and pyqtgraph's
+    SI-prefix bookkeeping, which rewrote each axis's title (QGraphicsTextItem.setHtml) on every
+    range change (17 ms of a first gradient-flow draw), is off."""
+    for name in ("left", "bottom", "right", "top"):
+        plain_numbers(plot.getAxis(name))
 
 
 def plain_viewbox(layout: pg.GraphicsLayout, row=None, col=None, **kw) -> pg.ViewBox:

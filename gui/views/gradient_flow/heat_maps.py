@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 
 from ... import colors
-from ...graphics.axes import style_axes
+from ...graphics.axes import plain_axes, style_axes
 from ...graphics.colorbar import ColorBar
 from ...graphics.labels import WrapLabel, pt, set_label
 from ...model.present.numbers import decade_label, log10_or_nan
@@ -28,6 +28,7 @@ class HeatMap:
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
+        plain_axes(self.plot)
         self.plot.setPreferredHeight(110)  # with the small plots above it, they share the height
         self.title = WrapLabel("", justify="center", steady=True)
         for item in (self.title, self.plot):  # the maps share the width equally

@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from ... import colors
-from ...graphics.axes import style_axes
+from ...graphics.axes import plain_axes, style_axes
 from ...graphics.labels import WrapLabel, add_label, pt, set_label
 from ...model.present import gradient_flow as flow
 from ...model.present import gradient_flow_text as words
@@ -42,6 +42,7 @@ class KindPlot:
         p.setMenuEnabled(False)
         p.setMouseEnabled(False, False)
         p.hideButtons()
+        plain_axes(p)
         p.showGrid(x=False, y=True, alpha=0.25)
         for name in ("left", "bottom"):  # the few labels sit at the ends: keep them
             p.getAxis(name).setStyle(hideOverlappingLabels=False)

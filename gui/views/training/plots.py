@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from ... import colors
-from ...graphics.axes import plain_numbers, style_axes
+from ...graphics.axes import plain_axes, plain_numbers, style_axes
 from ...graphics.labels import add_label, pt, set_label
 from ...model.present.numbers import count, fmt, log_ticks
 from ...model.present.training import envelope, finite_log10, last_updates, running_mean
@@ -72,6 +72,7 @@ class TrainingPlots:
         yield
         self.plots = (self.loss_plot, self.norm_plot, self.acc_plot)
         for p in self.plots:
+            plain_axes(p)
             p.showGrid(x=True, y=True, alpha=0.15)
             p.hideButtons()
             p.setMenuEnabled(False)
