@@ -2,10 +2,27 @@
 on other sessions, and drawing a view from a model without a window."""
 
 import pytest
+from PySide6 import QtCore, QtWidgets
 
 from gui.frames import draw_now, make_frame
 from gui.main_window import MainWindow
 from gui.model.app_model import AppModel
+
+
+@pytest.fixture(autouse=True)
+def _delete_what_was_closed():
+    """After each test, delete the widgets it closed with ``deleteLater`` (pytest-qt does so for
+    every widget given to ``qtbot.addWidget``).
+
+    Nothing runs an event loop between tests, and ``processEvents`` leaves deferred deletions
+    alone, so without this every closed window stayed alive to the end of the worker (a window
+    holds itself through its signal connections): some hundred windows and two thousand hidden
+    top-level widgets per worker, which every later leak check walked, every garbage collection
+    traversed and every application-wide font change reached.
+    """
+    yield
+    if QtWidgets.QApplication.instance() is not None:
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
