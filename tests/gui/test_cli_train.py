@@ -126,9 +126,15 @@ def test_an_interrupted_training_stops_between_updates_and_writes_nothing(sig, t
     p = subprocess.Popen([sys.executable, "main.py", "--train", "1000000", "--view", "training",
                           "--export", str(out)], cwd=ROOT, env=env, stderr=subprocess.PIPE,
                          text=True)
-    time.sleep(3.0)
+    # wait until it is training (its first progress line, a second into the updates), not a
+    # fixed 3 s: idle on a quiet machine, and perhaps still starting up on a busy one
+    err = ""
+    for line in p.stderr:
+        err += line
+        if line.startswith("training "):
+            break
     p.send_signal(sig)
-    _, err = p.communicate(timeout=30)
+    err += p.communicate(timeout=30)[1]
     assert p.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[sig], err
     assert "Traceback" not in err
     assert "training stopped after" in err and "of 1,000,000 updates" in err
