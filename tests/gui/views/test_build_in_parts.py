@@ -105,16 +105,21 @@ def drawn(view) -> list:
     return out
 
 
-def _show(qtbot, view, ctx):
-    qtbot.addWidget(view)
-    view.setMinimumSize(1000, 700)  # fixed: no size-hint changes for the offscreen window
-    view.resize(1200, 800)
-    view.show()
-    qtbot.waitExposed(view)
+def _show(qtbot, views, ctx):
+    """Show ``views`` side by side (separate windows), then draw each twice; each wait serves
+    all of them."""
+    for view in views:
+        qtbot.addWidget(view)
+        view.setMinimumSize(1000, 700)  # fixed: no size-hint changes for the offscreen window
+        view.resize(1200, 800)
+        view.show()
+        qtbot.waitExposed(view)
     qtbot.wait(100)  # shown and laid out (the controls' row wraps to its width)
-    assert draw_now(view, ctx)
+    for view in views:
+        assert draw_now(view, ctx)
     qtbot.wait(100)  # the canvases fit their figures once the labels have rewrapped
-    assert draw_now(view, ctx)
+    for view in views:
+        assert draw_now(view, ctx)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -128,8 +133,7 @@ def test_built_in_parts_draws_as_made_at_once(qtbot, no_leaks, monkeypatch, name
     assert max(per_step) <= 1, per_step  # no step makes more than one plot (10 to 25 ms each)
     assert sum(per_step) >= PLOTS.get(name, 0), per_step  # its plots are made in the steps
     direct = cls(ctx)
-    for view in (parted, direct):
-        _show(qtbot, view, ctx)
+    _show(qtbot, (parted, direct), ctx)
     a, b = drawn(parted), drawn(direct)
     assert len(a) > 20  # plots, curves, texts and controls: the comparison compares something
     assert sum(1 for kind, *_ in a if kind == "PlotItem") >= PLOTS.get(name, 0)
