@@ -1,5 +1,5 @@
-"""Test configuration: headless Qt, a guard against leaked timers and windows, and garbage
-collection tuned for the test processes."""
+"""Test configuration: headless Qt, a guard against leaked timers and windows, and the order and
+garbage collection that keep the suite quick."""
 
 import gc
 import os
@@ -69,3 +69,9 @@ def pytest_configure(config):
     """
     gc.set_threshold(20_000, 10, 10)
 
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (many seconds each) run first, the others in their usual order: with
+    ``--dist worksteal`` a long test near the end of the collection ran last on one worker while
+    the other had nothing left to do."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

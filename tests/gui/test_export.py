@@ -195,6 +195,7 @@ def test_mp4_without_the_extra_says_how_to_get_it(tmp_path, capsys):
         assert code == 0 and (tmp_path / "a.mp4").stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_export_all_writes_every_view(tmp_path, capsys):
     code, err = run_main(["--export-all", str(tmp_path), "--width", "400"], capsys)
     assert code == 0, err
@@ -333,6 +334,7 @@ def test_presets_load_and_render(window, qtbot, name, tmp_path):
     assert non_background_fraction(png) > 0.01
 
 
+@pytest.mark.slow
 def test_tour_steps_through_the_presets_in_order(window, qtbot):
     names = session_io.preset_names()
     seen = []

@@ -38,6 +38,7 @@ def check_invariant(state):
         assert r.config == state.config  # the traces match the session
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", seeds())
 def test_random_user_actions(qtbot, make_window, seed):
     rng = np.random.default_rng(seed)

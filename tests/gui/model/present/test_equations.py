@@ -248,6 +248,7 @@ def test_expression_text_and_parentheses():
     assert fmt_number(1.5e-5) == "1.5×10⁻⁵"
 
 
+@pytest.mark.slow
 def test_symbolic_lines_typeset():
     """Every symbolic line any session can show parses in ziamath (what the view typesets)."""
     with warnings.catch_warnings():  # ziamath 0.13 imports a deprecated importlib API
