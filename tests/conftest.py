@@ -61,11 +61,11 @@ def pytest_configure(config):
     """Collect cyclic garbage less often in the test processes (the application keeps Python's
     defaults).
 
-    A test builds tens of thousands of objects (a window, views, plots) that live until it ends:
-    with the default threshold of 700 they were promoted to the oldest generation within the test,
-    and every few tests a full collection walked the ~250,000 objects of a worker (a tenth of a
-    second each; over 20 s of a run, in both workers). Young garbage is still collected, and
-    nothing in the suite depends on when a cycle is freed.
+    A worker holds some 250,000 objects, and a full collection walks them all (0.2-0.4 s). At the
+    default threshold of 700 the objects a test was still using were promoted so fast that a full
+    collection came every thirty or so tests: about 50 per run, 16-29 s of CPU. At 20,000 young
+    garbage is still collected, a full collection is rare, and nothing in the suite depends on
+    when a cycle is freed.
     """
     gc.set_threshold(20_000, 10, 10)
 
