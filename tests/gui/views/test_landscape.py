@@ -178,12 +178,13 @@ def test_a_landed_scene_is_laid_out_within_its_draw(qtbot, no_leaks):
     rig = Rig(qtbot, SessionConfig(clip=1.0))
     try:
         rig.painter.draw()  # the scene is computing: drawn without it
-        qtbot.wait(50)
         # what is known before it lands is drawn meanwhile: the legend, the map's extent
+        # (checked before the event loop runs: the job cannot have landed yet)
         settings = rig.view.settings
         assert rig.view.scene is None and len(rig.view.cliff.legend.items) == 5
         (w0, w1), (b0, b1) = rig.view.map_plot.getViewBox().viewRange()
         assert (w0, w1, b0, b1) == pytest.approx((*settings.w_range, *settings.b_range))
+        qtbot.wait(50)
         assert rig.ctx.runner.wait(120_000)
         qtbot.waitUntil(lambda: rig.view.scene is not None, timeout=10_000)
         scene = rig.view.cliff.canvas.scene()
