@@ -171,6 +171,8 @@ class TrainingPlots:
             self.tau_line.setPos(np.log10(tau))
         self._set_log_ticks(self.loss_plot, [v[0] for v in lo_hi], None)
         self._set_log_ticks(self.norm_plot, [v[1] for v in lo_hi], tau)
+        for p in self.plots:  # no data: whole updates only (not 0.1, 0.2 ... of an update)
+            p.getAxis("bottom").setTickSpacing(*((1, 1) if not series else ()))
         self._draw_legend(series, tau)
         self._draw_header(series, title)
 

@@ -26,6 +26,9 @@ from .samples import SamplesBox
 
 EMPTY = ("Press <b>Start</b> to train the session's model, <b>One update</b> to watch a single "
          "update, or <b>Compare</b>.")
+#: an exported figure of a session never trained (no word about the window's buttons)
+EMPTY_EXPORT = ("This session's model has not been trained: no curves yet "
+                "(<tt>python main.py --train N</tt> trains it and exports the curves).")
 EARLIER = {"single": "<i>Curves of an earlier run: the session's model, settings or weights "
                      "have changed since, so Start begins a new run.</i>",
            "compare": "<i>Curves of an earlier compare run: its settings have changed since, so "
@@ -161,7 +164,7 @@ class TrainingView(View):
         self._stale = False
         c = self.controller
         if c is None or c.run is None:
-            title = "" if self.exporting else EMPTY
+            title = EMPTY_EXPORT if self.exporting else EMPTY
             self.figure.draw([], None, title, export=self.exporting)
             return
         title = c.run_title

@@ -619,3 +619,22 @@ def test_large_type_gives_the_short_plots_short_titles(qtbot, no_leaks):
     assert titles()[0] == "loss J (log)" and titles()[2].startswith("accuracy (mean of")
     assert fig.acc_plot.getAxis("left")._tickLevels is None
     ctx.close()
+
+
+def test_an_untrained_session_exports_an_explained_empty_figure(qtbot, rig):
+    """No run yet: the exported figure says so (not a bare grid), and its update axis has no
+    fractional ticks (0.1 of an update means nothing); once trained, the ticks are the axis's."""
+    from gui.frames import draw_now
+
+    r = rig(n_updates=5)
+    view = r.view
+    draw_now(view, r.ctx, export=True)
+    assert "not been trained" in view.figure.header.text
+    axis = view.figure.loss_plot.getAxis("bottom")
+    ticks = [v for level in axis.tickValues(0, 1, 1000) for v in level[1]]
+    assert ticks and all(float(v).is_integer() for v in ticks)
+    view.start_button.click()
+    r.finish(qtbot)
+    draw_now(view, r.ctx, export=True)
+    assert "not been trained" not in view.figure.header.text
+    assert axis._tickSpacing is None  # pyqtgraph's own spacing again
