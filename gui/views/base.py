@@ -39,19 +39,19 @@ class ReadOptions(Mapping):
     options do (:meth:`Frame.same_as`)."""
 
     def __init__(self, sections: Mapping[str, Any]):
-        self._sections = sections
+        self.sections = sections  #: every section, read or not (comparisons look here)
         self.read: set[str] = set()
 
     def __getitem__(self, section: str):
         self.read.add(section)
-        return self._sections[section]
+        return self.sections[section]
 
     def __iter__(self):
-        self.read.update(self._sections)
-        return iter(self._sections)
+        self.read.update(self.sections)
+        return iter(self.sections)
 
     def __len__(self) -> int:
-        return len(self._sections)
+        return len(self.sections)
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,8 +103,8 @@ class Frame:
             return False
         read = getattr(other.options, "read", None)  # what drawing ``other`` looked at
         sections = read if read is not None else set(self.options) | set(other.options)
-        mine = getattr(self.options, "_sections", self.options)
-        theirs = getattr(other.options, "_sections", other.options)
+        mine = getattr(self.options, "sections", self.options)
+        theirs = getattr(other.options, "sections", other.options)
         return all(mine.get(k) == theirs.get(k) for k in sections)
 
 
@@ -297,16 +297,6 @@ class _NoActivation(QtCore.QObject):
         return ev.type() in self._TYPES
 
 
-_NO_ACTIVATION = None
-
-
-def _no_activation() -> _NoActivation:
-    global _NO_ACTIVATION
-    if _NO_ACTIVATION is None:
-        _NO_ACTIVATION = _NoActivation()
-    return _NO_ACTIVATION
-
-
 class Canvas(pg.GraphicsLayoutWidget):
     """A GraphicsLayoutWidget that never cuts its figure off: when its rows and columns need
     more room than the widget has (large type on a small screen: presentation mode at 1280 x
@@ -316,7 +306,8 @@ class Canvas(pg.GraphicsLayoutWidget):
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
-        self.scene().installEventFilter(_no_activation())
+        self._no_activation = _NoActivation(self)  # lives and dies with the canvas
+        self.scene().installEventFilter(self._no_activation)
 
     def fit(self) -> float:
         """Lay the figure out in the widget (scaled down if it needs more room); returns the
