@@ -195,12 +195,15 @@ class PanelDrawing:
                   size=pt(theme, 10))
         return True
 
-    def draw_pixel_sized(self, theme, export: bool) -> None:
+    def draw_pixel_sized(self, theme, export: bool, *, only_if_resized: bool = False) -> None:
         """What depends on the panel's size in pixels: the arrows (their heads) and the words
-        under the inputs (as many letters as a column holds). Drawn again alone when the panel
-        is resized at the same moment."""
-        if self.scene is None:
+        under the inputs (as many letters as a column holds). ``only_if_resized``: nothing
+        when the panel's box has the size it had when they were last drawn (the same moment
+        in a resized panel draws only these)."""
+        size = (self.vb.width(), self.vb.height())
+        if self.scene is None or (only_if_resized and size == self.drawn_size):
             return
+        self.drawn_size = size
         self._draw_arrows(self.scene, row_heights(self.scene), theme, export)
         self._draw_words(self.scene, theme)
 

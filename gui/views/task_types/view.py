@@ -124,13 +124,11 @@ class TaskTypesView(View):
                 continue
             m = moment(frame.cursor, T_session, result.T)
             key = (id(result), m, theme, frame.export)
-            size = (panel.vb.width(), panel.vb.height())
             if key != panel._key:
                 panel.draw(scene(kind, result, m), theme, frame.export, key=key)
                 self.drawn += 1
-            elif size != panel.drawn_size:  # the same moment in a resized panel
-                panel.draw_pixel_sized(theme, frame.export)
-            panel.drawn_size = size
+            else:  # the same moment: again only what a resized panel changes
+                panel.draw_pixel_sized(theme, frame.export, only_if_resized=True)
         self.key.draw(theme, frame.export)
         fg = theme.foreground
         where = cursor_label(frame.cursor, T_session)
