@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape as _escape
 
 import numpy as np
 
@@ -37,7 +38,7 @@ def column_text(result) -> ColumnText | None:
 
 
 def _esc(c: str) -> str:
-    return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(c, c)
+    return _escape(c, quote=False)  # a bare < would start a tag in rich text
 
 
 def column_chars_html(chars, i: int, t_enc: int, fg: str, muted: str) -> str:

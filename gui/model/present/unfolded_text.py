@@ -7,6 +7,8 @@ keeps (the engine drops every term with s - t >= K, so J(s) reaches back K - 1 s
 
 from __future__ import annotations
 
+from html import escape
+
 from ..palette import SOURCE_HEX, STEP_HEX, source_hex
 from .numbers import fmt
 
@@ -16,7 +18,7 @@ MAX_CHIPS = 8
 
 def _lt(text: str) -> str:
     """``text`` safe inside rich text (a bare < would start a tag and swallow the rest)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape(text, quote=False)
 
 
 def state_symbol(kind: str) -> str:
